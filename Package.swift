@@ -1,0 +1,87 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "Sigil",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "sigil", targets: ["sigil"]),
+        .executable(name: "sigil-server", targets: ["sigil-server"]),
+        .executable(name: "sigil-bench", targets: ["sigil-bench"]),
+        .library(name: "Merkle", targets: ["Merkle"]),
+        .library(name: "SigstoreKit", targets: ["SigstoreKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        // RFC 6962 Merkle math. No I/O; swift-crypto only.
+        .target(name: "Merkle", dependencies: [
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        // Wire formats and offline verification. No servers, database or networking.
+        .target(name: "SigstoreKit", dependencies: [
+            "Merkle",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "_CryptoExtras", package: "swift-crypto"),
+            .product(name: "X509", package: "swift-certificates"),
+            .product(name: "SwiftASN1", package: "swift-asn1"),
+        ]),
+        // The transparency log server: SQLite storage, sequencer, Rekor v1 API, tiles.
+        .target(name: "TransparencyLog", dependencies: [
+            "Merkle", "SigstoreKit",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
+        // Client library: HTTP clients for the servers, sign flows, auditor logic.
+        .target(name: "SigilClient", dependencies: [
+            "Merkle", "SigstoreKit",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "sigil", dependencies: [
+            "SigilClient", "SigstoreKit", "Merkle",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "sigil-server", dependencies: [
+            "TransparencyLog", "SigstoreKit",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
+        .executableTarget(name: "sigil-bench", dependencies: [
+            "TransparencyLog", "SigilClient", "SigstoreKit", "Merkle",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        ]),
+        // Fixtures shared by the test targets: entry builders, test keys and certificates.
+        .target(name: "TestSupport", dependencies: [
+            "SigstoreKit", "Merkle",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "X509", package: "swift-certificates"),
+            .product(name: "SwiftASN1", package: "swift-asn1"),
+        ], path: "Tests/TestSupport"),
+        .testTarget(name: "MerkleTests", dependencies: ["Merkle"]),
+        .testTarget(name: "SigstoreKitTests", dependencies: ["SigstoreKit", "Merkle"]),
+        .testTarget(name: "TransparencyLogTests", dependencies: [
+            "TransparencyLog", "SigstoreKit", "Merkle", "TestSupport",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
+        .testTarget(name: "EndToEndTests", dependencies: [
+            "TransparencyLog", "SigilClient", "SigstoreKit", "Merkle", "TestSupport",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        ]),
+    ]
+)

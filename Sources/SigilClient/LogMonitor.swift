@@ -1,0 +1,99 @@
+import Foundation
+import Merkle
+import SigstoreKit
+
+/// What a monitor remembers between runs: the log it watches, the key it pinned, and the last
+/// checkpoint it verified.
+public struct MonitorState: Codable, Sendable, Equatable {
+    public var logURL: String
+    /// Base64 DER SPKI of the log key, pinned on first use.
+    public var logKey: String
+    public var treeSize: Int64
+    public var rootHash: String
+    public var checkpoint: String
+
+    public init(logURL: String, logKey: String, treeSize: Int64, rootHash: String, checkpoint: String) {
+        self.logURL = logURL
+        self.logKey = logKey
+        self.treeSize = treeSize
+        self.rootHash = rootHash
+        self.checkpoint = checkpoint
+    }
+}
+
+/// The result of one monitoring step.
+public enum MonitorOutcome: Sendable, Equatable {
+    /// No earlier checkpoint: this one is now the baseline.
+    case firstCheckpoint(MonitorState)
+    /// The log grew (or stayed) and is consistent with what was seen before.
+    case consistent(old: MonitorState, new: MonitorState)
+}
+
+/// Why a monitoring step failed. A fork or rollback is evidence of misbehaviour and names both checkpoints.
+public enum MonitorError: Error, CustomStringConvertible, Equatable {
+    case rollback(old: String, new: String)
+    case fork(old: String, new: String, why: String)
+    case badCheckpoint(String)
+    case keyChanged(pinned: String, given: String)
+
+    public var description: String {
+        switch self {
+        case .rollback(let old, let new):
+            "ROLLBACK: the log now presents a smaller tree than it did before.\n--- earlier checkpoint ---\n\(old)--- current checkpoint ---\n\(new)"
+        case .fork(let old, let new, let why):
+            "FORK: the current checkpoint is not consistent with the earlier one (\(why)).\n--- earlier checkpoint ---\n\(old)--- current checkpoint ---\n\(new)"
+        case .badCheckpoint(let why): "the log's checkpoint does not verify: \(why)"
+        case .keyChanged(let pinned, let given):
+            "the monitor state pins log key \(pinned), but \(given) was given"
+        }
+    }
+}
+
+/// One step of a log monitor: fetch the latest signed checkpoint, verify its signature, and prove it
+/// consistent with the last verified one. Nothing the log says is trusted without a proof.
+public struct LogMonitor: Sendable {
+    public let client: LogClient
+    public let logKey: VerificationKey
+
+    public init(client: LogClient, logKey: VerificationKey) {
+        self.client = client
+        self.logKey = logKey
+    }
+
+    public func step(from previous: MonitorState?) async throws -> MonitorOutcome {
+        let info = try await client.logInfo()
+        let checkpoint: Checkpoint
+        do {
+            checkpoint = try LogEntryVerification.verifyCheckpoint(info.signedTreeHead, logKey: logKey)
+        } catch {
+            throw MonitorError.badCheckpoint("\(error)")
+        }
+        let current = MonitorState(logURL: client.baseURL, logKey: Data(logKey.spkiDER).base64EncodedString(),
+                                   treeSize: checkpoint.treeSize, rootHash: checkpoint.rootHash.hex,
+                                   checkpoint: info.signedTreeHead)
+        guard let previous else { return .firstCheckpoint(current) }
+        guard let oldRoot = Hash(hex: previous.rootHash) else {
+            throw MonitorError.badCheckpoint("the stored state's root hash is not a hex hash")
+        }
+        if checkpoint.treeSize < previous.treeSize {
+            throw MonitorError.rollback(old: previous.checkpoint, new: info.signedTreeHead)
+        }
+        if checkpoint.treeSize == previous.treeSize {
+            guard checkpoint.rootHash == oldRoot else {
+                throw MonitorError.fork(old: previous.checkpoint, new: info.signedTreeHead,
+                                        why: "same size \(checkpoint.treeSize), different roots")
+            }
+            return .consistent(old: previous, new: current)
+        }
+        if previous.treeSize > 0 {
+            let (_, hashes) = try await client.consistencyProof(firstSize: previous.treeSize, lastSize: checkpoint.treeSize)
+            let proof = ConsistencyProof(oldSize: previous.treeSize, newSize: checkpoint.treeSize, hashes: hashes)
+            do {
+                try proof.verify(oldRoot: oldRoot, newRoot: checkpoint.rootHash)
+            } catch {
+                throw MonitorError.fork(old: previous.checkpoint, new: info.signedTreeHead, why: "\(error)")
+            }
+        }
+        return .consistent(old: previous, new: current)
+    }
+}

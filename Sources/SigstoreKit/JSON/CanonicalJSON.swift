@@ -1,0 +1,86 @@
+/// RFC 8785 JSON Canonicalization Scheme (JCS): the byte form Sigstore hashes and signs (Rekor
+/// bodies, SET payloads).
+///
+/// - Objects: members sorted by the UTF-16 code units of their names (§3.2.3), no whitespace.
+/// - Strings (§3.2.2.2): `"` and `\` escaped with a backslash; U+0008, U+0009, U+000A, U+000C,
+///   U+000D as `\b \t \n \f \r`; other controls below U+0020 as `\u00xx` (lowercase hex);
+///   everything else, including `/` and non-ASCII, written as UTF-8.
+/// - Numbers (§3.2.2.3): ECMAScript `Number.prototype.toString` (see `ECMAScriptNumber`).
+///   ``JSONValue/integer(_:)`` values within ±2^53 print as plain integers; larger ones are
+///   formatted as the nearest `Double`, exactly as a JCS implementation reading them would.
+public enum CanonicalJSON {
+    /// The JCS bytes of `value`.
+    ///
+    /// - Precondition: every ``JSONValue/number(_:)`` is finite. The parser never produces NaN or
+    ///   infinities; building one by hand is a programming error and traps.
+    public static func encode(_ value: JSONValue) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(256)
+        write(value, into: &out)
+        return out
+    }
+
+    /// The UTF-16 code-unit order JCS sorts member names by (RFC 8785 §3.2.3).
+    public static func precedes(_ a: String, _ b: String) -> Bool {
+        a.utf16.lexicographicallyPrecedes(b.utf16)
+    }
+
+    private static func write(_ value: JSONValue, into out: inout [UInt8]) {
+        switch value {
+        case .null:
+            out.append(contentsOf: "null".utf8)
+        case .bool(let b):
+            out.append(contentsOf: (b ? "true" : "false").utf8)
+        case .string(let s):
+            writeString(s, into: &out)
+        case .integer(let i):
+            if i.magnitude <= 1 << 53 {
+                out.append(contentsOf: String(i).utf8)
+            } else {
+                out.append(contentsOf: ECMAScriptNumber.string(Double(i)).utf8)
+            }
+        case .number(let d):
+            precondition(d.isFinite, "CanonicalJSON: JCS cannot represent \(d)")
+            out.append(contentsOf: ECMAScriptNumber.string(d).utf8)
+        case .array(let elements):
+            out.append(UInt8(ascii: "["))
+            for (k, element) in elements.enumerated() {
+                if k > 0 { out.append(UInt8(ascii: ",")) }
+                write(element, into: &out)
+            }
+            out.append(UInt8(ascii: "]"))
+        case .object(let members):
+            out.append(UInt8(ascii: "{"))
+            for (k, name) in members.keys.sorted(by: precedes).enumerated() {
+                if k > 0 { out.append(UInt8(ascii: ",")) }
+                writeString(name, into: &out)
+                out.append(UInt8(ascii: ":"))
+                write(members[name]!, into: &out)
+            }
+            out.append(UInt8(ascii: "}"))
+        }
+    }
+
+    private static func writeString(_ s: String, into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        for byte in s.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
+            case UInt8(ascii: "\\"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
+            case 0x08: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "b")])
+            case 0x09: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+            case 0x0A: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+            case 0x0C: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "f")])
+            case 0x0D: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+            case 0x00..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                out.append(contentsOf: "\\u00".utf8)
+                out.append(hex[Int(byte >> 4)])
+                out.append(hex[Int(byte & 0x0F)])
+            default:
+                out.append(byte)
+            }
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+}

@@ -1,0 +1,72 @@
+import Crypto
+
+/// Verifies a witness's C2SP Ed25519 cosignatures (c2sp.org/tlog-cosignature, type 0x04), key ID
+/// `SHA-256(name || 0x0A || 0x04 || 32-byte public key)[:4]`.
+///
+/// As a ``NoteVerifier`` it takes part in ``SignedNote/verify(with:)`` next to the log's key, but
+/// counts as a cosigner: a checkpoint signed only by witnesses is rejected. Use
+/// ``verifiedCosignature(in:)`` to learn when the witness cosigned.
+public struct CosignatureVerifier: NoteVerifier {
+    public let name: String
+    public let keyHint: UInt32
+    /// The witness's Ed25519 public key.
+    public let publicKey: Curve25519.Signing.PublicKey
+
+    /// Reads a verifier key, `<name>+<key ID>+base64(0x04 || 32-byte public key)`; the key ID must be
+    /// the one the name and key imply.
+    public init(verifierKey vkey: String) throws(NoteError) {
+        let parsed = try NoteKeyText(verifierKey: vkey)
+        try parsed.expect(type: 0x04, keyCount: 32) {
+            NoteKeyID(name: parsed.name, signatureType: .cosignatureV1, publicKey: $0).hint
+        }
+        guard let key = try? Curve25519.Signing.PublicKey(rawRepresentation: parsed.key) else {
+            throw .malformedKey("not an Ed25519 public key")
+        }
+        self.init(validName: parsed.name, publicKey: key)
+    }
+
+    /// A verifier for the witness key `publicKey` under `name`.
+    public init(name: String, publicKey: Curve25519.Signing.PublicKey) throws(NoteError) {
+        guard NoteSyntax.isValidKeyName(name) else { throw .invalidKeyName(name) }
+        self.init(validName: name, publicKey: publicKey)
+    }
+
+    init(validName name: String, publicKey: Curve25519.Signing.PublicKey) {
+        self.name = name
+        self.publicKey = publicKey
+        keyHint = NoteKeyID(name: name, signatureType: .cosignatureV1, publicKey: publicKey.rawRepresentation).hint
+    }
+
+    /// The verifier key string (`vkey`, type 0x04).
+    public var verifierKey: String {
+        NoteKeyText(name: name, keyHint: keyHint, type: 0x04, key: Array(publicKey.rawRepresentation)).verifierKey
+    }
+
+    public var isCosigner: Bool { true }
+
+    public func verify(_ text: [UInt8], signature: [UInt8]) -> Bool {
+        let noteSignature = NoteSignature(name: name, keyHint: keyHint, signature: signature)
+        guard let cosignature = try? Cosignature(noteSignature) else { return false }
+        return isValid(cosignature, text: text)
+    }
+
+    /// Finds this witness's line in `note`, verifies it and returns it with its timestamp. Throws
+    /// ``NoteError/noKnownSignature(seen:)`` if the witness did not cosign and
+    /// ``NoteError/invalidSignature(name:keyHint:)`` if a line of its fails to verify.
+    public func verifiedCosignature(in note: SignedNote) throws(NoteError) -> Cosignature {
+        let text = Array(note.text.utf8)
+        var found: Cosignature?
+        for line in note.signatures where line.name == name && line.keyHint == keyHint {
+            guard let cosignature = try? Cosignature(line), isValid(cosignature, text: text) else {
+                throw .invalidSignature(name: name, keyHint: keyHint)
+            }
+            found = found ?? cosignature
+        }
+        guard let found else { throw .noKnownSignature(seen: note.signatures.map(\.label)) }
+        return found
+    }
+
+    private func isValid(_ cosignature: Cosignature, text: [UInt8]) -> Bool {
+        publicKey.isValidSignature(cosignature.signature, for: Cosignature.message(timestamp: cosignature.timestamp, text: text))
+    }
+}

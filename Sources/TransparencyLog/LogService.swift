@@ -1,0 +1,233 @@
+import Foundation
+import Merkle
+import SigstoreKit
+
+/// The log's operations, independent of HTTP: validate and submit entries, read entries with their
+/// proofs and SETs, answer proofs, search and tiles. Request handlers call this and only encode.
+public final class LogService: Sendable {
+    public let configuration: LogConfiguration
+    public let identity: LogIdentity
+    public let sequencer: Sequencer
+    let store: any LogStore
+    let signingKey: SigningKey
+    let reader: CachedHashReader
+
+    /// Opens a log over an existing store. Fails closed: a store made for another key, or whose
+    /// checkpoint disagrees with its tree, is refused.
+    public init(store: any LogStore, signingKey: SigningKey, configuration: LogConfiguration,
+                now: @escaping @Sendable () -> Date = { Date() }) throws {
+        let identity = try store.identity()
+        let cache = HashCache(capacity: configuration.hashCacheCapacity)
+        self.sequencer = try Sequencer(store: store,
+                                       signer: LogKeyNoteSigner(name: configuration.name, key: signingKey),
+                                       signerKey: signingKey.verificationKey, cache: cache,
+                                       limits: configuration.sequencer, now: now)
+        self.configuration = configuration
+        self.identity = identity
+        self.store = store
+        self.signingKey = signingKey
+        self.reader = CachedHashReader(store: store, cache: cache)
+    }
+
+    /// Creates the database of a new, empty log signed by `signingKey`.
+    public static func createStore(path: String, signingKey: SigningKey, name: String,
+                                   treeID: Int64 = Int64.random(in: 1...Int64.max)) throws -> SQLiteLogStore {
+        let logID = signingKey.verificationKey.keyID.hex
+        let origin = "\(name) - \(treeID)"
+        let empty = Checkpoint(origin: origin, treeSize: 0, rootHash: RFC6962.emptyTreeHash)
+        let note = try SignedCheckpoint.sign(empty, signers: [LogKeyNoteSigner(name: name, key: signingKey)])
+        return try SQLiteLogStore.create(path: path, identity: LogIdentity(logID: logID, treeID: treeID, origin: origin),
+                                         emptyCheckpoint: note.note.formatted)
+    }
+
+    public var publicKey: VerificationKey { signingKey.verificationKey }
+
+    /// The latest durable tree head.
+    public var treeHead: StoredTreeHead { sequencer.published.value }
+
+    // MARK: Writing
+
+    /// Validates a proposed entry (Rekor v1 JSON) and appends it. Returns the entry and whether it is new.
+    public func add(proposedEntry body: [UInt8]) async throws -> (entry: LogEntryView, created: Bool) {
+        let canonical: CanonicalEntry
+        do {
+            canonical = try RekorEntry.canonicalize(proposedEntry: body)
+        } catch {
+            throw LogError(.badRequest, "\(error)")
+        }
+        guard canonical.body.count <= configuration.maxEntryBytes else {
+            throw LogError(.payloadTooLarge,
+                           "the canonicalized entry is \(canonical.body.count) bytes; the limit is \(configuration.maxEntryBytes) bytes")
+        }
+        let prepared = PreparedEntry(body: canonical.body, kind: canonical.kind,
+                                     searchKeys: SearchKey.keys(for: canonical.searchKeys))
+        let result: SequencingResult
+        do {
+            result = try await sequencer.submit(prepared)
+        } catch let error as SequencerError {
+            switch error {
+            case .queueFull: throw LogError(.unavailable, error.description, retryAfter: 1)
+            case .commitFailed, .stopped: throw LogError(.internalError, error.description)
+            }
+        }
+        switch result {
+        case .appended(let entry, let head):
+            return (try view(of: entry, head: head), true)
+        case .duplicate(let entry):
+            return (try view(of: entry, head: treeHead), false)
+        }
+    }
+
+    // MARK: Reading
+
+    public func entry(at index: Int64) throws -> LogEntryView {
+        let head = treeHead
+        guard index >= 0, index < head.treeSize, let entry = try store.entry(at: index) else {
+            throw LogError(.notFound, "no entry at log index \(index)")
+        }
+        return try view(of: entry, head: head)
+    }
+
+    /// Looks an entry up by UUID (64 hex: the leaf hash) or EntryID (16 hex tree ID + UUID).
+    public func entry(uuid: String) throws -> LogEntryView {
+        let text = uuid.lowercased()
+        let hashHex: Substring
+        switch text.count {
+        case 64: hashHex = Substring(text)
+        case 80:
+            guard text.prefix(16) == EntryID.treeIDHex(identity.treeID) else {
+                throw LogError(.notFound, "entry ID \(uuid) belongs to another tree than \(EntryID.treeIDHex(identity.treeID))")
+            }
+            hashHex = text.suffix(64)
+        default:
+            throw LogError(.badRequest, "entry UUID must be 64 or 80 hex characters, got \(text.count)")
+        }
+        guard let hash = Hash(hex: String(hashHex)) else { throw LogError(.badRequest, "entry UUID is not hex") }
+        let head = treeHead
+        guard let entry = try store.entry(leafHash: hash), entry.index < head.treeSize else {
+            throw LogError(.notFound, "no entry with UUID \(hash.hex)")
+        }
+        return try view(of: entry, head: head)
+    }
+
+    /// Finds the entry a proposed entry would become, without adding it.
+    public func existingEntry(proposedEntry body: [UInt8]) throws -> LogEntryView? {
+        let canonical: CanonicalEntry
+        do {
+            canonical = try RekorEntry.canonicalize(proposedEntry: body)
+        } catch {
+            throw LogError(.badRequest, "\(error)")
+        }
+        let head = treeHead
+        guard let entry = try store.entry(leafHash: RFC6962.leafHash(canonical.body)), entry.index < head.treeSize else {
+            return nil
+        }
+        return try view(of: entry, head: head)
+    }
+
+    /// An entry with its SET and an inclusion proof against `head`.
+    func view(of entry: StoredEntry, head: StoredTreeHead) throws -> LogEntryView {
+        let proof = try makeInclusionProof(leafIndex: entry.index, treeSize: head.treeSize, reader: reader)
+        let payload = SignedEntryTimestamp.payload(body: entry.body, integratedTime: entry.integratedTime,
+                                                   logID: signingKey.verificationKey.keyID, logIndex: entry.index)
+        return LogEntryView(entry: entry, entryID: EntryID.treeIDHex(identity.treeID) + entry.leafHash.hex,
+                            logID: identity.logID, signedEntryTimestamp: try signingKey.sign(payload),
+                            proof: proof, rootHash: head.rootHash, checkpoint: head.checkpoint)
+    }
+
+    /// RFC 6962 consistency proof between two tree sizes of this log, with the newer root.
+    public func consistencyProof(firstSize: Int64, lastSize: Int64) throws -> (proof: ConsistencyProof, rootHash: Hash) {
+        let head = treeHead
+        guard firstSize >= 0, lastSize >= firstSize else {
+            throw LogError(.badRequest, "firstSize (\(firstSize)) must be between 0 and lastSize (\(lastSize))")
+        }
+        guard lastSize <= head.treeSize else {
+            throw LogError(.badRequest, "lastSize (\(lastSize)) is beyond the current tree size (\(head.treeSize))")
+        }
+        let root = try treeHash(treeSize: lastSize, reader: reader)
+        if firstSize == 0 || firstSize == lastSize {
+            return (ConsistencyProof(oldSize: firstSize, newSize: lastSize, hashes: []), root)
+        }
+        return (try makeConsistencyProof(oldSize: firstSize, newSize: lastSize, reader: reader), root)
+    }
+
+    /// Inclusion proof of a leaf in a tree of a given size (an auditor's "prove index i in size n").
+    public func inclusionProof(leafIndex: Int64, treeSize: Int64) throws -> InclusionProof {
+        let head = treeHead
+        guard treeSize >= 1, treeSize <= head.treeSize else {
+            throw LogError(.badRequest, "treeSize (\(treeSize)) must be between 1 and the current tree size (\(head.treeSize))")
+        }
+        guard leafIndex >= 0, leafIndex < treeSize else {
+            throw LogError(.badRequest, "leaf index \(leafIndex) is not inside a tree of size \(treeSize)")
+        }
+        return try makeInclusionProof(leafIndex: leafIndex, treeSize: treeSize, reader: reader)
+    }
+
+    /// The signed checkpoint published for exactly `treeSize`, if any.
+    public func checkpoint(treeSize: Int64) throws -> String? { try store.checkpoint(treeSize: treeSize) }
+
+    /// Log indexes under a search key, ascending, within the published tree.
+    public func search(key: String) throws -> [Int64] {
+        let size = treeHead.treeSize
+        return try store.search(key: key, limit: configuration.maxBulkItems).filter { $0 < size }
+    }
+
+    /// The UUIDs (leaf hashes, hex) of entries at these indexes.
+    public func uuids(ofIndexes indexes: [Int64]) throws -> [String] {
+        try indexes.compactMap { try store.entry(at: $0)?.leafHash.hex }
+    }
+
+    // MARK: Tiles (c2sp.org/tlog-tiles)
+
+    /// The bytes of a hash tile, or nil if that tile does not exist at the current size.
+    public func tile(_ coordinate: Tiles.Coordinate) throws -> [UInt8]? {
+        guard coordinate.isServable(treeSize: treeHead.treeSize) else { return nil }
+        return Tiles.tileData(try reader.readHashes(at: coordinate.storedHashIndexes))
+    }
+
+    /// The bytes of an entry bundle, or nil if it does not exist at the current size.
+    public func entryBundle(_ bundle: Tiles.EntryBundle) throws -> [UInt8]? {
+        guard bundle.isServable(treeSize: treeHead.treeSize) else { return nil }
+        let entries = try store.entries(in: bundle.leafIndexes)
+        guard entries.count == bundle.width else {
+            throw LogError(.internalError, "entry bundle \(bundle.index) is missing entries")
+        }
+        return try Tiles.EntryBundle.encode(entries.map(\.body))
+    }
+}
+
+/// Rekor's EntryID: the tree ID as 16 hex digits, then the 64-hex UUID.
+enum EntryID {
+    static func treeIDHex(_ treeID: Int64) -> String {
+        let hex = String(UInt64(bitPattern: treeID), radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// Lowercase hex.
+    var hex: String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(count * 2)
+        for byte in self {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
+
+extension LogService {
+    /// Reads every stored hash of the current tree into the hash cache (as far as it holds them), so
+    /// proofs are served from memory from the first request. Optional: a cold log is correct, just slower.
+    public func preloadHashCache() throws {
+        let total = StoredHashes.count(treeSize: treeHead.treeSize)
+        var next: Int64 = 0
+        while next < total {
+            let end = min(next + 65_536, total)
+            _ = try reader.readHashes(at: Array(next..<end))
+            next = end
+        }
+    }
+}

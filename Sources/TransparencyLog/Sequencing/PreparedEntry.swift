@@ -1,0 +1,43 @@
+import Merkle
+
+/// An entry that passed validation and waits to be sequenced: its canonical body, leaf hash and the
+/// search keys to index it under.
+public struct PreparedEntry: Sendable {
+    public let body: [UInt8]
+    public let leafHash: Hash
+    public let kind: String
+    public let searchKeys: [String]
+
+    public init(body: [UInt8], kind: String, searchKeys: [String]) {
+        self.body = body
+        self.leafHash = RFC6962.leafHash(body)
+        self.kind = kind
+        self.searchKeys = searchKeys
+    }
+}
+
+/// What the sequencer answers once the batch holding an entry is durable.
+public enum SequencingResult: Sendable {
+    /// Appended; `treeHead` is the first durable tree head that contains the entry.
+    case appended(StoredEntry, treeHead: StoredTreeHead)
+    /// The log already held an identical body.
+    case duplicate(StoredEntry)
+}
+
+/// Why the sequencer could not take an entry.
+public enum SequencerError: Error, CustomStringConvertible {
+    /// The bounded queue is full: back off and retry.
+    case queueFull(capacity: Int)
+    /// The commit failed; the entry may or may not be in the log (fetch it by hash to find out).
+    case commitFailed(String)
+    /// The sequencer stopped after a failure it could not recover from.
+    case stopped(String)
+
+    public var description: String {
+        switch self {
+        case .queueFull(let capacity): "the log's submission queue is full (\(capacity) entries); retry later"
+        case .commitFailed(let why): "the log could not commit the entry: \(why)"
+        case .stopped(let why): "the log's sequencer has stopped: \(why)"
+        }
+    }
+}

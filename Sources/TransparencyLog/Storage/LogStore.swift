@@ -1,0 +1,91 @@
+import Merkle
+
+/// One entry as the log stores it: the canonicalized body, byte for byte, and what the log said about it.
+public struct StoredEntry: Sendable, Equatable {
+    public let index: Int64
+    public let leafHash: Hash
+    public let body: [UInt8]
+    public let integratedTime: Int64
+    public let kind: String
+
+    public init(index: Int64, leafHash: Hash, body: [UInt8], integratedTime: Int64, kind: String) {
+        self.index = index
+        self.leafHash = leafHash
+        self.body = body
+        self.integratedTime = integratedTime
+        self.kind = kind
+    }
+}
+
+/// Everything one sequencing round writes: the new entries, the stored tree hashes they create, their
+/// search-index rows, and the signed checkpoint for the new tree size.
+public struct AppendBatch: Sendable {
+    /// Entries in log order; the first one's index equals the tree size before the batch.
+    public var entries: [StoredEntry]
+    /// For each entry (same order), the stored hashes it creates in `StoredHashes` numbering,
+    /// starting at `StoredHashes.index(level: 0, index: entry.index)`.
+    public var treeHashes: [[Hash]]
+    /// Search-index rows: (key, log index). Keys are already normalised (lowercased).
+    public var searchRows: [(key: String, index: Int64)]
+    /// The signed checkpoint (note text) for the tree after the batch.
+    public var checkpoint: String
+    public var treeSize: Int64
+    public var rootHash: Hash
+
+    public init(entries: [StoredEntry], treeHashes: [[Hash]], searchRows: [(key: String, index: Int64)],
+                checkpoint: String, treeSize: Int64, rootHash: Hash) {
+        self.entries = entries
+        self.treeHashes = treeHashes
+        self.searchRows = searchRows
+        self.checkpoint = checkpoint
+        self.treeSize = treeSize
+        self.rootHash = rootHash
+    }
+}
+
+/// The log's identity, fixed when the database is created: which key signs it and under what name.
+public struct LogIdentity: Sendable, Equatable {
+    /// Hex SHA-256 of the log key's DER SubjectPublicKeyInfo (Rekor's `logID`).
+    public var logID: String
+    /// Rekor's tree ID: a random positive Int64 chosen at creation, part of the checkpoint origin.
+    public var treeID: Int64
+    /// The checkpoint origin line, `"<name> - <treeID>"`.
+    public var origin: String
+
+    public init(logID: String, treeID: Int64, origin: String) {
+        self.logID = logID
+        self.treeID = treeID
+        self.origin = origin
+    }
+}
+
+/// The latest durable state: tree size, root and the checkpoint signed for them.
+public struct StoredTreeHead: Sendable, Equatable {
+    public var treeSize: Int64
+    public var rootHash: Hash
+    public var checkpoint: String
+}
+
+/// Durable storage of a transparency log.
+///
+/// Contract: `append` writes a whole `AppendBatch` in ONE transaction. When it returns, all of it is
+/// durable; after a crash, all of it is visible or none of it. Reads never observe half a batch.
+/// Implementations must be safe to call from many tasks at once (reads run concurrently with an append).
+public protocol LogStore: Sendable, HashReader {
+    /// The identity stored at creation.
+    func identity() throws -> LogIdentity
+    /// The latest committed tree head.
+    func latestTreeHead() throws -> StoredTreeHead
+    /// Commits a batch (see the type's contract).
+    func append(_ batch: AppendBatch) async throws
+    /// The checkpoint stored for exactly this tree size, if one was published.
+    func checkpoint(treeSize: Int64) throws -> String?
+    func entry(at index: Int64) throws -> StoredEntry?
+    func entry(leafHash: Hash) throws -> StoredEntry?
+    /// Existing entries among these leaf hashes (for duplicate detection), keyed by leaf hash.
+    func entries(leafHashes: [Hash]) throws -> [Hash: StoredEntry]
+    /// Entries with indexes in `range`, in order (for tiles, audits and bulk retrieval).
+    func entries(in range: Range<Int64>) throws -> [StoredEntry]
+    /// Log indexes recorded under a search key, ascending, at most `limit`.
+    func search(key: String, limit: Int) throws -> [Int64]
+}

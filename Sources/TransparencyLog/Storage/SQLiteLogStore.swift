@@ -1,0 +1,213 @@
+import Foundation
+import GRDB
+import Merkle
+
+/// `LogStore` on one SQLite file through GRDB: WAL journal, `synchronous = FULL`, one write
+/// transaction per batch, concurrent readers.
+///
+/// Tables: `entries` (one row per leaf: the canonical body as stored and hashed), `tree` (per leaf,
+/// the stored hashes its append created, concatenated), `search` (key → index), `checkpoints`
+/// (every published signed checkpoint by tree size) and `meta` (the log's identity).
+public final class SQLiteLogStore: LogStore {
+    let pool: DatabasePool
+    public let path: String
+
+    /// Why the store could not be opened or created.
+    public enum StoreError: Error, CustomStringConvertible {
+        case missing(path: String)
+        case alreadyExists(path: String)
+        case corrupt(String)
+
+        public var description: String {
+            switch self {
+            case .missing(let path): "no log database at \(path) (run `sigil-server init` first)"
+            case .alreadyExists(let path): "a log database already exists at \(path); refusing to overwrite it"
+            case .corrupt(let why): "log database is inconsistent: \(why)"
+            }
+        }
+    }
+
+    private init(path: String) throws {
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        configuration.maximumReaderCount = 8
+        self.pool = try DatabasePool(path: path, configuration: configuration)
+        self.path = path
+    }
+
+    /// Opens an existing database. Fails if it does not exist: the log never creates state silently.
+    public static func open(path: String) throws -> SQLiteLogStore {
+        guard FileManager.default.fileExists(atPath: path) else { throw StoreError.missing(path: path) }
+        let store = try SQLiteLogStore(path: path)
+        _ = try store.identity()
+        return store
+    }
+
+    /// Creates a new, empty log database with its identity and the signed checkpoint of the empty tree.
+    public static func create(path: String, identity: LogIdentity, emptyCheckpoint: String) throws -> SQLiteLogStore {
+        guard !FileManager.default.fileExists(atPath: path) else { throw StoreError.alreadyExists(path: path) }
+        let store = try SQLiteLogStore(path: path)
+        try store.pool.write { db in
+            try db.execute(sql: Self.schema)
+            try db.execute(sql: "INSERT INTO meta(key, value) VALUES ('log_id', ?), ('tree_id', ?), ('origin', ?)",
+                           arguments: [identity.logID, String(identity.treeID), identity.origin])
+            try db.execute(sql: "INSERT INTO checkpoints(tree_size, root_hash, note) VALUES (0, ?, ?)",
+                           arguments: [Data(RFC6962.emptyTreeHash.bytes), emptyCheckpoint])
+        }
+        return store
+    }
+
+    static let schema = """
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+        CREATE TABLE entries (
+            idx INTEGER PRIMARY KEY,
+            leaf_hash BLOB NOT NULL UNIQUE,
+            body BLOB NOT NULL,
+            integrated_time INTEGER NOT NULL,
+            kind TEXT NOT NULL
+        );
+        CREATE TABLE tree (idx INTEGER PRIMARY KEY, hashes BLOB NOT NULL);
+        CREATE TABLE search (key TEXT NOT NULL, idx INTEGER NOT NULL, PRIMARY KEY (key, idx)) WITHOUT ROWID;
+        CREATE TABLE checkpoints (tree_size INTEGER PRIMARY KEY, root_hash BLOB NOT NULL, note TEXT NOT NULL);
+        """
+
+    public func identity() throws -> LogIdentity {
+        try pool.read { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT key, value FROM meta")
+            var values: [String: String] = [:]
+            for row in rows { values[row["key"]] = row["value"] }
+            guard let logID = values["log_id"], let treeText = values["tree_id"], let treeID = Int64(treeText),
+                  let origin = values["origin"] else {
+                throw StoreError.corrupt("meta table lacks log_id, tree_id or origin")
+            }
+            return LogIdentity(logID: logID, treeID: treeID, origin: origin)
+        }
+    }
+
+    public func latestTreeHead() throws -> StoredTreeHead {
+        try pool.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT tree_size, root_hash, note FROM checkpoints ORDER BY tree_size DESC LIMIT 1") else {
+                throw StoreError.corrupt("no checkpoint stored")
+            }
+            let size: Int64 = row["tree_size"]
+            let rootData: Data = row["root_hash"]
+            guard let root = Hash(rootData) else { throw StoreError.corrupt("checkpoint \(size) root hash is not 32 bytes") }
+            let stored = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(idx) + 1, 0) FROM entries") ?? 0
+            guard stored == size else {
+                throw StoreError.corrupt("latest checkpoint is for tree size \(size) but \(stored) entries are stored")
+            }
+            return StoredTreeHead(treeSize: size, rootHash: root, checkpoint: row["note"])
+        }
+    }
+
+    public func append(_ batch: AppendBatch) async throws {
+        try await pool.write { db in
+            let insertEntry = try db.cachedStatement(sql: "INSERT INTO entries(idx, leaf_hash, body, integrated_time, kind) VALUES (?, ?, ?, ?, ?)")
+            let insertTree = try db.cachedStatement(sql: "INSERT INTO tree(idx, hashes) VALUES (?, ?)")
+            let insertSearch = try db.cachedStatement(sql: "INSERT OR IGNORE INTO search(key, idx) VALUES (?, ?)")
+            for (entry, hashes) in zip(batch.entries, batch.treeHashes) {
+                try insertEntry.execute(arguments: [entry.index, Data(entry.leafHash.bytes), Data(entry.body),
+                                                    entry.integratedTime, entry.kind])
+                var blob = Data(capacity: hashes.count * Hash.byteCount)
+                for hash in hashes { hash.withUnsafeBytes { blob.append(contentsOf: $0) } }
+                try insertTree.execute(arguments: [entry.index, blob])
+            }
+            for row in batch.searchRows {
+                try insertSearch.execute(arguments: [row.key, row.index])
+            }
+            try db.execute(sql: "INSERT INTO checkpoints(tree_size, root_hash, note) VALUES (?, ?, ?)",
+                           arguments: [batch.treeSize, Data(batch.rootHash.bytes), batch.checkpoint])
+        }
+    }
+
+    public func checkpoint(treeSize: Int64) throws -> String? {
+        try pool.read { db in
+            try String.fetchOne(db, sql: "SELECT note FROM checkpoints WHERE tree_size = ?", arguments: [treeSize])
+        }
+    }
+
+    public func entry(at index: Int64) throws -> StoredEntry? {
+        try pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM entries WHERE idx = ?", arguments: [index]).map(Self.entry(from:))
+        }
+    }
+
+    public func entry(leafHash: Hash) throws -> StoredEntry? {
+        try pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM entries WHERE leaf_hash = ?", arguments: [Data(leafHash.bytes)])
+                .map(Self.entry(from:))
+        }
+    }
+
+    public func entries(leafHashes: [Hash]) throws -> [Hash: StoredEntry] {
+        guard !leafHashes.isEmpty else { return [:] }
+        return try pool.read { db in
+            var found: [Hash: StoredEntry] = [:]
+            let statement = try db.cachedStatement(sql: "SELECT * FROM entries WHERE leaf_hash = ?")
+            for hash in leafHashes {
+                if let row = try Row.fetchOne(statement, arguments: [Data(hash.bytes)]) {
+                    found[hash] = try Self.entry(from: row)
+                }
+            }
+            return found
+        }
+    }
+
+    public func entries(in range: Range<Int64>) throws -> [StoredEntry] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM entries WHERE idx >= ? AND idx < ? ORDER BY idx",
+                             arguments: [range.lowerBound, range.upperBound]).map(Self.entry(from:))
+        }
+    }
+
+    public func search(key: String, limit: Int) throws -> [Int64] {
+        try pool.read { db in
+            try Int64.fetchAll(db, sql: "SELECT idx FROM search WHERE key = ? ORDER BY idx LIMIT ?", arguments: [key, limit])
+        }
+    }
+
+    /// Reads stored hashes. Each stored hash lives in the `tree` row of the leaf whose append created
+    /// it, at a fixed offset, so a proof costs one indexed read per distinct leaf involved.
+    public func readHashes(at indexes: [Int64]) throws -> [Hash] {
+        let locations = indexes.map(Self.location(ofStoredHash:))
+        let leaves = Array(Set(locations.map(\.leaf)))
+        let rows: [Int64: Data] = try pool.read { db in
+            var rows: [Int64: Data] = [:]
+            let statement = try db.cachedStatement(sql: "SELECT hashes FROM tree WHERE idx = ?")
+            for leaf in leaves {
+                if let blob = try Data.fetchOne(statement, arguments: [leaf]) { rows[leaf] = blob }
+            }
+            return rows
+        }
+        return try zip(indexes, locations).map { index, location in
+            guard let blob = rows[location.leaf] else {
+                throw StoreError.corrupt("stored hash \(index) belongs to leaf \(location.leaf), which is not stored")
+            }
+            let start = location.offset * Hash.byteCount
+            guard blob.count >= start + Hash.byteCount,
+                  let hash = Hash(blob[(blob.startIndex + start)..<(blob.startIndex + start + Hash.byteCount)]) else {
+                throw StoreError.corrupt("tree row \(location.leaf) is too short for stored hash \(index)")
+            }
+            return hash
+        }
+    }
+
+    /// The leaf whose append stored hash `storedIndex`, and its position within that leaf's row.
+    static func location(ofStoredHash storedIndex: Int64) -> (leaf: Int64, offset: Int) {
+        let (level, index) = StoredHashes.split(storedIndex)
+        // A level-L node is completed by the last leaf of its subtree.
+        let leaf = ((index + 1) << Int64(level)) - 1
+        let offset = Int(storedIndex - StoredHashes.index(level: 0, index: leaf))
+        return (leaf, offset)
+    }
+
+    static func entry(from row: Row) throws -> StoredEntry {
+        let hashData: Data = row["leaf_hash"]
+        let body: Data = row["body"]
+        guard let leafHash = Hash(hashData) else { throw StoreError.corrupt("leaf hash is not 32 bytes") }
+        return StoredEntry(index: row["idx"], leafHash: leafHash, body: Array(body),
+                           integratedTime: row["integrated_time"], kind: row["kind"])
+    }
+}

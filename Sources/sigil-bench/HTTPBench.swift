@@ -1,0 +1,112 @@
+import ArgumentParser
+import Crypto
+import Foundation
+import SigilClient
+import SigstoreKit
+
+/// Appends over HTTP: the real `sigil-server log` binary, loaded by `wrk` with many connections, each
+/// request a distinct signed hashedrekord entry the server must verify.
+struct HTTPBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "http",
+        abstract: "Load a local `sigil-server log` with distinct signed entries through wrk; report entries/s and latency.",
+        discussion: "Needs `wrk` (apt-get install wrk). Uses the sigil-server binary next to this one.")
+
+    @Option(help: "Seconds of load.") var duration: Int = 10
+    @Option(help: "Concurrent connections.") var connections: Int = 64
+    @Option(help: "wrk threads.") var threads: Int = 1
+    @Option(help: "Distinct entries to prepare (must exceed what the run can send).") var entries: Int = 120_000
+    @Option(help: "Port for the server under test.") var port: Int = 3917
+
+    func run() async throws {
+        let scratch = try ScratchFolder("http")
+        defer { scratch.remove() }
+        let binary = Bundle.main.executableURL!.deletingLastPathComponent().appendingPathComponent("sigil-server").path
+        guard FileManager.default.isExecutableFile(atPath: binary) else { throw ValidationError("no sigil-server at \(binary)") }
+        let data = scratch.path("data")
+        try Subprocess.run(binary, ["init", "--data", data])
+        let entriesFile = scratch.path("entries.jsonl")
+        let prepareStart = ContinuousClock.now
+        try prepareEntries(count: entries, to: entriesFile)
+        print("prepared \(entries) signed entries in \(String(format: "%.1f", elapsed(prepareStart))) s")
+
+        let server = try Subprocess.start(binary, ["log", "--data", data, "--port", String(port)])
+        defer { server.terminate(); server.waitUntilExit() }
+        let client = LogClient(baseURL: "http://127.0.0.1:\(port)")
+        try await waitForServer(client)
+
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../bench/wrk-post-entries.lua").standardizedFileURL.path
+        let output = try Subprocess.capture("wrk", ["-t", String(threads), "-c", String(connections), "-d", "\(duration)s",
+                                                    "--latency", "-s", script, "http://127.0.0.1:\(port)"],
+                                            environment: ["SIGIL_ENTRIES": entriesFile, "SIGIL_THREADS": String(threads)])
+        guard let line = output.split(separator: "\n").first(where: { $0.hasPrefix("JSON ") }),
+              let json = try? JSONSerialization.jsonObject(with: Data(line.dropFirst(5).utf8)) as? [String: Int] else {
+            throw ValidationError("could not read wrk's result:\n\(output)")
+        }
+        let info = try await client.logInfo()
+        let seconds = Double(json["duration_us"] ?? 1) / 1e6
+        let ok = (json["requests"] ?? 0) - (json["non2xx"] ?? 0)
+        print("HTTP appends: \(connections) connections, \(duration) s")
+        print("  acknowledged: \(ok) (non-2xx: \(json["non2xx"] ?? -1)); tree size now \(info.treeSize)")
+        print("  throughput:   \(rate(ok, seconds)) entries/s")
+        print("  latency:      p50 \(String(format: "%.2f", Double(json["p50"] ?? 0) / 1000)) ms, p90 \(String(format: "%.2f", Double(json["p90"] ?? 0) / 1000)) ms, p99 \(String(format: "%.2f", Double(json["p99"] ?? 0) / 1000)) ms")
+    }
+
+    /// Distinct hashedrekord entries, each signed by one of a few keys, one JSON document per line.
+    func prepareEntries(count: Int, to path: String) throws {
+        let keys = (0..<8).map { _ in P256.Signing.PrivateKey() }
+        let pems = keys.map { $0.publicKey.pemRepresentation + "\n" }
+        var out = Data()
+        for i in 0..<count {
+            let digest = SHA256.hash(data: Array("artifact \(i) \(UUID().uuidString)".utf8))
+            let key = keys[i % keys.count]
+            let signature = try key.signature(for: digest).derRepresentation
+            out.append(contentsOf: ProposedEntries.hashedRekord(signature: Array(signature), publicKeyPEM: pems[i % keys.count],
+                                                                digest: Array(digest)))
+            out.append(UInt8(ascii: "\n"))
+        }
+        try out.write(to: URL(fileURLWithPath: path))
+    }
+
+    func waitForServer(_ client: LogClient) async throws {
+        for _ in 0..<100 {
+            if (try? await client.logInfo()) != nil { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw ValidationError("the server did not start")
+    }
+}
+
+/// Child processes for benchmarks.
+enum Subprocess {
+    static func start(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable.hasPrefix("/") ? executable : "/usr/bin/env")
+        process.arguments = executable.hasPrefix("/") ? arguments : [executable] + arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    static func run(_ executable: String, _ arguments: [String]) throws {
+        let process = try start(executable, arguments)
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw ValidationError("\(executable) \(arguments) failed") }
+    }
+
+    static func capture(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [executable] + arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+}

@@ -1,0 +1,103 @@
+import ArgumentParser
+import Foundation
+import Merkle
+import SigstoreKit
+import TransparencyLog
+
+/// Inclusion and consistency proof generation at several tree sizes, warm (hashes in memory) and cold
+/// (a freshly opened log reading from SQLite).
+struct ProofBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "proofs",
+        abstract: "Time inclusion and consistency proof generation at several tree sizes (p50/p99, warm and cold).")
+
+    @Option(help: "Comma-separated tree sizes.") var sizes: String = "10000,100000,1000000"
+    @Option(help: "Proofs timed per size and kind (warm).") var samples: Int = 20_000
+    @Option(help: "Proofs timed per size and kind right after reopening the log (cold).") var coldSamples: Int = 500
+
+    /// Timings of one proof kind at one tree size.
+    struct Result {
+        let size: Int64
+        let kind: String
+        let warm: Samples
+        let cold: Samples
+    }
+
+    func run() async throws {
+        let treeSizes = sizes.split(separator: ",").compactMap { Int64($0) }.sorted()
+        print("size       kind         warm p50    warm p99    cold p50    cold p99")
+        for result in try await Self.measure(sizes: treeSizes, samples: samples, coldSamples: coldSamples) {
+            print(String(format: "%-10lld %-12@ %-11@ %-11@ %-11@ %@", result.size, result.kind as NSString,
+                         micros(result.warm.percentile(50)) as NSString, micros(result.warm.percentile(99)) as NSString,
+                         micros(result.cold.percentile(50)) as NSString, micros(result.cold.percentile(99)) as NSString))
+        }
+    }
+
+    static func measure(sizes treeSizes: [Int64], samples: Int, coldSamples: Int) async throws -> [Result] {
+        guard let largest = treeSizes.last, largest > 1 else { throw ValidationError("give sizes > 1") }
+        let scratch = try ScratchFolder("proofs")
+        defer { scratch.remove() }
+        let key = SigningKey.generateP256()
+        let path = scratch.path("log.sqlite")
+        let store = try LogService.createStore(path: path, signingKey: key, name: "bench")
+        let buildStart = ContinuousClock.now
+        try await fill(store, key: key, entries: largest)
+        print("built a log of \(largest) entries in \(String(format: "%.1f", elapsed(buildStart))) s")
+
+        var configuration = LogConfiguration()
+        configuration.name = "bench"
+        configuration.hashCacheCapacity = Int(StoredHashes.count(treeSize: largest))
+        let warm = try LogService(store: try SQLiteLogStore.open(path: path), signingKey: key, configuration: configuration)
+        let preload = ContinuousClock.now
+        try warm.preloadHashCache()
+        print("preloaded \(StoredHashes.count(treeSize: largest)) stored hashes in \(String(format: "%.2f", elapsed(preload))) s")
+        var results: [Result] = []
+        for size in treeSizes {
+            let cold = try LogService(store: try SQLiteLogStore.open(path: path), signingKey: key, configuration: configuration)
+            for kind in ["inclusion", "consistency"] {
+                let coldStats = try measure(cold, kind: kind, size: size, count: coldSamples)
+                let warmStats = try measure(warm, kind: kind, size: size, count: samples)
+                results.append(Result(size: size, kind: kind, warm: warmStats, cold: coldStats))
+            }
+        }
+        return results
+    }
+
+    static func measure(_ service: LogService, kind: String, size: Int64, count: Int) throws -> Samples {
+        var samples = Samples()
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<count {
+            let start = ContinuousClock.now
+            if kind == "inclusion" {
+                _ = try service.inclusionProof(leafIndex: Int64.random(in: 0..<size, using: &rng), treeSize: size)
+            } else {
+                _ = try service.consistencyProof(firstSize: Int64.random(in: 1..<size, using: &rng), lastSize: size)
+            }
+            samples.add(ContinuousClock.now - start)
+        }
+        return samples
+    }
+
+    /// Appends small entries directly to the store, one checkpoint per batch.
+    static func fill(_ store: SQLiteLogStore, key: SigningKey, entries: Int64) async throws {
+        let identity = try store.identity()
+        let signer = LogKeyNoteSigner(name: "bench", key: key)
+        var tree = CompactRange()
+        while tree.treeSize < entries {
+            let count = min(Int64(20_000), entries - tree.treeSize)
+            var stored: [StoredEntry] = []
+            var hashes: [[Hash]] = []
+            for _ in 0..<count {
+                let body = Array("entry \(tree.treeSize)".utf8)
+                let leaf = RFC6962.leafHash(body)
+                let index = tree.treeSize
+                hashes.append(tree.append(leafHash: leaf))
+                stored.append(StoredEntry(index: index, leafHash: leaf, body: body, integratedTime: 0, kind: "bench"))
+            }
+            let note = try SignedCheckpoint.sign(Checkpoint(origin: identity.origin, treeSize: tree.treeSize, rootHash: tree.rootHash),
+                                                 signers: [signer]).note.formatted
+            try await store.append(AppendBatch(entries: stored, treeHashes: hashes, searchRows: [], checkpoint: note,
+                                               treeSize: tree.treeSize, rootHash: tree.rootHash))
+        }
+    }
+}

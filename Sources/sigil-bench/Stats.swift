@@ -1,0 +1,45 @@
+import Foundation
+
+/// Latency samples and their percentiles.
+struct Samples {
+    private(set) var values: [Double] = []
+
+    mutating func add(_ duration: Duration) {
+        let (seconds, attoseconds) = duration.components
+        values.append(Double(seconds) + Double(attoseconds) * 1e-18)
+    }
+
+    /// The p-th percentile (0...100), in seconds; nearest-rank on the sorted samples.
+    func percentile(_ p: Double) -> Double {
+        guard !values.isEmpty else { return .nan }
+        let sorted = values.sorted()
+        let rank = Int((p / 100 * Double(sorted.count - 1)).rounded())
+        return sorted[min(max(rank, 0), sorted.count - 1)]
+    }
+
+    var count: Int { values.count }
+}
+
+/// Formats seconds as µs with one decimal.
+func micros(_ seconds: Double) -> String { String(format: "%.1f µs", seconds * 1e6) }
+
+func rate(_ count: Int, _ seconds: Double) -> String { String(format: "%.0f", Double(count) / seconds) }
+
+func elapsed(_ start: ContinuousClock.Instant) -> Double {
+    let (seconds, attoseconds) = (ContinuousClock.now - start).components
+    return Double(seconds) + Double(attoseconds) * 1e-18
+}
+
+/// A scratch folder for one benchmark run, removed afterwards.
+struct ScratchFolder {
+    let url: URL
+
+    init(_ name: String) throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("sigil-bench-\(name)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+
+    func remove() { try? FileManager.default.removeItem(at: url) }
+}

@@ -1,0 +1,23 @@
+import ArgumentParser
+
+/// `sigil-server`: runs Sigil's servers and creates their keys and trust files.
+@main
+struct SigilServer: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sigil-server",
+        abstract: "Run Sigil's transparency log (and, as they land, its CA and OIDC issuer).",
+        discussion: """
+            Start everything on loopback, initialising ./.sigil on first run:
+              sigil-server all
+            Or create the data folder first and run one server:
+              sigil-server init --data ./.sigil
+              sigil-server log --data ./.sigil --port 3000
+            """,
+        subcommands: [InitCommand.self, AllCommand.self, LogCommand.self])
+}
+
+/// Options every server command shares.
+struct DataOptions: ParsableArguments {
+    @Option(help: "The data folder holding keys, databases and trust files.")
+    var data: String = "./.sigil"
+}

@@ -1,0 +1,73 @@
+import Crypto
+import Foundation
+import SigstoreKit
+import SwiftASN1
+import X509
+
+/// Builds valid Rekor v1 proposed entries for tests, signed with a key the test controls.
+public struct TestSigner: Sendable {
+    public let key: P256.Signing.PrivateKey
+    /// The certificate to put in entries instead of the bare key, if any.
+    public let certificate: Certificate?
+
+    public init(key: P256.Signing.PrivateKey = .init(), email: String? = nil) {
+        self.key = key
+        if let email {
+            certificate = try! TestCertificates.selfSigned(key: key, email: email)
+        } else {
+            certificate = nil
+        }
+    }
+
+    /// PEM of what the entry carries: the certificate, or the public key.
+    public var publicKeyPEM: String {
+        if let certificate { return try! certificate.serializeAsPEM().pemString + "\n" }
+        return key.publicKey.pemRepresentation + "\n"
+    }
+
+    /// A hashedrekord 0.0.1 proposed entry for `artifact`.
+    public func hashedRekord(artifact: some DataProtocol) -> [UInt8] {
+        let digest = SHA256.hash(data: artifact)
+        let signature = try! key.signature(for: digest).derRepresentation
+        return ProposedEntries.hashedRekord(signature: Array(signature), publicKeyPEM: publicKeyPEM, digest: Array(digest))
+    }
+
+    /// A hashedrekord entry for a random artifact; returns the artifact too.
+    public func randomHashedRekord() -> (artifact: [UInt8], entry: [UInt8]) {
+        let artifact = (0..<32).map { _ in UInt8.random(in: 0...255) }
+        return (artifact, hashedRekord(artifact: artifact))
+    }
+}
+
+/// Test certificates built in code.
+public enum TestCertificates {
+    /// A self-signed leaf with an email SAN, enough for entries that carry a certificate.
+    public static func selfSigned(key: P256.Signing.PrivateKey, email: String) throws -> Certificate {
+        let now = Date()
+        let name = try DistinguishedName { CommonName("sigil test") }
+        return try Certificate(
+            version: .v3, serialNumber: .init(), publicKey: .init(key.publicKey),
+            notValidBefore: now - 60, notValidAfter: now + 600, issuer: name, subject: name,
+            signatureAlgorithm: .ecdsaWithSHA256,
+            extensions: try Certificate.Extensions {
+                Critical(KeyUsage(digitalSignature: true))
+                try ExtendedKeyUsage([.codeSigning])
+                SubjectAlternativeNames([.rfc822Name(email)])
+            },
+            issuerPrivateKey: .init(key))
+    }
+}
+
+/// Temporary folders that remove themselves.
+public final class TemporaryDirectory: Sendable {
+    public let url: URL
+
+    public init() {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("sigil-test-\(UUID().uuidString)")
+        try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    public func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+
+    deinit { try? FileManager.default.removeItem(at: url) }
+}

@@ -1,0 +1,220 @@
+import Foundation
+import Merkle
+import SigstoreKit
+import Synchronization
+import TestSupport
+import Testing
+@testable import TransparencyLog
+
+/// A store that breaks on demand: the write is lost, or it lands but reports failure (STYLE G12).
+final class FaultyStore: LogStore {
+    enum Fault: Sendable, CustomStringConvertible {
+        case lostWrite, landedButFailed, slow(Duration)
+        var description: String {
+            switch self {
+            case .lostWrite: "write lost"
+            case .landedButFailed: "write landed, reported failure"
+            case .slow(let d): "slow \(d)"
+            }
+        }
+    }
+
+    struct Injected: Error {}
+
+    let inner: SQLiteLogStore
+    let fault = Mutex<Fault?>(nil)
+
+    init(_ inner: SQLiteLogStore) { self.inner = inner }
+
+    func append(_ batch: AppendBatch) async throws {
+        switch fault.withLock({ $0 }) {
+        case .lostWrite?: throw Injected()
+        case .landedButFailed?:
+            try await inner.append(batch)
+            throw Injected()
+        case .slow(let delay)?:
+            try await Task.sleep(for: delay)
+            try await inner.append(batch)
+        case nil:
+            try await inner.append(batch)
+        }
+    }
+
+    func identity() throws -> LogIdentity { try inner.identity() }
+    func latestTreeHead() throws -> StoredTreeHead { try inner.latestTreeHead() }
+    func checkpoint(treeSize: Int64) throws -> String? { try inner.checkpoint(treeSize: treeSize) }
+    func entry(at index: Int64) throws -> StoredEntry? { try inner.entry(at: index) }
+    func entry(leafHash: Hash) throws -> StoredEntry? { try inner.entry(leafHash: leafHash) }
+    func entries(leafHashes: [Hash]) throws -> [Hash: StoredEntry] { try inner.entries(leafHashes: leafHashes) }
+    func entries(in range: Range<Int64>) throws -> [StoredEntry] { try inner.entries(in: range) }
+    func search(key: String, limit: Int) throws -> [Int64] { try inner.search(key: key, limit: limit) }
+    func readHashes(at indexes: [Int64]) throws -> [Hash] { try inner.readHashes(at: indexes) }
+}
+
+func prepared(_ n: Int) -> PreparedEntry {
+    PreparedEntry(body: Array("entry-\(n)-\(UUID().uuidString)".utf8), kind: "test", searchKeys: ["hash:test\(n)"])
+}
+
+@Suite struct SequencerTests {
+    @Test func concurrentSubmissionsGetDistinctIndexesAndOneConsistentTree() async throws {
+        let log = try TestLog()
+        let service = try log.service()
+        let entries = (0..<500).map(prepared)
+        let results = try await withThrowingTaskGroup(of: (Int, SequencingResult).self) { group in
+            for (i, entry) in entries.enumerated() {
+                group.addTask { (i, try await service.sequencer.submit(entry)) }
+            }
+            return try await group.reduce(into: [:]) { $0[$1.0] = $1.1 }
+        }
+        var byIndex: [Int64: Hash] = [:]
+        for (i, result) in results {
+            guard case .appended(let stored, let head) = result else { Issue.record("entry \(i) not appended"); continue }
+            #expect(stored.leafHash == entries[i].leafHash)
+            #expect(byIndex[stored.index] == nil)
+            byIndex[stored.index] = stored.leafHash
+            // Every answer's tree head already contains the entry and is durable.
+            #expect(head.treeSize > stored.index)
+            #expect(try log.openStore().checkpoint(treeSize: head.treeSize) == head.checkpoint)
+        }
+        #expect(byIndex.keys.sorted() == Array(0..<500))
+        let leaves = (0..<500).map { byIndex[Int64($0)]! }
+        #expect(service.treeHead.rootHash == referenceRoot(leaves[...]))
+        #expect(service.treeHead.treeSize == 500)
+    }
+
+    @Test func duplicatesInOneBatchAndAcrossBatchesAreNotAppendedTwice() async throws {
+        let log = try TestLog()
+        let service = try log.service()
+        let entry = prepared(1)
+        let results = try await withThrowingTaskGroup(of: SequencingResult.self) { group in
+            for _ in 0..<20 { group.addTask { try await service.sequencer.submit(entry) } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        let appended = results.filter { if case .appended = $0 { true } else { false } }
+        #expect(appended.count == 1)
+        if case .duplicate(let old) = try await service.sequencer.submit(entry) { #expect(old.index == 0) } else {
+            Issue.record("expected a duplicate")
+        }
+        #expect(service.treeHead.treeSize == 1)
+    }
+
+    @Test func fullQueueAnswersQueueFull() async throws {
+        let log = try TestLog { $0.sequencer = .init(queueCapacity: 2, maxBatchSize: 1) }
+        let store = FaultyStore(try log.openStore())
+        store.fault.withLock { $0 = .slow(.milliseconds(300)) }
+        let service = try log.service(store: store)
+        let outcomes = await withTaskGroup(of: Bool.self) { group in
+            for n in 0..<10 {
+                group.addTask {
+                    do {
+                        _ = try await service.sequencer.submit(prepared(n))
+                        return true
+                    } catch SequencerError.queueFull {
+                        return false
+                    } catch {
+                        Issue.record("unexpected \(error)")
+                        return false
+                    }
+                }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(outcomes.contains(false))
+        #expect(outcomes.filter { $0 }.count >= 2)
+        #expect(service.treeHead.treeSize == Int64(outcomes.filter { $0 }.count))
+    }
+
+    @Test(arguments: [FaultyStore.Fault.lostWrite, .landedButFailed])
+    func sequencerRecoversFromAFailedCommit(_ fault: FaultyStore.Fault) async throws {
+        let log = try TestLog()
+        let store = FaultyStore(try log.openStore())
+        let service = try log.service(store: store)
+        _ = try await service.sequencer.submit(prepared(0))
+        store.fault.withLock { $0 = fault }
+        let victim = prepared(1)
+        await #expect(throws: SequencerError.self) { _ = try await service.sequencer.submit(victim) }
+        store.fault.withLock { $0 = nil }
+        let expectedSize: Int64 = if case .landedButFailed = fault { 2 } else { 1 }
+        #expect(service.treeHead.treeSize == expectedSize)
+        // The client retries: the entry is appended exactly once.
+        let retry = try await service.sequencer.submit(victim)
+        switch (fault, retry) {
+        case (.landedButFailed, .duplicate(let old)): #expect(old.index == 1)
+        case (.lostWrite, .appended(let new, _)): #expect(new.index == 1)
+        default: Issue.record("unexpected retry outcome \(retry) after \(fault)")
+        }
+        _ = try await service.sequencer.submit(prepared(2))
+        #expect(service.treeHead.treeSize == 3)
+        // And a restart agrees with everything published.
+        let reopened = try log.service()
+        #expect(reopened.treeHead == service.treeHead)
+    }
+
+    @Test func restartResumesWithoutRecomputingAndKeepsAppending() async throws {
+        let log = try TestLog()
+        var leaves: [Hash] = []
+        do {
+            let service = try log.service()
+            for n in 0..<37 { leaves.append(try await appendedLeaf(service, prepared(n))) }
+        }
+        let service = try log.service()
+        #expect(service.treeHead.treeSize == 37)
+        for n in 37..<70 { leaves.append(try await appendedLeaf(service, prepared(n))) }
+        #expect(service.treeHead.rootHash == referenceRoot(leaves[...]))
+        // Every checkpoint ever published is consistent with the final tree.
+        let store = try log.openStore()
+        for size in Int64(1)...70 {
+            let note = try #require(try store.checkpoint(treeSize: size))
+            let checkpoint = try LogEntryVerification.verifyCheckpoint(note, logKey: log.key.verificationKey)
+            #expect(checkpoint.rootHash == referenceRoot(leaves[0..<Int(size)]))
+            let (proof, root) = try service.consistencyProof(firstSize: size, lastSize: 70)
+            if size < 70 { try proof.verify(oldRoot: checkpoint.rootHash, newRoot: root) }
+        }
+    }
+
+    func appendedLeaf(_ service: LogService, _ entry: PreparedEntry) async throws -> Hash {
+        guard case .appended(let stored, _) = try await service.sequencer.submit(entry) else {
+            throw LogError(.internalError, "not appended")
+        }
+        return stored.leafHash
+    }
+
+    @Test func refusesToStartWithAnotherKey() async throws {
+        let log = try TestLog()
+        #expect(throws: LogStartupError.self) {
+            _ = try LogService(store: try log.openStore(), signingKey: .generateP256(), configuration: log.configuration)
+        }
+    }
+
+    @Test func refusesToStartWhenStoredStateAndCheckpointDisagree() async throws {
+        let log = try TestLog()
+        do {
+            let service = try log.service()
+            for n in 0..<5 { _ = try await service.sequencer.submit(prepared(n)) }
+        }
+        // Tamper with a stored tree hash: the right edge no longer reproduces the signed root.
+        let store = try log.openStore()
+        try await store.pool.write { db in
+            try db.execute(sql: "UPDATE tree SET hashes = zeroblob(length(hashes)) WHERE idx = 3")
+        }
+        #expect(throws: LogStartupError.self) { _ = try log.service() }
+        // An entry without its checkpoint (a half-written batch) is also refused.
+        let log2 = try TestLog()
+        do {
+            let service = try log2.service()
+            _ = try await service.sequencer.submit(prepared(0))
+        }
+        try await log2.openStore().pool.write { db in try db.execute(sql: "DELETE FROM checkpoints WHERE tree_size = 1") }
+        #expect(throws: (any Error).self) { _ = try log2.service() }
+    }
+
+    @Test func openingAMissingDatabaseFailsClosed() throws {
+        let directory = TemporaryDirectory()
+        #expect(throws: SQLiteLogStore.StoreError.self) { _ = try SQLiteLogStore.open(path: directory.path("nothing.sqlite")) }
+        #expect(!FileManager.default.fileExists(atPath: directory.path("nothing.sqlite")))
+        let log = try TestLog()
+        #expect(throws: SQLiteLogStore.StoreError.self) {
+            _ = try LogService.createStore(path: log.databasePath, signingKey: log.key, name: "again")
+        }
+    }
+}
