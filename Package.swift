@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
     ],
     targets: [
         // RFC 6962 Merkle math. No I/O; swift-crypto only.
@@ -43,6 +44,27 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
+        // Development OIDC provider: discovery, JWKS, token minting, GitHub Actions emulation.
+        .target(name: "OIDCIssuer", dependencies: [
+            "SigstoreKit",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "JWTKit", package: "jwt-kit"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "_CryptoExtras", package: "swift-crypto"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // Fulcio's job: OIDC token validation, certificate issuance, CT submission.
+        .target(name: "CertificateAuthority", dependencies: [
+            "SigstoreKit", "Merkle",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "JWTKit", package: "jwt-kit"),
+            .product(name: "X509", package: "swift-certificates"),
+            .product(name: "SwiftASN1", package: "swift-asn1"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "_CryptoExtras", package: "swift-crypto"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         // Client library: HTTP clients for the servers, sign flows, auditor logic.
         .target(name: "SigilClient", dependencies: [
             "Merkle", "SigstoreKit",
@@ -54,7 +76,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "sigil-server", dependencies: [
-            "TransparencyLog", "SigstoreKit",
+            "TransparencyLog", "SigstoreKit", "OIDCIssuer", "CertificateAuthority",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
@@ -72,8 +94,21 @@ let package = Package(
             .product(name: "X509", package: "swift-certificates"),
             .product(name: "SwiftASN1", package: "swift-asn1"),
         ], path: "Tests/TestSupport"),
-        .testTarget(name: "MerkleTests", dependencies: ["Merkle"]),
+        .testTarget(name: "MerkleTests", dependencies: [
+            "Merkle", .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .testTarget(name: "SigstoreKitTests", dependencies: ["SigstoreKit", "Merkle"]),
+        .testTarget(name: "OIDCIssuerTests", dependencies: [
+            "OIDCIssuer", "SigstoreKit", "TestSupport",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "JWTKit", package: "jwt-kit"),
+        ]),
+        .testTarget(name: "CertificateAuthorityTests", dependencies: [
+            "CertificateAuthority", "OIDCIssuer", "SigstoreKit", "TestSupport",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "JWTKit", package: "jwt-kit"),
+            .product(name: "X509", package: "swift-certificates"),
+        ]),
         .testTarget(name: "TransparencyLogTests", dependencies: [
             "TransparencyLog", "SigstoreKit", "Merkle", "TestSupport",
             .product(name: "HummingbirdTesting", package: "hummingbird"),

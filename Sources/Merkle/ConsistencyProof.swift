@@ -20,13 +20,15 @@ public struct ConsistencyProof: Sendable, Equatable {
         self.hashes = hashes
     }
 
-    /// The number of hashes in `PROOF(oldSize, D[newSize])`, for `0 < oldSize <= newSize`.
+    /// The number of hashes in `PROOF(oldSize, D[newSize])`; 0 for equal sizes.
     ///
     /// Levels where the old tree's last node is a right child are skipped (both trees share that node's
     /// parent); from there the proof is the old root's subtree hash (omitted when the old tree is a single
     /// complete subtree) followed by an inclusion path of that subtree in the new tree.
-    public static func proofSize(oldSize: Int64, newSize: Int64) -> Int {
-        precondition(oldSize > 0 && oldSize <= newSize, "Merkle: proofSize of invalid sizes \(oldSize) -> \(newSize)")
+    ///
+    /// - Throws: ``ProofError/invalidSizes(oldSize:newSize:)`` unless `0 < oldSize <= newSize`.
+    public static func proofSize(oldSize: Int64, newSize: Int64) throws(ProofError) -> Int {
+        guard oldSize > 0, oldSize <= newSize else { throw .invalidSizes(oldSize: oldSize, newSize: newSize) }
         guard oldSize < newSize else { return 0 }
         let shared = (~(oldSize - 1)).trailingZeroBitCount
         let fn = (oldSize - 1) >> shared
@@ -42,8 +44,7 @@ public struct ConsistencyProof: Sendable, Equatable {
     /// - Throws: ``ProofError/invalidSizes(oldSize:newSize:)`` unless `0 < oldSize <= newSize`;
     ///   ``ProofError/wrongProofSize(expected:actual:)``; ``ProofError/oldRootMismatch(expected:calculated:)``.
     public func newRootHash(oldRoot: Hash) throws(ProofError) -> Hash {
-        guard oldSize > 0, oldSize <= newSize else { throw .invalidSizes(oldSize: oldSize, newSize: newSize) }
-        let expectedSize = Self.proofSize(oldSize: oldSize, newSize: newSize)
+        let expectedSize = try Self.proofSize(oldSize: oldSize, newSize: newSize)
         guard hashes.count == expectedSize else {
             throw .wrongProofSize(expected: expectedSize, actual: hashes.count)
         }

@@ -19,7 +19,7 @@ public struct Hash: Hashable, Sendable, CustomStringConvertible {
     public init?(_ bytes: some Collection<UInt8>) {
         guard bytes.count == Self.byteCount else { return nil }
         withUnsafeMutableBytes(of: &words) { target in
-            let copied = bytes.withContiguousStorageIfAvailable { source in
+            let copied: Void? = bytes.withContiguousStorageIfAvailable { source in
                 target.copyMemory(from: UnsafeRawBufferPointer(source))
             }
             if copied == nil {

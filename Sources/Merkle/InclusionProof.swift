@@ -19,12 +19,16 @@ public struct InclusionProof: Sendable, Equatable {
         self.hashes = hashes
     }
 
-    /// The number of hashes in `PATH(leafIndex, D[treeSize])`, for `0 <= leafIndex < treeSize`.
+    /// The number of hashes in `PATH(leafIndex, D[treeSize])`.
     ///
     /// Below the level where the paths to `leafIndex` and to the last leaf meet, every level has a sibling;
     /// above it, the path runs along the right edge and has a (left) sibling wherever `leafIndex` has a one bit.
-    public static func proofSize(leafIndex: Int64, treeSize: Int64) -> Int {
-        precondition(leafIndex >= 0 && leafIndex < treeSize, "Merkle: proofSize of invalid leaf \(leafIndex)/\(treeSize)")
+    ///
+    /// - Throws: ``ProofError/indexOutOfRange(index:treeSize:)`` unless `0 <= leafIndex < treeSize`.
+    public static func proofSize(leafIndex: Int64, treeSize: Int64) throws(ProofError) -> Int {
+        guard leafIndex >= 0, leafIndex < treeSize else {
+            throw .indexOutOfRange(index: leafIndex, treeSize: treeSize)
+        }
         let inner = Int64.bitWidth - (leafIndex ^ (treeSize - 1)).leadingZeroBitCount
         return inner + (leafIndex >> inner).nonzeroBitCount
     }
@@ -35,10 +39,7 @@ public struct InclusionProof: Sendable, Equatable {
     ///   ``ProofError/wrongProofSize(expected:actual:)`` if the path is longer or shorter than
     ///   `PATH(leafIndex, D[treeSize])`.
     public func rootHash(leafHash: Hash) throws(ProofError) -> Hash {
-        guard leafIndex >= 0, leafIndex < treeSize else {
-            throw .indexOutOfRange(index: leafIndex, treeSize: treeSize)
-        }
-        let expectedSize = Self.proofSize(leafIndex: leafIndex, treeSize: treeSize)
+        let expectedSize = try Self.proofSize(leafIndex: leafIndex, treeSize: treeSize)
         guard hashes.count == expectedSize else {
             throw .wrongProofSize(expected: expectedSize, actual: hashes.count)
         }

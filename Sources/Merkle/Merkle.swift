@@ -33,7 +33,7 @@ public protocol HashReader {
 public func treeHash(treeSize: Int64, reader: some HashReader) throws -> Hash {
     guard treeSize >= 0, treeSize <= StoredHashes.maxTreeSize else { throw ProofError.invalidTreeSize(treeSize) }
     guard treeSize > 0 else { return RFC6962.emptyTreeHash }
-    var plan = ReadPlan()
+    var plan = ReadPlan(elements: 1)
     plan.addSubtree(0..<treeSize)
     return try plan.resolve(reader)[0]
 }

@@ -32,10 +32,10 @@ public func makeInclusionProof(leafIndex: Int64, treeSize: Int64, reader: some H
             lo += k
         }
     }
-    var plan = ReadPlan(capacity: siblings.count + Int64.bitWidth)
+    var plan = ReadPlan(elements: siblings.count)
     for range in siblings.reversed() { plan.addSubtree(range) }
     let hashes = try plan.resolve(reader)
-    precondition(hashes.count == InclusionProof.proofSize(leafIndex: leafIndex, treeSize: treeSize),
+    precondition(hashes.count == (try? InclusionProof.proofSize(leafIndex: leafIndex, treeSize: treeSize)),
                  "Merkle: bad math in makeInclusionProof")
     return InclusionProof(leafIndex: leafIndex, treeSize: treeSize, hashes: hashes)
 }
@@ -72,11 +72,11 @@ public func makeConsistencyProof(oldSize: Int64, newSize: Int64, reader: some Ha
             oldTreeIsWholeRange = false
         }
     }
-    var plan = ReadPlan(capacity: siblings.count + 1 + Int64.bitWidth)
+    var plan = ReadPlan(elements: siblings.count + 1)
     if !oldTreeIsWholeRange { plan.addSubtree(lo..<hi) }
     for range in siblings.reversed() { plan.addSubtree(range) }
     let hashes = try plan.resolve(reader)
-    precondition(hashes.count == ConsistencyProof.proofSize(oldSize: oldSize, newSize: newSize),
+    precondition(hashes.count == (try? ConsistencyProof.proofSize(oldSize: oldSize, newSize: newSize)),
                  "Merkle: bad math in makeConsistencyProof")
     return ConsistencyProof(oldSize: oldSize, newSize: newSize, hashes: hashes)
 }

@@ -9,9 +9,11 @@ struct ReadPlan {
     /// How many of `indexes` make up each element, in element order.
     private var elementSizes: [Int] = []
 
-    init(capacity: Int = 0) {
-        indexes.reserveCapacity(capacity)
-        elementSizes.reserveCapacity(capacity)
+    /// A plan for up to `elements` elements; at most one of them (the range ending at the tree size) needs
+    /// more than one stored hash, and never more than 63.
+    init(elements: Int) {
+        indexes.reserveCapacity(elements + Int64.bitWidth - 1)
+        elementSizes.reserveCapacity(elements)
     }
 
     /// Adds the element `MTH(D[range])`.

@@ -32,7 +32,7 @@ public final class LogService: Sendable {
     /// Creates the database of a new, empty log signed by `signingKey`.
     public static func createStore(path: String, signingKey: SigningKey, name: String,
                                    treeID: Int64 = Int64.random(in: 1...Int64.max)) throws -> SQLiteLogStore {
-        let logID = signingKey.verificationKey.keyID.hex
+        let logID = LowercaseHex.encode(signingKey.verificationKey.keyID)
         let origin = "\(name) - \(treeID)"
         let empty = Checkpoint(origin: origin, treeSize: 0, rootHash: RFC6962.emptyTreeHash)
         let note = try SignedCheckpoint.sign(empty, signers: [LogKeyNoteSigner(name: name, key: signingKey)])
@@ -201,20 +201,6 @@ enum EntryID {
     static func treeIDHex(_ treeID: Int64) -> String {
         let hex = String(UInt64(bitPattern: treeID), radix: 16)
         return String(repeating: "0", count: 16 - hex.count) + hex
-    }
-}
-
-extension Array where Element == UInt8 {
-    /// Lowercase hex.
-    var hex: String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out = [UInt8]()
-        out.reserveCapacity(count * 2)
-        for byte in self {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0f)])
-        }
-        return String(decoding: out, as: UTF8.self)
     }
 }
 

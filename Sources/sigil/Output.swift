@@ -8,6 +8,11 @@ enum Output {
         print(String(decoding: try encoder.encode(value), as: UTF8.self))
     }
 
+    /// Rewrites one status line on stderr; `done` ends it.
+    static func progress(_ text: String, done: Bool) {
+        FileHandle.standardError.write(Data(("\r" + text + (done ? "\n" : "")).utf8))
+    }
+
     static func note(_ text: String) {
         FileHandle.standardError.write(Data((text + "\n").utf8))
     }

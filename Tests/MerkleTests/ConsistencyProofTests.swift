@@ -76,7 +76,7 @@ struct ConsistencyProofTests {
             store.restrict(toTreeSize: Int64(newSize))
             let proof = try makeConsistencyProof(oldSize: Int64(oldSize), newSize: Int64(newSize), reader: store)
             #expect(proof.hashes == reference.consistencyProof(oldSize: oldSize, newSize: newSize))
-            #expect(proof.hashes.count == ConsistencyProof.proofSize(oldSize: Int64(oldSize), newSize: Int64(newSize)))
+            #expect(try proof.hashes.count == ConsistencyProof.proofSize(oldSize: Int64(oldSize), newSize: Int64(newSize)))
             #expect(store.readCalls == (oldSize == newSize ? 0 : 1))
             #expect(store.hashesRead <= 2 * Int64.bitWidth - 2 * Int64(newSize).leadingZeroBitCount)
             try proof.verify(oldRoot: oldRoot, newRoot: newRoot)
@@ -167,7 +167,7 @@ struct ConsistencyProofTests {
             let proof = try makeConsistencyProof(oldSize: oldSize, newSize: newSize, reader: reader)
             #expect(reader.calls.count == 1)
             #expect(reader.calls[0].count <= 2 * 41)
-            #expect(proof.hashes.count == ConsistencyProof.proofSize(oldSize: oldSize, newSize: newSize))
+            #expect(try proof.hashes.count == ConsistencyProof.proofSize(oldSize: oldSize, newSize: newSize))
         }
     }
 }

@@ -72,7 +72,7 @@ struct InclusionProofTests {
             store.restrict(toTreeSize: Int64(treeSize))
             let proof = try makeInclusionProof(leafIndex: Int64(leaf), treeSize: Int64(treeSize), reader: store)
             #expect(proof.hashes == reference.inclusionProof(leafIndex: leaf, treeSize: treeSize))
-            #expect(proof.hashes.count == InclusionProof.proofSize(leafIndex: Int64(leaf), treeSize: Int64(treeSize)))
+            #expect(try proof.hashes.count == InclusionProof.proofSize(leafIndex: Int64(leaf), treeSize: Int64(treeSize)))
             #expect(store.readCalls == (treeSize == 1 ? 0 : 1))
             #expect(store.hashesRead <= 2 * Int64.bitWidth - 2 * Int64(treeSize).leadingZeroBitCount)
             let leafHash = reference.leafHashes[leaf]
@@ -150,7 +150,7 @@ struct InclusionProofTests {
             let proof = try makeInclusionProof(leafIndex: leaf, treeSize: treeSize, reader: reader)
             #expect(reader.calls.count == 1)
             #expect(reader.calls[0].count <= 2 * 41)
-            #expect(proof.hashes.count == InclusionProof.proofSize(leafIndex: leaf, treeSize: treeSize))
+            #expect(try proof.hashes.count == InclusionProof.proofSize(leafIndex: leaf, treeSize: treeSize))
         }
     }
 }

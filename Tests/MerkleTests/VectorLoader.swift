@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Merkle
 import Testing
@@ -180,3 +181,8 @@ func hash(_ hex: String, sourceLocation: SourceLocation = #_sourceLocation) thro
 
 /// The entries of the generated vector trees: the ASCII strings `"leaf-<i>"`.
 func generatedEntry(_ index: Int) -> [UInt8] { Array("leaf-\(index)".utf8) }
+
+/// Lowercase hex SHA-256 of whole tiles and bundles, for the vector digests.
+func sha256Hex(_ bytes: [UInt8]) -> String {
+    SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+}

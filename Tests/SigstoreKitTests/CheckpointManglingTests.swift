@@ -132,7 +132,8 @@ struct CheckpointManglingTests {
         expectRejected(text + "\n", as: .malformedNote, "no signature lines")
         expectRejected(good.formatted.replacingOccurrences(of: "\n5\n", with: "\r\n5\n"), as: .malformedNote, "CR")
         expectRejected(good.formatted.replacingOccurrences(of: "mangling", with: "mang\u{0}ling"), as: .malformedNote, "NUL")
-        expectRejected(good.formatted + good.formatted, as: .malformedNote, "two notes")
+        // Two notes back to back: the last blank line makes the first note part of the text.
+        expectRejected(good.formatted + good.formatted, as: .invalidSignature, "two notes")
 
         var bytes = Array(good.formatted.utf8)
         bytes[3] = 0xFF

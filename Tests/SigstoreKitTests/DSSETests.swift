@@ -142,6 +142,11 @@ struct DSSETests {
         RejectedProposal("verifier not a string", F.dsseProposal().replacing(["spec", "proposedContent", "verifiers"], with: [1]), .malformed, "spec.proposedContent.verifiers[0] must be a non-empty string"),
         RejectedProposal("unknown field in proposedContent", F.dsseProposal().replacing(["spec", "proposedContent", "extra"], with: 1), .malformed, #"unknown field "spec.proposedContent.extra""#),
         RejectedProposal("unknown apiVersion", F.dsseProposal().replacing(["apiVersion"], with: "0.0.2"), .unsupportedType, #"unsupported apiVersion "0.0.2" for dsse"#),
+        RejectedProposal("17 verifiers", F.dsseProposal(verifiers: Array(repeating: F.certificate, count: 17)), .malformed,
+                         "spec.proposedContent.verifiers has 17 entries; at most 16 are accepted"),
+        RejectedProposal("17 signatures", F.dsseProposal(envelope: String(decoding: CanonicalJSON.encode(DSSEEnvelope(
+            payloadType: "t", payload: [1], signatures: Array(repeating: .init(signature: [1]), count: 17)).json), as: UTF8.self)), .malformed,
+                         "spec.proposedContent.envelope has 17 signatures; at most 16 are accepted"),
         RejectedProposal("intoto kind", F.dsseProposal().replacing(["kind"], with: "intoto"), .unsupportedType, #"unsupported kind "intoto""#),
     ])
     func rejects(_ rejected: RejectedProposal) {

@@ -61,7 +61,7 @@ struct NoteParsingTests {
         #expect(try Ed25519NoteSigner(signerKey: signer.signerKey).verifierKey == vkey)
         #expect(signer.signerKey.hasPrefix("PRIVATE+KEY+example.com/notes+"))
 
-        let fields = vkey.split(separator: "+").map(String.init)
+        let fields = vkey.split(separator: "+", maxSplits: 2).map(String.init)
         let wrongHint = String(format: "%08x", signer.keyHint ^ 1)
         let material = try #require(Data(base64Encoded: fields[2]))
         let asCosigner = Data([0x04] + material.dropFirst()).base64EncodedString()

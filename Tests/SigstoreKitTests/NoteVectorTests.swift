@@ -49,6 +49,11 @@ struct NoteVectors: Decodable {
             let ed25519SeedHex: String
             let publicKeyHex: String
             let vkeyType0x04: String
+
+            // convertFromSnakeCase turns "vkey_type_0x04" into "vkeyType0X04".
+            enum CodingKeys: String, CodingKey {
+                case name, ed25519SeedHex, publicKeyHex, vkeyType0x04 = "vkeyType0X04"
+            }
         }
         struct Case: Decodable {
             let treeSize: Int64

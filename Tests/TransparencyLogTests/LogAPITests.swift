@@ -116,6 +116,32 @@ import Testing
         }
     }
 
+    @Test func fullQueueAnswers503WithRetryAfter() async throws {
+        let log = try TestLog { $0.sequencer = .init(queueCapacity: 1, maxBatchSize: 1) }
+        let store = FaultyStore(try log.openStore())
+        store.fault.withLock { $0 = .slow(.milliseconds(300)) }
+        let service = try log.service(store: store)
+        let app = Application(router: buildLogRouter(service: service))
+        let signer = TestSigner()
+        try await app.test(.router) { client in
+            let responses = try await withThrowingTaskGroup(of: TestResponse.self) { group in
+                for _ in 0..<6 {
+                    group.addTask { try await Self.post(client, "/api/v1/log/entries", signer.randomHashedRekord().entry) }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            let refused = responses.filter { $0.status == .serviceUnavailable }
+            #expect(!refused.isEmpty)
+            for response in refused {
+                #expect(response.headers[.retryAfter] == "1")
+                #expect(try Self.decode(RekorAPI.ErrorBody.self, response).message.contains("queue is full"))
+            }
+            let created = responses.filter { $0.status == .created }.count
+            #expect(created + refused.count == 6)
+            #expect(service.treeHead.treeSize == Int64(created))
+        }
+    }
+
     @Test func unknownIndexAndUUIDAre404() async throws {
         let log = try TestLog()
         try await withApp(log) { client, _ in

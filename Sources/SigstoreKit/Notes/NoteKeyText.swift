@@ -16,9 +16,10 @@ struct NoteKeyText {
         self.key = key
     }
 
-    /// Parses a vkey: three `+`-separated fields (names cannot contain `+`).
+    /// Parses a vkey: name and key ID end at the first two `+` (names cannot contain `+`; the base64
+    /// key can).
     init(verifierKey text: String) throws(NoteError) {
-        let fields = text.split(separator: "+", omittingEmptySubsequences: false)
+        let fields = text.split(separator: "+", maxSplits: 2, omittingEmptySubsequences: false)
         guard fields.count == 3 else { throw .malformedKey("want <name>+<key ID>+<key>, got \(fields.count) fields") }
         guard NoteSyntax.isValidKeyName(fields[0]) else { throw .malformedKey("invalid key name \(String(reflecting: String(fields[0])))") }
         guard let hint = NoteSyntax.parseHex8(fields[1]) else { throw .malformedKey("key ID is not 8 hex digits") }

@@ -27,6 +27,10 @@ public struct DSSEV001: Sendable, Equatable {
         public let verifierContent: String
     }
 
+    /// The most envelope signatures, and the most verifiers, one proposal may carry. Each signature
+    /// is tried against each verifier, so this bounds the work one request can demand.
+    public static let maximumSignatures = 16
+
     /// SHA-256 of the envelope's JSON text, as the client sent it.
     public let envelopeHash: [UInt8]
     /// SHA-256 of the decoded payload.
@@ -55,8 +59,14 @@ public struct DSSEV001: Sendable, Equatable {
             throw .malformed("\(proposed.fieldPath("envelope")): \(error)")
         }
 
+        guard envelope.signatures.count <= maximumSignatures else {
+            throw .malformed("\(proposed.fieldPath("envelope")) has \(envelope.signatures.count) signatures; at most \(maximumSignatures) are accepted")
+        }
         let verifierValues = try proposed.array("verifiers")
         guard !verifierValues.isEmpty else { throw .malformed("\(proposed.fieldPath("verifiers")) is empty") }
+        guard verifierValues.count <= maximumSignatures else {
+            throw .malformed("\(proposed.fieldPath("verifiers")) has \(verifierValues.count) entries; at most \(maximumSignatures) are accepted")
+        }
         var verifiers: [(content: String, material: PublicKeyMaterial)] = []
         for (k, value) in verifierValues.enumerated() {
             let field = "\(proposed.fieldPath("verifiers"))[\(k)]"

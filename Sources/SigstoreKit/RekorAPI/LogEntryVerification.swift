@@ -66,8 +66,8 @@ public enum LogEntryVerification {
         guard let set = Data(base64Encoded: entry.verification.signedEntryTimestamp) else {
             throw .signedEntryTimestamp("not base64")
         }
-        guard entry.logID.lowercased() == hexString(logKey.keyID) else {
-            throw .signedEntryTimestamp("entry names log \(entry.logID), not the trusted log \(hexString(logKey.keyID))")
+        guard entry.logID.lowercased() == LowercaseHex.encode(logKey.keyID) else {
+            throw .signedEntryTimestamp("entry names log \(entry.logID), not the trusted log \(LowercaseHex.encode(logKey.keyID))")
         }
         let payload = SignedEntryTimestamp.payload(body: bodyBytes, integratedTime: entry.integratedTime,
                                                    logID: logKey.keyID, logIndex: entry.logIndex)
@@ -93,6 +93,4 @@ public enum LogEntryVerification {
             throw .checkpoint("\(error)")
         }
     }
-
-    static func hexString(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
 }

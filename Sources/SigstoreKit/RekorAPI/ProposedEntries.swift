@@ -6,14 +6,14 @@ public enum ProposedEntries {
     /// (a PEM certificate or PEM public key).
     public static func hashedRekord(signature: [UInt8], publicKeyPEM: String, digest: [UInt8],
                                     algorithm: HashAlgorithm = .sha256) -> [UInt8] {
-        let hex = digest.map { String(format: "%02x", $0) }.joined()
+        let hex = LowercaseHex.encode(digest)
         let entry: JSONValue = .object([
             "apiVersion": .string("0.0.1"),
             "kind": .string("hashedrekord"),
             "spec": .object([
                 "signature": .object([
-                    "content": .string(Data(signature).base64EncodedString()),
-                    "publicKey": .object(["content": .string(Data(publicKeyPEM.utf8).base64EncodedString())]),
+                    "content": .string(StrictBase64.encode(signature)),
+                    "publicKey": .object(["content": .string(StrictBase64.encode(Array(publicKeyPEM.utf8)))]),
                 ]),
                 "data": .object(["hash": .object(["algorithm": .string(algorithm.rawValue), "value": .string(hex)])]),
             ]),

@@ -73,21 +73,25 @@ struct SearchController: Sendable {
         return "\(algorithm):\(hex)"
     }
 
-    /// Hex SHA-256 of the SPKI of a `{"format": "x509", "content": <base64 PEM or DER key/cert>}`.
+    /// Hex SHA-256 of the SPKI of a `{"format": "x509", "content": <base64 PEM or DER key/cert>}`, the
+    /// same fingerprint entries are indexed under.
     static func fingerprint(_ value: JSONValue) throws -> String {
         guard case .object(let members) = value else { throw LogError(.badRequest, "publicKey must be an object") }
         let format = try string(members, "format") ?? "x509"
         guard format == "x509" else { throw LogError(.badRequest, "publicKey format \"\(format)\" is not supported; use x509") }
-        guard let content = try string(members, "content"), let decoded = Data(base64Encoded: content) else {
+        guard let content = try string(members, "content"), let bytes = StrictBase64.decode(content) else {
             throw LogError(.badRequest, "publicKey.content must be base64 of a PEM or DER public key or certificate")
         }
-        let bytes = Array(decoded)
-        if let text = String(bytes: bytes, encoding: .utf8), text.contains("-----BEGIN") {
-            if let key = try? VerificationKey(pem: text) { return key.keyID.hex }
-            if let cert = try? Certificate(pemEncoded: text), let key = try? VerificationKey(certificate: cert) { return key.keyID.hex }
-        } else {
-            if let key = try? VerificationKey(spkiDER: bytes) { return key.keyID.hex }
-            if let cert = try? Certificate(derEncoded: bytes), let key = try? VerificationKey(certificate: cert) { return key.keyID.hex }
+        if let text = String(validating: bytes, as: UTF8.self), text.contains("-----BEGIN") {
+            do {
+                return try PublicKeyMaterial(pem: text).fingerprint
+            } catch {
+                throw LogError(.badRequest, "publicKey.content: \(error)")
+            }
+        }
+        if let key = try? VerificationKey(spkiDER: bytes) { return LowercaseHex.encode(key.keyID) }
+        if let cert = try? Certificate(derEncoded: bytes), let key = try? VerificationKey(certificate: cert) {
+            return LowercaseHex.encode(key.keyID)
         }
         throw LogError(.badRequest, "publicKey.content is not a supported public key or certificate")
     }

@@ -45,7 +45,7 @@ public actor Sequencer {
                 limits: Limits = Limits(), now: @escaping @Sendable () -> Date = { Date() }) throws {
         let identity = try store.identity()
         let head = try store.latestTreeHead()
-        let expectedLogID = signerKey.keyID.map { String(format: "%02x", $0) }.joined()
+        let expectedLogID = LowercaseHex.encode(signerKey.keyID)
         guard identity.logID == expectedLogID else {
             throw LogStartupError.keyMismatch(stored: identity.logID, configured: expectedLogID)
         }

@@ -24,7 +24,7 @@ struct LogAudit: AsyncParsableCommand {
         let result = try await LogAuditor(client: options.client, logKey: key).audit { done, total in
             if showProgress {
                 let percent = total == 0 ? 100 : Int(done * 100 / total)
-                Output.note("\raudited \(done)/\(total) entries (\(percent)%)")
+                Output.progress("audited \(done)/\(total) entries (\(percent)%)", done: done == total)
             }
         }
         let report = Report(treeSize: result.treeSize, computedRoot: result.computedRoot.hex,

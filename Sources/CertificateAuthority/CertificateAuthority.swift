@@ -1,0 +1,2 @@
+// CertificateAuthority: Fulcio's job (see DESIGN.md §5).
+import JWTKit

@@ -1,0 +1,26 @@
+import Hummingbird
+import NIOCore
+
+/// The request context of the issuer's router: Hummingbird's basic context plus the peer address,
+/// which the development-only endpoints need to refuse anything but loopback clients.
+public struct OIDCRequestContext: RequestContext, RemoteAddressRequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// The TCP peer; nil when there is no socket (e.g. Hummingbird's in-memory router tests).
+    public let remoteAddress: SocketAddress?
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        remoteAddress = source.channel.remoteAddress
+    }
+}
+
+/// Whether `address` is a loopback peer: 127.0.0.0/8, ::1, or IPv4-mapped 127.x. An unknown peer is
+/// not loopback, so the development endpoints fail closed.
+func isLoopback(_ address: SocketAddress?) -> Bool {
+    guard let address, let ip = address.ipAddress else { return false }
+    switch address.protocol {
+    case .inet: return ip.hasPrefix("127.")
+    case .inet6: return ip == "::1" || ip.lowercased().hasPrefix("::ffff:127.")
+    default: return false
+    }
+}

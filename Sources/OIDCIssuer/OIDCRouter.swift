@@ -1,0 +1,107 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import SigstoreKit
+
+/// The development issuer's HTTP routes (DESIGN.md §7):
+/// - `GET /.well-known/openid-configuration`, `GET /jwks` — the plain issuer;
+/// - `POST /token` (loopback only) — mint a token for a subject/email;
+/// - `GET /actions/.well-known/openid-configuration`, `GET /actions/jwks` — the Actions issuer;
+/// - `POST /actions/jobs` (loopback only) — register an emulated job;
+/// - `GET /actions/token?api-version=2.0&audience=…` with `Authorization: Bearer T` — `{"value": JWT}`;
+/// - `GET /healthz`.
+/// Tokens are never logged.
+public func buildOIDCRouter(issuer: OIDCIssuer, logger: Logger = Logger(label: "sigil.oidc")) -> Router<OIDCRequestContext> {
+    logger.warning("development OIDC issuer: it mints tokens for any identity; never trust it in production",
+                   metadata: ["issuer": .string(issuer.configuration.issuerURL)])
+    let router = Router(context: OIDCRequestContext.self)
+    router.get("/healthz") { _, _ in "ok" }
+    router.get("/.well-known/openid-configuration") { _, _ in jsonResponse(issuer.discoveryDocument(actions: false)) }
+    router.get("/jwks") { _, _ in jsonResponse(await issuer.jwks()) }
+    router.post("/token") { request, context in
+        try await tokenEndpoint(issuer: issuer, request: request, context: context)
+    }
+    router.get("/actions/.well-known/openid-configuration") { _, _ in jsonResponse(issuer.discoveryDocument(actions: true)) }
+    router.get("/actions/jwks") { _, _ in jsonResponse(await issuer.jwks()) }
+    router.post("/actions/jobs") { request, context in
+        try await registerJobEndpoint(issuer: issuer, request: request, context: context)
+    }
+    router.get("/actions/token") { request, _ in
+        try await actionsTokenEndpoint(issuer: issuer, request: request)
+    }
+    return router
+}
+
+/// Form bodies are tiny; anything bigger than this is not a token request.
+private let maxFormBytes = 64 * 1024
+
+private func readForm(_ request: Request, context: OIDCRequestContext) async throws -> FormFields {
+    guard isLoopback(context.remoteAddress) else { throw OIDCIssuerError.notLoopback }
+    let body = try await request.body.collect(upTo: maxFormBytes)
+    return try FormFields(body: Array(buffer: body))
+}
+
+private func tokenEndpoint(issuer: OIDCIssuer, request: Request, context: OIDCRequestContext) async throws -> Response {
+    let form = try await readForm(request, context: context)
+    var extra: [String: JSONValue] = [:]
+    if let text = form["claims"] {
+        guard let parsed = try? JSONValue(parsing: Array(text.utf8)), let object = parsed.objectValue else {
+            throw OIDCIssuerError.invalidField(name: "claims", reason: "not a JSON object")
+        }
+        extra = object
+    }
+    var algorithm = OIDCSigningKey.Algorithm.es256
+    if let name = form["alg"] {
+        guard let chosen = OIDCSigningKey.Algorithm(rawValue: name) else {
+            throw OIDCIssuerError.invalidField(name: "alg", reason: "expected RS256 or ES256")
+        }
+        algorithm = chosen
+    }
+    let token = try await issuer.mintToken(
+        subject: form["subject"], email: form["email"], audience: form["audience"] ?? "sigstore",
+        claims: extra, algorithm: algorithm)
+    return jsonResponse([
+        "id_token": .string(token), "access_token": .string(token),
+        "token_type": "Bearer", "expires_in": .integer(Int64(issuer.configuration.tokenLifetime)),
+    ])
+}
+
+private func registerJobEndpoint(issuer: OIDCIssuer, request: Request, context: OIDCRequestContext) async throws -> Response {
+    let form = try await readForm(request, context: context)
+    let credentials = try await issuer.registerJob(form: form)
+    return jsonResponse([
+        "ACTIONS_ID_TOKEN_REQUEST_URL": .string(credentials.requestURL),
+        "ACTIONS_ID_TOKEN_REQUEST_TOKEN": .string(credentials.requestToken),
+    ])
+}
+
+private func actionsTokenEndpoint(issuer: OIDCIssuer, request: Request) async throws -> Response {
+    guard let header = request.headers[.authorization] else { throw OIDCIssuerError.unknownJobToken }
+    // The scheme is case-insensitive (RFC 7235 §2.1); GitHub's own docs write `bearer`.
+    let parts = header.split(separator: " ", maxSplits: 1)
+    guard parts.count == 2, parts[0].lowercased() == "bearer" else { throw OIDCIssuerError.unknownJobToken }
+    let audience = request.uri.queryParameters.get("audience")
+    let token = try await issuer.actionsToken(requestToken: String(parts[1]), audience: audience)
+    return jsonResponse(["count": 1, "value": .string(token)])
+}
+
+func jsonResponse(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
+    Response(status: status, headers: [.contentType: "application/json"],
+             body: ResponseBody(byteBuffer: ByteBuffer(bytes: CanonicalJSON.encode(value))))
+}
+
+extension OIDCIssuerError: HTTPResponseError {
+    public var status: HTTPResponse.Status {
+        switch self {
+        case .notLoopback: .forbidden
+        case .unknownJobToken: .unauthorized
+        case .weakKey, .unreadableKey: .internalServerError
+        case .missingField, .invalidField: .badRequest
+        }
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        jsonResponse(["code": .integer(Int64(status.code)), "message": .string(description)], status: status)
+    }
+}

@@ -1,0 +1,8 @@
+/// Why a bundle could not be read. `message` is exact and names the field, e.g.
+/// `unsupported bundle mediaType "application/vnd.dev.sigstore.bundle+json;version=99.9"` or
+/// `verificationMaterial.tlogEntries[0].logIndex must not be negative`.
+public struct BundleError: Error, Equatable, Sendable, CustomStringConvertible {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { "invalid bundle: \(message)" }
+}

@@ -1,0 +1,7 @@
+/// Why an SCT, an SCT list or a precertificate could not be decoded, built or verified.
+/// `message` reads as the end of "couldn't verify SCT: …".
+public struct CTError: Error, Equatable, Sendable, CustomStringConvertible {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}

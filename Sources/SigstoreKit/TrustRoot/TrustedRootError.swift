@@ -1,0 +1,7 @@
+/// Why a trusted root, signing config or client trust config was rejected. `message` names the
+/// field, e.g. `tlogs[1].publicKey.validFor.start is missing` or `unknown field "tlogs[0].extra"`.
+public struct TrustedRootError: Error, Equatable, Sendable, CustomStringConvertible {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { "invalid trusted root: \(message)" }
+}

@@ -1,0 +1,69 @@
+import Foundation
+import SigilClient
+
+/// A `sigil-server` child process on a loopback port, for tests that must kill and restart it.
+final class ServerProcess {
+    let process: Process
+    let port: Int
+    let client: LogClient
+
+    /// The binary under test: `SIGIL_SERVER_BINARY`, or the debug build next to the package.
+    static var binary: String {
+        if let path = ProcessInfo.processInfo.environment["SIGIL_SERVER_BINARY"] { return path }
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        return root.appendingPathComponent(".build/debug/sigil-server").path
+    }
+
+    static func initialise(data: String) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = ["init", "--data", data]
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw ServerProcessError("sigil-server init failed") }
+    }
+
+    /// Starts `sigil-server log` and waits until it answers.
+    init(data: String, extraArguments: [String] = []) async throws {
+        var lastError = "no attempt"
+        for _ in 0..<5 {
+            let port = Int.random(in: 20_000...60_000)
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: Self.binary)
+            process.arguments = ["log", "--data", data, "--port", String(port)] + extraArguments
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            let client = LogClient(baseURL: "http://127.0.0.1:\(port)")
+            for _ in 0..<150 {
+                if (try? await client.logInfo()) != nil {
+                    self.process = process
+                    self.port = port
+                    self.client = client
+                    return
+                }
+                if !process.isRunning { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            lastError = "server on port \(port) did not come up (exit status \(process.isRunning ? -1 : process.terminationStatus))"
+            if process.isRunning { process.terminate() }
+        }
+        throw ServerProcessError(lastError)
+    }
+
+    func kill() {
+        Foundation.kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    func stop() {
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+    }
+}
+
+struct ServerProcessError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
