@@ -40,6 +40,9 @@ let package = Package(
         .target(name: "TransparencyLog", dependencies: [
             "Merkle", "SigstoreKit",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "X509", package: "swift-certificates"),
+            .product(name: "SwiftASN1", package: "swift-asn1"),
+            .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -69,6 +72,10 @@ let package = Package(
         .target(name: "SigilClient", dependencies: [
             "Merkle", "SigstoreKit",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "_CryptoExtras", package: "swift-crypto"),
+            .product(name: "X509", package: "swift-certificates"),
+            .product(name: "SwiftASN1", package: "swift-asn1"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "sigil", dependencies: [
@@ -108,6 +115,13 @@ let package = Package(
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "JWTKit", package: "jwt-kit"),
             .product(name: "X509", package: "swift-certificates"),
+        ]),
+        .testTarget(name: "SigilClientTests", dependencies: [
+            "SigilClient", "SigstoreKit", "Merkle", "TestSupport", "TransparencyLog",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "_CryptoExtras", package: "swift-crypto"),
+            .product(name: "X509", package: "swift-certificates"),
+            .product(name: "Hummingbird", package: "hummingbird"),
         ]),
         .testTarget(name: "TransparencyLogTests", dependencies: [
             "TransparencyLog", "SigstoreKit", "Merkle", "TestSupport",

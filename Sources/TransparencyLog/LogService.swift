@@ -18,8 +18,8 @@ public final class LogService: Sendable {
                 now: @escaping @Sendable () -> Date = { Date() }) throws {
         let identity = try store.identity()
         let cache = HashCache(capacity: configuration.hashCacheCapacity)
-        self.sequencer = try Sequencer(store: store,
-                                       signer: LogKeyNoteSigner(name: configuration.name, key: signingKey),
+        let signer = LogKeyNoteSigner(name: configuration.name, key: signingKey)
+        self.sequencer = try Sequencer(store: store, signer: signer, verifier: signer.verifier,
                                        signerKey: signingKey.verificationKey, cache: cache,
                                        limits: configuration.sequencer, now: now)
         self.configuration = configuration

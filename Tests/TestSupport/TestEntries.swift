@@ -71,3 +71,59 @@ public final class TemporaryDirectory: Sendable {
 
     deinit { try? FileManager.default.removeItem(at: url) }
 }
+
+/// A two-level test CA (root → intermediate) that issues Fulcio-shaped precertificates.
+public struct TestCA: Sendable {
+    public let rootKey = P256.Signing.PrivateKey()
+    public let intermediateKey = P256.Signing.PrivateKey()
+    public let root: Certificate
+    public let intermediate: Certificate
+
+    public init() {
+        let now = Date()
+        let rootName = try! DistinguishedName { OrganizationName("sigil test"); CommonName("test root") }
+        let intermediateName = try! DistinguishedName { OrganizationName("sigil test"); CommonName("test intermediate") }
+        root = try! Certificate(
+            version: .v3, serialNumber: .init(), publicKey: .init(rootKey.publicKey),
+            notValidBefore: now - 3600, notValidAfter: now + 86_400, issuer: rootName, subject: rootName,
+            signatureAlgorithm: .ecdsaWithSHA256,
+            extensions: try! Certificate.Extensions {
+                Critical(BasicConstraints.isCertificateAuthority(maxPathLength: 1))
+                Critical(KeyUsage(keyCertSign: true, cRLSign: true))
+            },
+            issuerPrivateKey: .init(rootKey))
+        intermediate = try! Certificate(
+            version: .v3, serialNumber: .init(), publicKey: .init(intermediateKey.publicKey),
+            notValidBefore: now - 3600, notValidAfter: now + 86_400, issuer: rootName, subject: intermediateName,
+            signatureAlgorithm: .ecdsaWithSHA256,
+            extensions: try! Certificate.Extensions {
+                Critical(BasicConstraints.isCertificateAuthority(maxPathLength: 0))
+                Critical(KeyUsage(keyCertSign: true, cRLSign: true))
+            },
+            issuerPrivateKey: .init(rootKey))
+    }
+
+    /// A leaf precertificate (critical poison extension) for `email`, issued by the intermediate.
+    public func precertificate(email: String = "alice@example.com", poison: Bool = true) -> Certificate {
+        let now = Date()
+        let leafKey = P256.Signing.PrivateKey()
+        return try! Certificate(
+            version: .v3, serialNumber: .init(), publicKey: .init(leafKey.publicKey),
+            notValidBefore: now - 1, notValidAfter: now + 600, issuer: intermediate.subject, subject: DistinguishedName(),
+            signatureAlgorithm: .ecdsaWithSHA256,
+            extensions: try! Certificate.Extensions {
+                Critical(KeyUsage(digitalSignature: true))
+                try ExtendedKeyUsage([.codeSigning])
+                Critical(SubjectAlternativeNames([.rfc822Name(email)]))
+                if poison { Certificate.Extension(oid: [1, 3, 6, 1, 4, 1, 11129, 2, 4, 3], critical: true, value: [0x05, 0x00]) }
+            },
+            issuerPrivateKey: .init(intermediateKey))
+    }
+
+    /// DER of a certificate.
+    public static func der(_ certificate: Certificate) -> [UInt8] {
+        var serializer = DER.Serializer()
+        try! serializer.serialize(certificate)
+        return serializer.serializedBytes
+    }
+}

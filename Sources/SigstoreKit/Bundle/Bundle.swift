@@ -22,7 +22,7 @@ public struct Bundle: Sendable, Equatable {
     /// unknown or mistyped fields, bad base64, negative indexes, unparseable certificates.
     public init(parsing bytes: some Collection<UInt8>) throws(BundleError) {
         guard !bytes.isEmpty else { throw BundleError("the bundle is empty") }
-        do {
+        do throws(ProtoJSONError) {
             let top = try ProtoJSONObject.document(bytes)
             let name = try top.string("mediaType")
             guard let mediaType = BundleMediaType(mediaType: name) else {

@@ -7,12 +7,15 @@ public struct PreparedEntry: Sendable {
     public let leafHash: Hash
     public let kind: String
     public let searchKeys: [String]
+    /// Stored beside the leaf, not hashed (see `StoredEntry.extra`).
+    public let extra: [UInt8]?
 
-    public init(body: [UInt8], kind: String, searchKeys: [String]) {
+    public init(body: [UInt8], kind: String, searchKeys: [String], extra: [UInt8]? = nil) {
         self.body = body
         self.leafHash = RFC6962.leafHash(body)
         self.kind = kind
         self.searchKeys = searchKeys
+        self.extra = extra
     }
 }
 

@@ -28,7 +28,7 @@ public actor Sequencer {
 
     private let store: any LogStore
     private let identity: LogIdentity
-    private let signer: LogKeyNoteSigner
+    private let signer: any NoteSigner
     private let cache: HashCache
     private let limits: Limits
     private let now: @Sendable () -> Date
@@ -41,7 +41,8 @@ public actor Sequencer {
 
     /// Resumes from the stored state. Nothing stored is recomputed: the right edge is read back in
     /// O(log n) hashes. Refuses to start if the stored tree, the stored checkpoint and the log key disagree.
-    public init(store: any LogStore, signer: LogKeyNoteSigner, signerKey: VerificationKey, cache: HashCache,
+    public init(store: any LogStore, signer: any NoteSigner, verifier: any NoteVerifier, signerKey: VerificationKey,
+                cache: HashCache,
                 limits: Limits = Limits(), now: @escaping @Sendable () -> Date = { Date() }) throws {
         let identity = try store.identity()
         let head = try store.latestTreeHead()
@@ -49,7 +50,6 @@ public actor Sequencer {
         guard identity.logID == expectedLogID else {
             throw LogStartupError.keyMismatch(stored: identity.logID, configured: expectedLogID)
         }
-        let verifier = LogKeyNoteVerifier(name: signer.name, key: signerKey)
         let signed: SignedCheckpoint
         do {
             signed = try SignedCheckpoint(parsing: head.checkpoint, verifiers: [verifier])
@@ -130,7 +130,7 @@ public actor Sequencer {
                 continue
             }
             let stored = StoredEntry(index: tree.treeSize, leafHash: item.entry.leafHash, body: item.entry.body,
-                                     integratedTime: integratedTime, kind: item.entry.kind)
+                                     integratedTime: integratedTime, kind: item.entry.kind, extra: item.entry.extra)
             treeHashes.append(tree.append(leafHash: item.entry.leafHash))
             entries.append(stored)
             inBatch[stored.leafHash] = stored

@@ -7,13 +7,16 @@ public struct StoredEntry: Sendable, Equatable {
     public let body: [UInt8]
     public let integratedTime: Int64
     public let kind: String
+    /// Data kept beside the leaf but not hashed into it (a CT log's `extra_data`).
+    public let extra: [UInt8]?
 
-    public init(index: Int64, leafHash: Hash, body: [UInt8], integratedTime: Int64, kind: String) {
+    public init(index: Int64, leafHash: Hash, body: [UInt8], integratedTime: Int64, kind: String, extra: [UInt8]? = nil) {
         self.index = index
         self.leafHash = leafHash
         self.body = body
         self.integratedTime = integratedTime
         self.kind = kind
+        self.extra = extra
     }
 }
 

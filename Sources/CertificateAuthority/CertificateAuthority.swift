@@ -1,2 +1,0 @@
-// CertificateAuthority: Fulcio's job (see DESIGN.md §5).
-import JWTKit

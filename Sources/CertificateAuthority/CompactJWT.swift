@@ -1,0 +1,36 @@
+import SigstoreKit
+
+/// A compact-serialized JWS (RFC 7515 §7.1) split and decoded, not yet verified.
+struct CompactJWT: Sendable {
+    let header: JSONValue
+    let claims: JSONValue
+    /// `base64url(header) "." base64url(payload)`: the bytes the signature covers.
+    let signingInput: [UInt8]
+    let signature: [UInt8]
+
+    /// Upper bound on a token; real ID tokens are a few KB.
+    static let maxLength = 64 * 1024
+
+    init(_ token: String) throws(TokenError) {
+        guard token.utf8.count <= Self.maxLength else { throw .malformed("longer than \(Self.maxLength) bytes") }
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3 else { throw .malformed("expected 3 dot-separated parts, found \(parts.count)") }
+        guard let headerBytes = Base64Decoding.base64URL(parts[0]),
+              let payloadBytes = Base64Decoding.base64URL(parts[1]),
+              let signatureBytes = Base64Decoding.base64URL(parts[2])
+        else { throw .malformed("a part is not unpadded base64url") }
+        guard let header = try? JSONValue(parsing: headerBytes), header.objectValue != nil else {
+            throw .malformed("header is not a JSON object")
+        }
+        guard let claims = try? JSONValue(parsing: payloadBytes), claims.objectValue != nil else {
+            throw .malformed("payload is not a JSON object")
+        }
+        self.header = header
+        self.claims = claims
+        signingInput = Array(parts[0].utf8) + [UInt8(ascii: ".")] + Array(parts[1].utf8)
+        signature = signatureBytes
+    }
+
+    /// The issuer, read before verification only to pick the configuration and keys.
+    var unverifiedIssuer: String? { claims["iss"]?.stringValue }
+}

@@ -1,0 +1,47 @@
+import Foundation
+
+/// The identity a Fulcio certificate must carry: SAN and OIDC issuer (each exact or a regular
+/// expression), plus optional exact values of other Fulcio extensions, e.g. GitHub workflow claims.
+public struct CertificateIdentity: Sendable {
+    /// An exact string, or a regular expression searched for anywhere in the value (Go
+    /// `regexp.MatchString` semantics, as cosign uses; anchor with `^…$` to match whole values).
+    public enum Matcher: Sendable, Equatable, CustomStringConvertible {
+        case exact(String)
+        case regularExpression(String)
+
+        public var description: String {
+            switch self {
+            case .exact(let s): JSONError.quoted(s, limit: 200)
+            case .regularExpression(let p): "/\(p)/"
+            }
+        }
+
+        func matches(_ value: String) -> Bool {
+            switch self {
+            case .exact(let expected): return value == expected
+            case .regularExpression(let pattern):
+                // Compiled in `CertificateIdentity.init`, so this cannot fail here.
+                guard let regex = try? Regex(pattern) else { return false }
+                return value.contains(regex)
+            }
+        }
+    }
+
+    public let subject: Matcher
+    public let issuer: Matcher
+    /// Extensions that must be present with exactly this value.
+    public let extensions: [FulcioExtension: String]
+
+    public init(subject: Matcher, issuer: Matcher, extensions: [FulcioExtension: String] = [:]) throws(VerificationPolicyError) {
+        for matcher in [subject, issuer] {
+            if case .regularExpression(let pattern) = matcher {
+                do { _ = try Regex(pattern) } catch {
+                    throw VerificationPolicyError("regular expression \(JSONError.quoted(pattern)) does not compile")
+                }
+            }
+        }
+        self.subject = subject
+        self.issuer = issuer
+        self.extensions = extensions
+    }
+}
