@@ -31,17 +31,17 @@ struct PeerBench: AsyncParsableCommand {
         let sigilAppend = Double(entries) / storage.total
         let proofs = try await ProofBench.measure(sizes: treeSizes, samples: samples, coldSamples: 200)
 
-        print("\nworkload                              sigil          pymerkle       ratio")
-        print(String(format: "append 1 KiB, batches of %-6d      %9.0f/s    %9.0f/s    %6.1f×", batch, sigilAppend, peerAppend,
-                     sigilAppend / peerAppend))
+        print("")
+        print(["workload".padding(36), "sigil".padding(14), "pymerkle".padding(14), "ratio"].joined())
+        print(["append 1 KiB, batches of \(batch)".padding(36), String(format: "%.0f/s", sigilAppend).padding(14),
+               String(format: "%.0f/s", peerAppend).padding(14), String(format: "%.1f×", sigilAppend / peerAppend)].joined())
         for result in proofs {
             guard let match = peerProofs.first(where: { ($0["size"] as? Int).map(Int64.init) == result.size && $0["kind"] as? String == result.kind }),
                   let p50 = match["p50"] as? Double, let p99 = match["p99"] as? Double else { continue }
-            let sigilP50 = result.warm.percentile(50), sigilP99 = result.warm.percentile(99)
-            print(String(format: "%-11@ proof p50 @ %-9lld  %10.1f µs  %10.1f µs  %6.0f×", result.kind as NSString, result.size,
-                         sigilP50 * 1e6, p50 * 1e6, p50 / sigilP50))
-            print(String(format: "%-11@ proof p99 @ %-9lld  %10.1f µs  %10.1f µs  %6.0f×", result.kind as NSString, result.size,
-                         sigilP99 * 1e6, p99 * 1e6, p99 / sigilP99))
+            for (label, ours, theirs) in [("p50", result.warm.percentile(50), p50), ("p99", result.warm.percentile(99), p99)] {
+                print(["\(result.kind) \(label) @ \(result.size)".padding(36), micros(ours).padding(14), micros(theirs).padding(14),
+                       String(format: "%.0f×", theirs / ours)].joined())
+            }
         }
     }
 }

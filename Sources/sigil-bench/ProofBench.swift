@@ -25,11 +25,12 @@ struct ProofBench: AsyncParsableCommand {
 
     func run() async throws {
         let treeSizes = sizes.split(separator: ",").compactMap { Int64($0) }.sorted()
-        print("size       kind         warm p50    warm p99    cold p50    cold p99")
-        for result in try await Self.measure(sizes: treeSizes, samples: samples, coldSamples: coldSamples) {
-            print(String(format: "%-10lld %-12@ %-11@ %-11@ %-11@ %@", result.size, result.kind as NSString,
-                         micros(result.warm.percentile(50)) as NSString, micros(result.warm.percentile(99)) as NSString,
-                         micros(result.cold.percentile(50)) as NSString, micros(result.cold.percentile(99)) as NSString))
+        let results = try await Self.measure(sizes: treeSizes, samples: samples, coldSamples: coldSamples)
+        print(["size", "kind", "warm p50", "warm p99", "cold p50", "cold p99"].map { $0.padding(12) }.joined())
+        for result in results {
+            let cells = ["\(result.size)", result.kind, micros(result.warm.percentile(50)), micros(result.warm.percentile(99)),
+                         micros(result.cold.percentile(50)), micros(result.cold.percentile(99))]
+            print(cells.map { $0.padding(12) }.joined())
         }
     }
 

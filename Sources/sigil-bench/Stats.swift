@@ -43,3 +43,8 @@ struct ScratchFolder {
 
     func remove() { try? FileManager.default.removeItem(at: url) }
 }
+
+extension String {
+    /// Left-aligned in a column of `width` characters.
+    func padding(_ width: Int) -> String { count >= width ? self + " " : self + String(repeating: " ", count: width - count) }
+}

@@ -11,6 +11,7 @@ import Merkle
 public final class SQLiteLogStore: LogStore {
     let pool: DatabasePool
     public let path: String
+    let checkpointer: WALCheckpointer
 
     /// Why the store could not be opened or created.
     public enum StoreError: Error, CustomStringConvertible {
@@ -35,10 +36,14 @@ public final class SQLiteLogStore: LogStore {
             // cache: keep 64 MB of pages per connection and read the rest through mmap, not read(2).
             try db.execute(sql: "PRAGMA cache_size = -65536")
             try db.execute(sql: "PRAGMA mmap_size = 1073741824")
+            // Copying the WAL back into the database happens on another connection and thread
+            // (`WALCheckpointer`), not inside the commits that acknowledge entries.
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
         }
         configuration.maximumReaderCount = 8
         self.pool = try DatabasePool(path: path, configuration: configuration)
         self.path = path
+        self.checkpointer = try WALCheckpointer(path: path)
     }
 
     /// Opens an existing database. Fails if it does not exist: the log never creates state silently.
@@ -67,12 +72,14 @@ public final class SQLiteLogStore: LogStore {
         CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
         CREATE TABLE entries (
             idx INTEGER PRIMARY KEY,
-            leaf_hash BLOB NOT NULL UNIQUE,
+            leaf_key INTEGER NOT NULL,
+            leaf_hash BLOB NOT NULL,
             body BLOB NOT NULL,
             integrated_time INTEGER NOT NULL,
             kind TEXT NOT NULL,
             extra BLOB
         );
+        CREATE INDEX entries_by_leaf ON entries(leaf_key);
         CREATE TABLE tree (idx INTEGER PRIMARY KEY, hashes BLOB NOT NULL);
         CREATE TABLE search (key TEXT NOT NULL, idx INTEGER NOT NULL, PRIMARY KEY (key, idx)) WITHOUT ROWID;
         CREATE TABLE checkpoints (tree_size INTEGER PRIMARY KEY, root_hash BLOB NOT NULL, note TEXT NOT NULL);
@@ -109,11 +116,11 @@ public final class SQLiteLogStore: LogStore {
 
     public func append(_ batch: AppendBatch) async throws {
         try await pool.write { db in
-            let insertEntry = try db.cachedStatement(sql: "INSERT INTO entries(idx, leaf_hash, body, integrated_time, kind, extra) VALUES (?, ?, ?, ?, ?, ?)")
+            let insertEntry = try db.cachedStatement(sql: "INSERT INTO entries(idx, leaf_key, leaf_hash, body, integrated_time, kind, extra) VALUES (?, ?, ?, ?, ?, ?, ?)")
             let insertTree = try db.cachedStatement(sql: "INSERT INTO tree(idx, hashes) VALUES (?, ?)")
             let insertSearch = try db.cachedStatement(sql: "INSERT OR IGNORE INTO search(key, idx) VALUES (?, ?)")
             for (entry, hashes) in zip(batch.entries, batch.treeHashes) {
-                try insertEntry.execute(arguments: [entry.index, Data(entry.leafHash.bytes), Data(entry.body),
+                try insertEntry.execute(arguments: [entry.index, Self.leafKey(entry.leafHash), Data(entry.leafHash.bytes), Data(entry.body),
                                                     entry.integratedTime, entry.kind, entry.extra.map { Data($0) }])
                 var blob = Data(capacity: hashes.count * Hash.byteCount)
                 for hash in hashes { hash.withUnsafeBytes { blob.append(contentsOf: $0) } }
@@ -125,6 +132,7 @@ public final class SQLiteLogStore: LogStore {
             try db.execute(sql: "INSERT INTO checkpoints(tree_size, root_hash, note) VALUES (?, ?, ?)",
                            arguments: [batch.treeSize, Data(batch.rootHash.bytes), batch.checkpoint])
         }
+        checkpointer.schedule()
     }
 
     public func checkpoint(treeSize: Int64) throws -> String? {
@@ -141,7 +149,8 @@ public final class SQLiteLogStore: LogStore {
 
     public func entry(leafHash: Hash) throws -> StoredEntry? {
         try pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM entries WHERE leaf_hash = ?", arguments: [Data(leafHash.bytes)])
+            try Row.fetchOne(db, sql: "SELECT * FROM entries WHERE leaf_key = ? AND leaf_hash = ?",
+                             arguments: [Self.leafKey(leafHash), Data(leafHash.bytes)])
                 .map(Self.entry(from:))
         }
     }
@@ -150,9 +159,9 @@ public final class SQLiteLogStore: LogStore {
         guard !leafHashes.isEmpty else { return [:] }
         return try pool.read { db in
             var found: [Hash: StoredEntry] = [:]
-            let statement = try db.cachedStatement(sql: "SELECT * FROM entries WHERE leaf_hash = ?")
+            let statement = try db.cachedStatement(sql: "SELECT * FROM entries WHERE leaf_key = ? AND leaf_hash = ?")
             for hash in leafHashes {
-                if let row = try Row.fetchOne(statement, arguments: [Data(hash.bytes)]) {
+                if let row = try Row.fetchOne(statement, arguments: [Self.leafKey(hash), Data(hash.bytes)]) {
                     found[hash] = try Self.entry(from: row)
                 }
             }
@@ -197,6 +206,13 @@ public final class SQLiteLogStore: LogStore {
             }
             return hash
         }
+    }
+
+    /// The first 8 bytes of a leaf hash as an integer: the index key for lookups by leaf hash. An
+    /// integer key keeps the index a quarter of the size of one on the whole hash; the sequencer, the
+    /// only writer, is what keeps leaf hashes unique.
+    static func leafKey(_ hash: Hash) -> Int64 {
+        hash.withUnsafeBytes { bytes in bytes.prefix(8).reduce(Int64(0)) { $0 << 8 | Int64($1) } }
     }
 
     /// The leaf whose append stored hash `storedIndex`, and its position within that leaf's row.
