@@ -7,40 +7,28 @@ import Crypto
 /// counts as a cosigner: a checkpoint signed only by witnesses is rejected. Use
 /// ``verifiedCosignature(in:)`` to learn when the witness cosigned.
 public struct CosignatureVerifier: NoteVerifier {
-    public let name: String
-    public let keyHint: UInt32
-    /// The witness's Ed25519 public key.
-    public let publicKey: Curve25519.Signing.PublicKey
+    let key: Ed25519NoteKey
+    public var name: String { key.name }
+    public var keyHint: UInt32 { key.keyHint }
+    /// The Ed25519 public key.
+    public var publicKey: Curve25519.Signing.PublicKey { key.publicKey }
 
-    /// Reads a verifier key, `<name>+<key ID>+base64(0x04 || 32-byte public key)`; the key ID must be
-    /// the one the name and key imply.
+    /// Reads a verifier key, `<name>+<key ID>+base64(0x04 || 32-byte public key)`; the key ID must be the one the name and key imply.
     public init(verifierKey vkey: String) throws(NoteError) {
-        let parsed = try NoteKeyText(verifierKey: vkey)
-        try parsed.expect(type: 0x04, keyCount: 32) {
-            NoteKeyID(name: parsed.name, signatureType: .cosignatureV1, publicKey: $0).hint
-        }
-        guard let key = try? Curve25519.Signing.PublicKey(rawRepresentation: parsed.key) else {
-            throw .malformedKey("not an Ed25519 public key")
-        }
-        self.init(validName: parsed.name, publicKey: key)
+        key = try Ed25519NoteKey(verifierKey: vkey, type: .cosignatureV1)
     }
 
-    /// A verifier for the witness key `publicKey` under `name`.
+    /// A verifier for `publicKey` under `name`.
     public init(name: String, publicKey: Curve25519.Signing.PublicKey) throws(NoteError) {
-        guard NoteSyntax.isValidKeyName(name) else { throw .invalidKeyName(name) }
-        self.init(validName: name, publicKey: publicKey)
+        key = try Ed25519NoteKey(name: name, publicKey: publicKey, type: .cosignatureV1)
     }
 
     init(validName name: String, publicKey: Curve25519.Signing.PublicKey) {
-        self.name = name
-        self.publicKey = publicKey
-        keyHint = NoteKeyID(name: name, signatureType: .cosignatureV1, publicKey: publicKey.rawRepresentation).hint
+        key = Ed25519NoteKey(validName: name, publicKey: publicKey, type: .cosignatureV1)
     }
 
-    /// The verifier key string (`vkey`, type 0x04).
-    public var verifierKey: String {
-        NoteKeyText(name: name, keyHint: keyHint, type: 0x04, key: Array(publicKey.rawRepresentation)).verifierKey
-    }
+    /// The verifier key string (`vkey`).
+    public var verifierKey: String { key.verifierKey }
 
     public var isCosigner: Bool { true }
 

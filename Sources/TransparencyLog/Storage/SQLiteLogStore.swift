@@ -41,6 +41,9 @@ public final class SQLiteLogStore: LogStore {
             try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
         }
         configuration.maximumReaderCount = 8
+        // Connections briefly wait on each other (the checkpointer, a second process opening the
+        // file) instead of failing with SQLITE_BUSY.
+        configuration.busyMode = .timeout(10)
         self.pool = try DatabasePool(path: path, configuration: configuration)
         self.path = path
         self.checkpointer = try WALCheckpointer(path: path)

@@ -18,6 +18,7 @@ final class WALCheckpointer: Sendable {
     init(path: String) throws {
         var configuration = Configuration()
         configuration.label = "wal-checkpoint"
+        configuration.busyMode = .timeout(10)
         connection = try DatabaseQueue(path: path, configuration: configuration)
     }
 
