@@ -55,7 +55,8 @@ public struct CertificateIssuer: Sendable {
         } catch {
             throw .token(error)
         }
-        let publicKey = try ProofOfPossession.verify(request.keyProof, challenge: identity.challenge)
+        let publicKey = try ProofOfPossession.verify(request.keyProof, challenge: identity.challenge,
+                                                     claimName: token.issuer.challengeClaim)
         let builder = LeafCertificateBuilder(
             keys: keys, identity: identity, publicKey: publicKey, serialNumber: options.serialNumber(),
             now: options.now(), lifetime: TimeInterval(options.profile.leafValiditySeconds))

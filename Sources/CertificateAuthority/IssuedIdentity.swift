@@ -17,7 +17,16 @@ public struct IssuedIdentity: Sendable, Equatable {
             && lhs.extensions.map(\.0) == rhs.extensions.map(\.0) && lhs.extensions.map(\.1) == rhs.extensions.map(\.1)
     }
 
-    init(challenge: String, subjectAlternativeName: GeneralName, extensions: [(FulcioExtension, String)]) {
+    init(challenge: String, subjectAlternativeName: GeneralName, extensions: [(FulcioExtension, String)]) throws(TokenError) {
+        // URI and email SANs are IA5Strings; refuse here (400) rather than fail while signing (500).
+        switch subjectAlternativeName {
+        case .uniformResourceIdentifier(let text), .rfc822Name(let text):
+            guard text.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F }) else {
+                throw .invalidClaim(name: "identity", reason: "the certificate identity must be printable ASCII")
+            }
+        default:
+            break
+        }
         self.challenge = challenge
         self.subjectAlternativeName = subjectAlternativeName
         self.extensions = extensions.filter { !$0.1.isEmpty }
@@ -33,28 +42,28 @@ public struct IssuedIdentity: Sendable, Equatable {
         switch token.issuer.type {
         case .email:
             let email = try IdentityRules.email(claims, config: token.issuer)
-            self.init(challenge: challenge, subjectAlternativeName: .rfc822Name(email),
+            try self.init(challenge: challenge, subjectAlternativeName: .rfc822Name(email),
                       extensions: issuerExtensions + [(.tokenSubject, sub)])
         case .githubWorkflow, .ciProvider:
             let github = try GitHubWorkflowIdentity(claims, providerURL: token.issuer.ciProviderURL)
             let legacy = token.issuer.type == .githubWorkflow ? github.legacyExtensions : []
-            self.init(challenge: challenge, subjectAlternativeName: .uniformResourceIdentifier(github.subjectAlternativeName),
+            try self.init(challenge: challenge, subjectAlternativeName: .uniformResourceIdentifier(github.subjectAlternativeName),
                       extensions: [issuerExtensions[0]] + legacy + [issuerExtensions[1]] + github.extensions + [(.tokenSubject, sub)])
         case .uri:
             let uri = try IdentityRules.uri(sub: sub, config: token.issuer)
-            self.init(challenge: challenge, subjectAlternativeName: .uniformResourceIdentifier(uri),
+            try self.init(challenge: challenge, subjectAlternativeName: .uniformResourceIdentifier(uri),
                       extensions: issuerExtensions + [(.tokenSubject, sub)])
         case .username:
             let name = try IdentityRules.username(sub: sub, config: token.issuer)
-            self.init(challenge: challenge, subjectAlternativeName: try IdentityRules.usernameOtherName(name),
+            try self.init(challenge: challenge, subjectAlternativeName: try IdentityRules.usernameOtherName(name),
                       extensions: issuerExtensions + [(.tokenSubject, sub)])
         case .kubernetes:
             let uri = try IdentityRules.kubernetes(token.claims)
-            self.init(challenge: challenge, subjectAlternativeName: .uniformResourceIdentifier(uri),
+            try self.init(challenge: challenge, subjectAlternativeName: .uniformResourceIdentifier(uri),
                       extensions: issuerExtensions + [(.tokenSubject, sub)])
         case .spiffe:
             try IdentityRules.spiffe(sub: sub, config: token.issuer)
-            self.init(challenge: challenge, subjectAlternativeName: .uniformResourceIdentifier(sub),
+            try self.init(challenge: challenge, subjectAlternativeName: .uniformResourceIdentifier(sub),
                       extensions: issuerExtensions + [(.tokenSubject, sub)])
         }
     }

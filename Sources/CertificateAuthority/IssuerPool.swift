@@ -12,7 +12,9 @@ public struct IssuerPool: Sendable {
 
     /// The issuer for `iss`: exact entries win over wildcard ones.
     public func issuer(for iss: String) -> IssuerConfiguration? {
-        issuers.first { $0.match == .exact && $0.matches(iss) } ?? issuers.first { $0.match == .wildcard && $0.matches(iss) }
+        // Issuer URLs are short; refusing long ones bounds the wildcard matcher's work.
+        guard iss.utf8.count <= 1024 else { return nil }
+        return issuers.first { $0.match == .exact && $0.matches(iss) } ?? issuers.first { $0.match == .wildcard && $0.matches(iss) }
     }
 
     /// Reads the issuer file (`ca/issuers.json`, documented in `ca/README.md`):

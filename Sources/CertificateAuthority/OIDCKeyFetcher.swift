@@ -15,14 +15,28 @@ public protocol OIDCKeyFetcher: Sendable {
 public struct HTTPOIDCKeyFetcher: OIDCKeyFetcher {
     let httpClient: HTTPClient
     let timeout: TimeAmount
+    let baseURLOverrides: [String: String]
     /// Discovery documents and JWKS are small; a bigger answer is an attack or a misconfiguration.
     static let maxResponseBytes = 1 << 20
 
     /// Uses `httpClient` (its redirect policy applies; a client with `.disallow` redirects matches
     /// Fulcio, which refuses redirects to other hosts). Each fetch times out after `timeout`.
-    public init(httpClient: HTTPClient = .shared, timeout: TimeAmount = .seconds(10)) {
+    ///
+    /// `baseURLOverrides` maps an issuer's public base URL to where the CA can reach it, for
+    /// deployments where they differ (e.g. `http://127.0.0.1:5556` → `http://oidc:5556` between
+    /// containers). Both the discovery and the JWKS URL are rewritten; the discovery document must
+    /// still name the public issuer URL.
+    public init(httpClient: HTTPClient = .shared, timeout: TimeAmount = .seconds(10), baseURLOverrides: [String: String] = [:]) {
         self.httpClient = httpClient
         self.timeout = timeout
+        self.baseURLOverrides = baseURLOverrides
+    }
+
+    /// `url` with the longest matching overridden prefix replaced.
+    func reachable(_ url: String) -> String {
+        let match = baseURLOverrides.keys.filter { url.hasPrefix($0) }.max { $0.count < $1.count }
+        guard let match, let target = baseURLOverrides[match] else { return url }
+        return target + url.dropFirst(match.count)
     }
 
     public func fetchKeys(issuerURL: String) async throws(TokenError) -> JSONWebKeySet {
@@ -41,7 +55,7 @@ public struct HTTPOIDCKeyFetcher: OIDCKeyFetcher {
 
     private func get(_ url: String, issuer: String) async throws(TokenError) -> [UInt8] {
         do {
-            var request = HTTPClientRequest(url: url)
+            var request = HTTPClientRequest(url: reachable(url))
             request.headers.add(name: "accept", value: "application/json")
             let response = try await httpClient.execute(request, timeout: timeout)
             guard response.status == .ok else {

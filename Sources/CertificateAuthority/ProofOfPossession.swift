@@ -7,12 +7,14 @@ import X509
 /// RSA PKCS#1 v1.5 SHA-256, pure Ed25519), or a CSR whose self-signature verifies.
 enum ProofOfPossession {
     /// The key to certify, after the key policy and the proof both pass.
-    static func verify(_ proof: SigningCertificateRequest.KeyProof, challenge: String) throws(IssuanceError) -> Certificate.PublicKey {
+    static func verify(_ proof: SigningCertificateRequest.KeyProof, challenge: String, claimName: String)
+        throws(IssuanceError) -> Certificate.PublicKey
+    {
         switch proof {
         case .publicKey(let spki, let signature):
             let key = try KeyPolicy.check(spkiDER: spki)
             guard key.isValidSignature(signature, for: Array(challenge.utf8)) else {
-                throw .invalidProofOfPossession("proofOfPossession is not a signature over the \(challenge.contains("@") ? "email" : "subject") claim by this key")
+                throw .invalidProofOfPossession("proofOfPossession is not this key's signature over the token's \(claimName) claim")
             }
             return try certificateKey(spki)
         case .csr(let csr):

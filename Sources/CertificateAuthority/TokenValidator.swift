@@ -38,6 +38,8 @@ public struct TokenValidator: Sendable {
         let jwt = try CompactJWT(token)
         guard let alg = jwt.header["alg"]?.stringValue else { throw .malformed("header has no alg") }
         guard Self.allowedAlgorithms.contains(alg) else { throw .algorithmNotAllowed(alg) }
+        // RFC 7515 §4.1.11: extensions listed in `crit` must be understood; we understand none.
+        guard jwt.header["crit"] == nil else { throw .malformed("header has crit extensions") }
         guard let iss = jwt.unverifiedIssuer else { throw .missingClaim("iss") }
         guard let issuer = issuers.issuer(for: iss) else { throw .unknownIssuer(iss) }
 

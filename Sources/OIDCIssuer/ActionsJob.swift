@@ -34,6 +34,37 @@ public struct ActionsJob: Sendable, Equatable {
     public var headRef: String
     public var baseRef: String
 
+    /// A job with every claim given; the optional ones default as `POST /actions/jobs` does.
+    public init(
+        repository: String, workflowPath: String, workflowName: String? = nil, ref: String, sha: String,
+        eventName: String, actor: String = "sigil-dev", actorID: String? = nil, repositoryID: String? = nil,
+        repositoryOwnerID: String? = nil, repositoryVisibility: String = "public", runID: String = "1",
+        runNumber: String = "1", runAttempt: String = "1", runnerEnvironment: String = "github-hosted",
+        environment: String? = nil, jobWorkflowRef: String? = nil, jobWorkflowSHA: String? = nil,
+        headRef: String = "", baseRef: String = ""
+    ) {
+        self.repository = repository
+        self.workflowPath = workflowPath
+        self.workflowName = workflowName ?? workflowPath
+        self.ref = ref
+        self.sha = sha
+        self.eventName = eventName
+        self.actor = actor
+        self.actorID = actorID ?? Self.stableID(actor)
+        self.repositoryID = repositoryID ?? Self.stableID(repository)
+        self.repositoryOwnerID = repositoryOwnerID ?? Self.stableID(String(repository.prefix { $0 != "/" }))
+        self.repositoryVisibility = repositoryVisibility
+        self.runID = runID
+        self.runNumber = runNumber
+        self.runAttempt = runAttempt
+        self.runnerEnvironment = runnerEnvironment
+        self.environment = environment
+        self.jobWorkflowRef = jobWorkflowRef
+        self.jobWorkflowSHA = jobWorkflowSHA
+        self.headRef = headRef
+        self.baseRef = baseRef
+    }
+
     /// The owner part of `repository`.
     public var repositoryOwner: String { String(repository.prefix { $0 != "/" }) }
 

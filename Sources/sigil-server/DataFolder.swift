@@ -1,8 +1,8 @@
 import Foundation
 import SigstoreKit
-import TransparencyLog
 
-/// The layout of a Sigil data folder. Private keys are written 0600 and never printed.
+/// The layout of a Sigil data folder. Private keys live in `keys/` (0700), each file 0600, and are
+/// never printed. Public material (certificates, public keys, trust files) sits beside them.
 struct DataFolder {
     let root: URL
 
@@ -10,27 +10,39 @@ struct DataFolder {
         root = URL(fileURLWithPath: path, isDirectory: true).standardizedFileURL
     }
 
-    var logKey: URL { root.appendingPathComponent("keys/log-signing-key.pem") }
-    var logPublicKey: URL { root.appendingPathComponent("log-public-key.pem") }
-    var logDatabase: URL { root.appendingPathComponent("log.sqlite") }
-    var logName: URL { root.appendingPathComponent("log-name") }
+    func file(_ relative: String) -> URL { root.appendingPathComponent(relative) }
 
-    var exists: Bool { FileManager.default.fileExists(atPath: root.path) }
+    // Transparency log and CT log.
+    var logKey: URL { file("keys/log-signing-key.pem") }
+    var logPublicKey: URL { file("log-public-key.pem") }
+    var logDatabase: URL { file("log.sqlite") }
+    var logName: URL { file("log-name") }
+    var ctKey: URL { file("keys/ct-signing-key.pem") }
+    var ctPublicKey: URL { file("ct-public-key.pem") }
+    var ctDatabase: URL { file("ct.sqlite") }
+    // Certificate authority.
+    var caRootKey: URL { file("keys/ca-root-key.pem") }
+    var caIntermediateKey: URL { file("keys/ca-intermediate-key.pem") }
+    var caRoot: URL { file("ca/root.pem") }
+    var caIntermediate: URL { file("ca/intermediate.pem") }
+    var caIssuers: URL { file("ca/issuers.json") }
+    var caProfile: URL { file("ca/certificate-profile.json") }
+    // Development OIDC issuer.
+    var oidcRS256Key: URL { file("keys/oidc-rs256-key.pem") }
+    var oidcES256Key: URL { file("keys/oidc-es256-key.pem") }
+    // Trust files for clients.
+    var trustedRoot: URL { file("trusted_root.json") }
+    var signingConfig: URL { file("signing_config.json") }
+    var trustConfig: URL { file("trust_config.json") }
 
-    /// Creates the folder with fresh keys and an empty log. Refuses if the folder already holds anything.
-    func initialise(logName name: String) throws {
-        let fm = FileManager.default
-        if fm.fileExists(atPath: root.path),
-           let contents = try? fm.contentsOfDirectory(atPath: root.path), !contents.isEmpty {
-            throw ServerError("\(root.path) already exists and is not empty; refusing to overwrite it")
+    var isInitialised: Bool { FileManager.default.fileExists(atPath: logDatabase.path) }
+
+    /// Reads a file the servers need, failing closed with the file named.
+    func read(_ url: URL, what: String) throws -> String {
+        guard let text = try? String(contentsOf: url, encoding: .utf8) else {
+            throw ServerError("\(what) is missing at \(url.path); run `sigil-server init --data \(root.path)` first")
         }
-        try fm.createDirectory(at: root.appendingPathComponent("keys"), withIntermediateDirectories: true,
-                               attributes: [.posixPermissions: 0o700])
-        let key = SigningKey.generateP256()
-        try Self.writeSecret(key.pemRepresentation, to: logKey)
-        try key.verificationKey.pem.write(to: logPublicKey, atomically: true, encoding: .utf8)
-        try (name + "\n").write(to: logName, atomically: true, encoding: .utf8)
-        _ = try LogService.createStore(path: logDatabase.path, signingKey: key, name: name)
+        return text
     }
 
     /// Writes a secret file readable only by its owner.
@@ -42,15 +54,23 @@ struct DataFolder {
         try fm.setAttributes([.posixPermissions: 0o600], ofItemAtPath: url.path)
     }
 
-    /// Loads the log key, failing closed if it is missing.
+    static func writePublic(_ text: String, to url: URL) throws {
+        try text.write(to: url, atomically: true, encoding: .utf8)
+    }
+
     func loadLogKey() throws -> SigningKey {
-        guard let text = try? String(contentsOf: logKey, encoding: .utf8) else {
-            throw ServerError("no log signing key at \(logKey.path); run `sigil-server init --data \(root.path)` first")
-        }
-        do {
-            return try SigningKey(pem: text)
+        do { return try SigningKey(pem: try read(logKey, what: "the log signing key")) } catch let error as ServerError {
+            throw error
         } catch {
             throw ServerError("\(logKey.path): \(error)")
+        }
+    }
+
+    func loadCTKey() throws -> SigningKey {
+        do { return try SigningKey(pem: try read(ctKey, what: "the CT log signing key")) } catch let error as ServerError {
+            throw error
+        } catch {
+            throw ServerError("\(ctKey.path): \(error)")
         }
     }
 

@@ -1,21 +1,30 @@
 import ArgumentParser
+import Foundation
 
-/// `sigil-server init`: create keys, the log database and trust files in a new data folder.
+/// `sigil-server init`: create keys, certificates, databases and trust files in a new data folder.
 struct InitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "init",
-        abstract: "Create a data folder: the log's signing key (0600) and its empty database.",
-        discussion: "Example: sigil-server init --data ./.sigil")
+        abstract: "Create a data folder: all keys (0600), the CA certificates, the log databases and the trust files.",
+        discussion: """
+            Refuses to touch a folder that already holds anything.
+            Example: sigil-server init --data ./.sigil --ca-config ./ca
+            Clients then use ./.sigil/trust_config.json (sigil and the real sigstore client alike).
+            """)
 
     @OptionGroup var options: DataOptions
+    @Option(help: "Folder with the CA configuration checked into the repository (issuers.json, certificate-profile.json).")
+    var caConfig: String = "ca"
     @Option(help: "The log's name: the checkpoint origin is \"<name> - <tree ID>\".")
     var logName: String = "sigil-log"
 
     func run() throws {
         let folder = DataFolder(path: options.data)
-        try folder.initialise(logName: logName)
+        try Initialiser(folder: folder, caConfiguration: URL(fileURLWithPath: caConfig, isDirectory: true),
+                        endpoints: .init()).run(logName: logName)
         print("Initialised \(folder.root.path)")
-        print("  log public key: \(folder.logPublicKey.path)")
-        print("  log database:   \(folder.logDatabase.path)")
+        print("  trust config (for clients): \(folder.trustConfig.path)")
+        print("  trusted root:               \(folder.trustedRoot.path)")
+        print("  log public key:             \(folder.logPublicKey.path)")
     }
 }

@@ -5,15 +5,17 @@ import ArgumentParser
 struct SigilServer: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sigil-server",
-        abstract: "Run Sigil's transparency log (and, as they land, its CA and OIDC issuer).",
+        abstract: "Run Sigil's servers: development OIDC issuer, certificate authority, transparency log.",
         discussion: """
             Start everything on loopback, initialising ./.sigil on first run:
               sigil-server all
             Or create the data folder first and run one server:
               sigil-server init --data ./.sigil
               sigil-server log --data ./.sigil --port 3000
+              sigil-server ca --data ./.sigil --port 5555
+              sigil-server oidc --data ./.sigil --port 5556
             """,
-        subcommands: [InitCommand.self, AllCommand.self, LogCommand.self])
+        subcommands: [InitCommand.self, AllCommand.self, OIDCCommand.self, CACommand.self, LogCommand.self])
 }
 
 /// Options every server command shares.

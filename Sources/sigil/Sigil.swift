@@ -10,5 +10,5 @@ struct Sigil: AsyncParsableCommand {
             Example:
               sigil log info --log-url http://127.0.0.1:3000
             """,
-        subcommands: [LogGroup.self, VerifyBundle.self])
+        subcommands: [LogGroup.self, VerifyBundle.self, SignBlob.self, VerifyBlob.self, GenerateKeyPair.self])
 }

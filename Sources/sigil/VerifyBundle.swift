@@ -39,8 +39,8 @@ struct VerifyBundle: AsyncParsableCommand {
 
     func run() async throws {
         let root = try loadTrustedRoot()
-        let parsed: SigstoreKit.Bundle
-        do { parsed = try SigstoreKit.Bundle(parsing: try BundleFiles.read(bundle, what: "bundle")) } catch let error as BundleError {
+        let parsed: SigstoreBundle
+        do { parsed = try SigstoreBundle(parsing: try BundleFiles.read(bundle, what: "bundle")) } catch let error as BundleError {
             throw CLIError("\(bundle): \(error)")
         }
         let policy = try VerificationPolicy(artifact: try BundleFiles.artifact(fileOrDigest), signer: try signer())

@@ -5,30 +5,6 @@ import Testing
 import X509
 @testable import SigstoreKit
 
-/// Paths into `../shared/conformance`, read in place.
-enum SharedConformance {
-    static let root = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("../shared/conformance").standardizedFileURL
-
-    static func bytes(_ relative: String) throws -> [UInt8] {
-        Array(try Data(contentsOf: root.appendingPathComponent(relative)))
-    }
-
-    static func productionRoot() throws -> TrustedRoot {
-        try TrustedRoot(parsing: bytes("assets/production_trusted_root.json"))
-    }
-
-    /// The leaf certificate of a case's bundle (v0.3 `certificate` or the first chain entry).
-    static func leaf(ofCase dir: String) throws -> Certificate {
-        let json = try JSONValue(parsing: bytes("assets/bundle-verify/\(dir)/bundle.sigstore.json"))
-        let material = try #require(json["verificationMaterial"])
-        let raw = try #require(material["certificate"]?["rawBytes"]?.stringValue
-            ?? material["x509CertificateChain"]?["certificates"]?[0]?["rawBytes"]?.stringValue)
-        return try Certificate(derEncoded: try #require(StrictBase64.decode(raw)))
-    }
-}
-
 @Suite struct SCTTests {
     static let sample = SignedCertificateTimestamp(
         logID: Array(repeating: 7, count: 32), timestamp: 1_700_000_000_123, extensions: [0, 0, 0, 0, 0, 5, 0, 1],

@@ -73,7 +73,7 @@ public struct BundleLogEntry: Sendable, Hashable {
         try p.rejectUnknown(["logIndex", "rootHash", "treeSize", "hashes", "checkpoint"])
         var hashes: [[UInt8]] = []
         for (i, value) in try p.array("hashes").enumerated() {
-            guard case .string(let text) = value, let bytes = StrictBase64.decode(text) else {
+            guard case .string(let text) = value, let bytes = ProtoJSONObject.decodeBase64(text) else {
                 throw ProtoJSONError("\(p.fieldPath("hashes"))[\(i)] is not valid base64")
             }
             hashes.append(bytes)

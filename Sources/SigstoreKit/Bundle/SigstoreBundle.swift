@@ -1,13 +1,14 @@
 // Sigstore bundles in SigstoreKit
 //
-// protobuf-specs `sigstore_bundle.proto` v0.1–v0.3 in protobuf-JSON: `Bundle` (read strictly,
+// protobuf-specs `sigstore_bundle.proto` v0.1–v0.3 in protobuf-JSON: `SigstoreBundle` (read strictly,
 // written in the v0.3 form), `VerificationMaterial`, `BundleLogEntry`, `BundleContent`. Unknown
 // media types and unknown fields are rejected with exact messages (`BundleError`).
 
 import Foundation
 
-/// A Sigstore bundle: a signature plus everything needed to verify it offline.
-public struct Bundle: Sendable, Equatable {
+/// A Sigstore bundle: a signature plus everything needed to verify it offline. (Named so it
+/// does not clash with Foundation's `Bundle`.)
+public struct SigstoreBundle: Sendable, Equatable {
     public var mediaType: BundleMediaType
     public var verificationMaterial: VerificationMaterial
     public var content: BundleContent

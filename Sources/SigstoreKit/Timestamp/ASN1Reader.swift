@@ -37,10 +37,6 @@ struct ASN1Reader {
         let node = try next(field)
         do { return try T(berEncoded: node) } catch { throw TimestampError("\(what) \(field) is malformed") }
     }
-
-    mutating func finish() throws(TimestampError) {
-        // Later versions may add fields; only an unreadable prefix is an error. Nothing to check.
-    }
 }
 
 extension ASN1Identifier {

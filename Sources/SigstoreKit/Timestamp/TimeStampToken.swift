@@ -1,3 +1,9 @@
+// RFC 3161 timestamps in SigstoreKit
+//
+// RFC 3161 §2.4 (TimeStampResp, TSTInfo) over RFC 5652 CMS SignedData, decoded by hand with
+// swift-asn1 (swift-certificates keeps its CMS types internal): `TimeStampToken`, `TSTInfo`,
+// `CMSSignerInfo`; `TimestampVerifier` checks one against a trusted root's TSAs.
+
 import SwiftASN1
 import X509
 

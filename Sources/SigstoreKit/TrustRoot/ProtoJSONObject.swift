@@ -78,8 +78,30 @@ struct ProtoJSONObject {
 
     func bytes(_ key: String) throws(ProtoJSONError) -> [UInt8] {
         let text = try string(key)
-        guard let bytes = StrictBase64.decode(text) else { throw ProtoJSONError("\(fieldPath(key)) is not valid base64") }
+        guard let bytes = Self.decodeBase64(text) else { throw ProtoJSONError("\(fieldPath(key)) is not valid base64") }
         return bytes
+    }
+
+    /// The proto3 JSON mapping accepts standard or URL-safe base64, padded or not; Go's decoder
+    /// (protojson, which wrote many real bundles) also skips line breaks, as MIME writers emit them.
+    /// Any other character is an error.
+    static func decodeBase64(_ text: String) -> [UInt8]? {
+        if let bytes = StrictBase64.decode(text) { return bytes }
+        var normalized = String(text.unicodeScalars.compactMap { c -> Character? in
+            switch c {
+            case "\r", "\n": nil
+            case "-": "+"
+            case "_": "/"
+            default: Character(c)
+            }
+        })
+        switch normalized.utf8.count % 4 {
+        case 2: normalized += "=="
+        case 3: normalized += "="
+        case 1: return nil
+        default: break
+        }
+        return Data(base64Encoded: normalized).map(Array.init)
     }
 
     /// A `bytes` field that must be present and non-empty.

@@ -8,7 +8,7 @@ public struct TransparencyLogInstance: Sendable, Hashable {
     public var baseURL: String
     public var hashAlgorithm: HashAlgorithm
     /// The DER SubjectPublicKeyInfo, exactly as the root holds it.
-    public var publicKeyBytes: [UInt8]
+    public let publicKeyBytes: [UInt8]
     /// protobuf-specs `PublicKeyDetails` name, e.g. `PKIX_ECDSA_P256_SHA_256`.
     public var keyDetails: String
     /// When the key may be used; nil when the root gives no window.

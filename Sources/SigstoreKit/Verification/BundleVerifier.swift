@@ -1,3 +1,12 @@
+// Offline verification in SigstoreKit
+//
+// sigstore-go `pkg/verify` split by concern: `BundleVerifier` runs the steps; `SigningTimes`
+// (RFC 3161 + SET times), `CertificateVerification` (chain at each time via swift-certificates
+// `Verifier` + `CodeSigningLeafPolicy`, SCT), `IdentityVerification` (SAN/issuer/Fulcio OIDs),
+// `ArtifactSignatureVerification` (message signature or DSSE + in-toto subject),
+// `LogEntryBodyVerification` (hashedrekord 0.0.1/0.0.2, dsse 0.0.1, intoto 0.0.2) and
+// `TransparencyLogVerification` (SET, inclusion proof, checkpoint). Policy: `VerificationPolicy`.
+
 import Foundation
 import X509
 
@@ -13,7 +22,7 @@ public struct BundleVerifier: Sendable {
         self.trustedRoot = trustedRoot
     }
 
-    public func verify(_ bundle: Bundle, policy: VerificationPolicy) async throws(VerificationError) -> VerificationResult {
+    public func verify(_ bundle: SigstoreBundle, policy: VerificationPolicy) async throws(VerificationError) -> VerificationResult {
         let entries = try Self.checkStructure(bundle)
         let signer = try Self.signerMaterial(bundle.verificationMaterial.signer, policy: policy)
         let times = try await SigningTimes.establish(bundle, root: trustedRoot, minimum: policy.minimumSigningTimes)
@@ -29,7 +38,8 @@ public struct BundleVerifier: Sendable {
         try ArtifactSignatureVerification.verify(bundle.content, artifact: policy.artifact, key: try signer.verificationKey())
         for entry in entries {
             try LogEntryBodyVerification.verify(entry, content: bundle.content, signer: signer, artifact: policy.artifact)
-            try TransparencyLogVerification.verify(entry, logs: trustedRoot.tlogs, requireCheckpoint: bundle.mediaType != .v0_1)
+            try TransparencyLogVerification.verify(entry, logs: trustedRoot.tlogs, requireCheckpoint: bundle.mediaType != .v0_1,
+                                                   signingTimes: times)
         }
         let resultSigner: VerificationResult.Signer = switch signer {
         case .certificate: .certificate(subject: identity.subject, issuer: identity.issuer)
@@ -43,7 +53,7 @@ public struct BundleVerifier: Sendable {
 
     /// Rules the protobuf schema cannot express: at least one log entry, no duplicate
     /// (log, index) pair, and a SET on every entry of a v0.1 bundle.
-    private static func checkStructure(_ bundle: Bundle) throws(VerificationError) -> [BundleLogEntry] {
+    private static func checkStructure(_ bundle: SigstoreBundle) throws(VerificationError) -> [BundleLogEntry] {
         let entries = bundle.verificationMaterial.tlogEntries
         guard !entries.isEmpty else { throw .step(.bundleFormat, "the bundle has no transparency log entry") }
         var seen: Set<[UInt8]> = []

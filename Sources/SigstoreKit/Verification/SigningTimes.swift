@@ -7,7 +7,7 @@ enum SigningTimes {
     /// At most this many RFC 3161 timestamps are looked at (sigstore-python's limit).
     static let maximumTimestamps = 32
 
-    static func establish(_ bundle: Bundle, root: TrustedRoot, minimum: Int) async throws(VerificationError) -> [Date] {
+    static func establish(_ bundle: SigstoreBundle, root: TrustedRoot, minimum: Int) async throws(VerificationError) -> [Date] {
         let timestamps = bundle.verificationMaterial.rfc3161Timestamps
         guard timestamps.count <= maximumTimestamps else {
             throw .step(.timestamp, "the bundle has \(timestamps.count) timestamps, more than \(maximumTimestamps)")

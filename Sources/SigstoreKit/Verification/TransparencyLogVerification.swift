@@ -7,7 +7,10 @@ import Crypto
 /// itself is checked by `LogEntryBodyVerification` first.
 enum TransparencyLogVerification {
     /// `requireCheckpoint` is false only for v0.1 bundles, whose SET alone may vouch for the entry.
-    static func verify(_ entry: BundleLogEntry, logs: [TransparencyLogInstance], requireCheckpoint: Bool) throws(VerificationError) {
+    /// `signingTimes` are the verified times; an entry without a SET (Rekor v2) is only trusted
+    /// if the log's key was valid at each of them.
+    static func verify(_ entry: BundleLogEntry, logs: [TransparencyLogInstance], requireCheckpoint: Bool,
+                       signingTimes: [Date]) throws(VerificationError) {
         let isV2 = entry.version == "0.0.2" && entry.kind == "hashedrekord"
         let firstStep: VerificationStep = entry.inclusionPromise != nil ? .signedEntryTimestamp : .checkpoint
         let candidates = logs.filter { $0.logID == entry.logID || $0.checkpointKeyID == entry.logID }
@@ -16,6 +19,8 @@ enum TransparencyLogVerification {
         }
         if let promise = entry.inclusionPromise {
             try verifySET(promise, entry: entry, log: log, key: key)
+        } else if let time = signingTimes.first(where: { !log.isValid(at: $0) }) {
+            throw .step(.checkpoint, "signing time \(RFC3339.format(time)) is outside the log key's validity in the trusted root")
         }
         guard let proof = entry.inclusionProof else { throw .step(.inclusionProof, "the entry has no inclusion proof") }
         let root = try verifyInclusion(proof, entry: entry, isV2: isV2)

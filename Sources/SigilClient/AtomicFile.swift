@@ -1,0 +1,38 @@
+import Foundation
+
+/// Writes files so readers see either the old content or the complete new content: the bytes go
+/// to a temporary sibling (created with the final permissions, so a secret is never readable by
+/// others even briefly), are fsynced, and the sibling is renamed over the destination.
+public enum AtomicFile {
+    /// Why the file could not be written; names the path and the system's reason.
+    public struct WriteError: Error, Equatable, Sendable, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// `exclusive` refuses to replace an existing file (for keys, which must never be clobbered).
+    public static func write(_ bytes: [UInt8], to path: String, permissions: mode_t, exclusive: Bool = false) throws(WriteError) {
+        let url = URL(fileURLWithPath: path)
+        let temporary = url.deletingLastPathComponent()
+            .appendingPathComponent(".\(url.lastPathComponent).\(UInt32.random(in: .min ... .max)).tmp").path
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL, permissions)
+        guard fd >= 0 else { throw WriteError(description: "\(path): cannot create a file there (\(String(cString: strerror(errno))))") }
+        var ok = fchmod(fd, permissions) == 0   // the umask must not widen or narrow what we asked for
+        bytes.withUnsafeBytes { buffer in
+            var offset = 0
+            while ok, offset < buffer.count {
+                let n = Foundation.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                if n <= 0 { ok = false } else { offset += n }
+            }
+        }
+        if ok { ok = fsync(fd) == 0 }
+        var reason = ok ? "" : String(cString: strerror(errno))
+        close(fd)
+        if ok {
+            // link(2) fails if the destination exists, which makes the exclusive case race-free.
+            ok = exclusive ? link(temporary, path) == 0 : rename(temporary, path) == 0
+            if !ok { reason = String(cString: strerror(errno)) }
+        }
+        if exclusive || !ok { unlink(temporary) }
+        guard ok else { throw WriteError(description: "\(path): could not write (\(reason))") }
+    }
+}

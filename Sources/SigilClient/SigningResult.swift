@@ -1,0 +1,26 @@
+import Foundation
+import SigstoreKit
+
+/// A finished signature: the bundle (already verified offline against the trusted root) and what
+/// to tell the user about it.
+public struct SigningResult: Sendable {
+    public let bundle: SigstoreBundle
+    /// The certificate's identity (SAN and issuer) for keyless signing; nil for a managed key.
+    public let identity: IssuedCertificateCheck.Identity?
+    public let logIndex: Int64
+    public let integratedTime: Int64
+}
+
+/// The last gate before a bundle may be written: it must pass the same offline verification any
+/// verifier will run, so Sigil never hands out a bundle it would itself reject.
+enum SelfVerification {
+    static func verify(_ bundle: SigstoreBundle, digest: ArtifactDigest, signer: VerificationPolicy.Signer,
+                       trustedRoot: TrustedRoot) async throws(SigningError) {
+        do {
+            let policy = try VerificationPolicy(artifact: .digest(algorithm: .sha256, bytes: digest.bytes), signer: signer)
+            _ = try await BundleVerifier(trustedRoot: trustedRoot).verify(bundle, policy: policy)
+        } catch {
+            throw SigningError(.logEntry, "the new bundle does not verify against the trusted root: \(error)")
+        }
+    }
+}

@@ -1,0 +1,103 @@
+import Crypto
+import Foundation
+import SigilClient
+import SigstoreKit
+import TestSupport
+import Testing
+
+/// Key-based signing against a real in-process log: the bundle verifies offline with the public
+/// key, and every kind of tampering is caught by the step it targets.
+@Suite(.timeLimit(.minutes(1))) struct KeySignerTests {
+    struct Signed {
+        let bundle: SigstoreBundle
+        let publicKey: VerificationKey
+        let root: TrustedRoot
+        let artifact: [UInt8]
+    }
+
+    /// Signs a fresh artifact after a few unrelated entries, so the inclusion proof has hashes.
+    func sign(on log: TestLog) async throws -> Signed {
+        for _ in 0..<3 { _ = try await log.client.add(proposedEntry: TestSigner().randomHashedRekord().entry) }
+        let key = P256.Signing.PrivateKey()
+        let root = TrustedRoot(tlogs: [log.instance], certificateAuthorities: [])
+        let signer = try KeySigner(privateKeyInfo: Array(key.derRepresentation), trustedRoot: root, log: log.client)
+        let artifact = Array("release \(UUID())".utf8)
+        let result = try await signer.sign(ArtifactDigest(data: artifact))
+        #expect(result.logIndex == 3)
+        return Signed(bundle: result.bundle, publicKey: signer.publicKey, root: root, artifact: artifact)
+    }
+
+    func verify(_ bundle: SigstoreBundle, _ signed: Signed, artifact: [UInt8]? = nil) async throws -> VerificationResult {
+        // Through JSON and back, as a verifier on another machine reads it.
+        let reread = try SigstoreBundle(parsing: BundleWriter.encode(bundle))
+        let policy = try VerificationPolicy(artifact: .bytes(artifact ?? signed.artifact), signer: .publicKey(signed.publicKey))
+        return try await BundleVerifier(trustedRoot: signed.root).verify(reread, policy: policy)
+    }
+
+    func expectFailure(_ step: VerificationStep, _ bundle: SigstoreBundle, _ signed: Signed, artifact: [UInt8]? = nil) async {
+        do {
+            _ = try await verify(bundle, signed, artifact: artifact)
+            Issue.record("a tampered bundle verified; expected a \(step) failure")
+        } catch let error as VerificationError {
+            #expect(error.step == step, "\(error)")
+        } catch {
+            Issue.record("unexpected error \(error)")
+        }
+    }
+
+    @Test func signThenVerifyRoundTrip() async throws {
+        let log = try await TestLog()
+        defer { Task { await log.stop() } }
+        let signed = try await sign(on: log)
+        guard case .publicKey(let hint) = signed.bundle.verificationMaterial.signer else {
+            Issue.record("a key-signed bundle must carry verificationMaterial.publicKey")
+            return
+        }
+        #expect(hint == StrictBase64.encode(signed.publicKey.keyID))
+        #expect(signed.bundle.mediaType == .v0_3)
+        let result = try await verify(signed.bundle, signed)
+        #expect(result.logEntries.first?.logIndex == 3)
+        #expect(result.logEntries.first?.integratedTime != nil)
+    }
+
+    @Test func tamperedBundlesAreRejected() async throws {
+        let log = try await TestLog()
+        defer { Task { await log.stop() } }
+        let signed = try await sign(on: log)
+        await expectFailure(.signature, Tampering.flipSignature(signed.bundle), signed)
+        await expectFailure(.signature, signed.bundle, signed, artifact: Array("another artifact".utf8))
+        await expectFailure(.inclusionProof, Tampering.flipProofHash(signed.bundle), signed)
+        await expectFailure(.signedEntryTimestamp, Tampering.flipSET(signed.bundle), signed)
+        await expectFailure(.checkpoint, try Tampering.resignCheckpoint(signed.bundle, with: .generateP256()), signed)
+        // The wrong key: the right bundle, but not signed by the key the verifier trusts.
+        let other = try VerificationKey(spkiDER: P256.Signing.PrivateKey().publicKey.derRepresentation)
+        let policy = try VerificationPolicy(artifact: .bytes(signed.artifact), signer: .publicKey(other))
+        await #expect(throws: VerificationError.self) { try await BundleVerifier(trustedRoot: signed.root).verify(signed.bundle, policy: policy) }
+    }
+
+    /// A log the trusted root does not list is refused before any bundle exists.
+    @Test func untrustedLogIsRefused() async throws {
+        let log = try await TestLog()
+        defer { Task { await log.stop() } }
+        let stranger = try await TestLog()
+        defer { Task { await stranger.stop() } }
+        let root = TrustedRoot(tlogs: [stranger.instance], certificateAuthorities: [])
+        let signer = try KeySigner(privateKeyInfo: Array(P256.Signing.PrivateKey().derRepresentation), trustedRoot: root, log: log.client)
+        await #expect(throws: SigningError.self) { try await signer.sign(ArtifactDigest(data: [1, 2, 3])) }
+    }
+
+    @Test func logThatIsDownFailsTheUploadStep() async throws {
+        let log = try await TestLog()
+        defer { Task { await log.stop() } }
+        let root = TrustedRoot(tlogs: [log.instance], certificateAuthorities: [])
+        // Port 1: nothing listens there, so the connection is refused at once.
+        let down = LogClient(baseURL: "http://127.0.0.1:1")
+        let signer = try KeySigner(privateKeyInfo: Array(P256.Signing.PrivateKey().derRepresentation), trustedRoot: root, log: down)
+        do {
+            _ = try await signer.sign(ArtifactDigest(data: [1, 2, 3]))
+            Issue.record("signing succeeded with the log down")
+        } catch {
+            #expect(error.step == .upload)
+        }
+    }
+}
