@@ -36,7 +36,7 @@ private func signingCertificate(authority: CertificateIssuer, request: Request, 
         let pems = try chain.map { try $0.serializeAsPEM().pemString + "\n" }
         logger.info("issued certificate", metadata: [
             "serial": .string(chain[0].serialNumber.description),
-            "issuer": .string((try? chain[0].extensions[oid: FulcioExtension.issuerV1.oid]).flatMap { $0.map { String(decoding: $0.value, as: UTF8.self) } } ?? ""),
+            "oidc_issuer": .string(chain[0].extensions[oid: FulcioExtension.issuerV1.oid].map { String(decoding: $0.value, as: UTF8.self) } ?? ""),
         ])
         return caJSON(["signedCertificateEmbeddedSct": ["chain": ["certificates": .array(pems.map { .string($0) })]]])
     } catch let error as IssuanceError {

@@ -53,7 +53,9 @@ public enum IssuedCertificateCheck {
                 guard path.count >= 2 else { continue }
                 return path[1]
             case .couldNotValidate(let failures):
-                reasons.append(failures.map { "\($0.policyFailureReason)" }.joined(separator: "; "))
+                // No failures at all means no candidate path: nothing in this CA issued the leaf.
+                reasons.append(failures.isEmpty ? "no path from the leaf to the CA's anchor"
+                                                : failures.map { "\($0.policyFailureReason)" }.joined(separator: "; "))
             }
         }
         let why = reasons.isEmpty ? "the trusted root has no certificate authority valid now" : reasons.joined(separator: " | ")

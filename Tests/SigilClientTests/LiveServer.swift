@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Logging
 import NIOCore
 
 /// A Hummingbird router served on a random loopback port for the duration of a test, so the
@@ -15,7 +16,9 @@ final class LiveServer: Sendable {
 
     static func start(_ router: Router<BasicRequestContext>) async throws -> LiveServer {
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+        var logger = Logger(label: "sigil.test-server")
+        logger.logLevel = .critical   // shutdown chatter would bury the test output
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: logger,
                               onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) })
         let task = Task { try await app.runService(gracefulShutdownSignals: []) }
         var iterator = ports.makeAsyncIterator()

@@ -11,7 +11,9 @@ struct JSONFields {
             throw .malformed(path.isEmpty ? "the entry must be a JSON object" : "\(path) must be an object")
         }
         self.path = path
-        self.members = members
+        // A JSON null reads as an absent field, as Go and protobuf decoders treat it: real clients
+        // (sigstore-python's pydantic models) send `"signatures": null` for fields they leave out.
+        self.members = members.filter { $0.value != .null }
     }
 
     func fieldPath(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }

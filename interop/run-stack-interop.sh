@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Two-way interoperability with the real sigstore client (sigstore-python 4.5.1), against a fresh
+# `sigil-server all` on loopback. Needs the debug build and `sigstore` on PATH. Prints one PASS/FAIL
+# line per check and ends with "N passed, M failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+work=$(mktemp -d)
+data="$work/sigil"
+sigil=.build/debug/sigil
+passed=0
+failed=0
+check() {  # check NAME EXPECTED_STATUS(0|nonzero) COMMAND...
+  local name=$1 want=$2
+  shift 2
+  "$@" >"$work/out" 2>&1
+  local status=$?
+  if { [ "$want" = 0 ] && [ $status = 0 ]; } || { [ "$want" != 0 ] && [ $status != 0 ]; }; then
+    echo "PASS $name"; passed=$((passed + 1))
+  else
+    echo "FAIL $name (exit $status)"; sed 's/^/    /' "$work/out" | tail -5; failed=$((failed + 1))
+  fi
+}
+
+.build/debug/sigil-server all --data "$data" --ca-config ca >"$work/server.log" 2>&1 &
+pid=$!
+trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$work"' EXIT
+for _ in $(seq 150); do
+  curl -fs http://127.0.0.1:3000/healthz >/dev/null 2>&1 && curl -fs http://127.0.0.1:5555/healthz >/dev/null 2>&1 && break
+  sleep 0.2
+done
+python3 -c "import json,sys; json.dump(json.load(open(sys.argv[1]))['trustedRoot'], open(sys.argv[2],'w'))" \
+  "$data/trust_config.json" "$work/trusted_root.json"
+
+token() { curl -fs -X POST -d "subject=$1&email=$1" http://127.0.0.1:5556/token | python3 -c "import json,sys; print(json.load(sys.stdin)['id_token'])"; }
+identity=alice@example.com
+issuer=http://127.0.0.1:5556
+echo "artifact $(date +%s%N)" >"$work/a.txt"
+echo "other artifact" >"$work/b.txt"
+echo '{"buildDefinition":{"buildType":"https://example.com/build/v1","externalParameters":{}},"runDetails":{"builder":{"id":"https://example.com/builder"}}}' >"$work/predicate.json"
+
+# (a) sigstore signs and attests against Sigil, then verifies offline.
+check "sigstore sign against the Sigil stack" 0 \
+  sigstore --trust-config "$data/trust_config.json" sign --identity-token "$(token $identity)" --bundle "$work/a.sigstore.json" "$work/a.txt"
+check "sigstore attest (DSSE) against the Sigil stack" 0 \
+  sigstore --trust-config "$data/trust_config.json" attest --identity-token "$(token $identity)" \
+    --predicate-type https://slsa.dev/provenance/v1 --predicate "$work/predicate.json" --bundle "$work/a.intoto.sigstore.json" "$work/a.txt"
+check "sigstore verify identity --offline (message signature)" 0 \
+  sigstore --trust-config "$data/trust_config.json" verify identity --offline --bundle "$work/a.sigstore.json" \
+    --cert-identity $identity --cert-oidc-issuer $issuer "$work/a.txt"
+check "sigstore verify identity --offline (DSSE)" 0 \
+  sigstore --trust-config "$data/trust_config.json" verify identity --offline --bundle "$work/a.intoto.sigstore.json" \
+    --cert-identity $identity --cert-oidc-issuer $issuer "$work/a.txt"
+
+if [ ! -s "$work/a.sigstore.json" ] || [ ! -s "$work/a.intoto.sigstore.json" ]; then
+  echo "sigstore produced no bundles; the remaining checks cannot run"
+  echo "$passed passed, $((failed + 1)) failed"
+  exit 1
+fi
+
+# (b) Sigil verifies what sigstore made.
+check "sigil verifies sigstore's bundle" 0 \
+  $sigil verify-bundle --bundle "$work/a.sigstore.json" --certificate-identity $identity --certificate-oidc-issuer $issuer \
+    --trusted-root "$work/trusted_root.json" "$work/a.txt"
+check "sigil verifies sigstore's DSSE bundle" 0 \
+  $sigil verify-bundle --bundle "$work/a.intoto.sigstore.json" --certificate-identity $identity --certificate-oidc-issuer $issuer \
+    --trusted-root "$work/trusted_root.json" "$work/a.txt"
+
+# (d) Both reject the same tampered bundles.
+python3 interop/tamper_bundle.py "$work/a.sigstore.json" "$work"
+for variant in flipped-signature modified-inclusion-proof modified-set foreign-checkpoint; do
+  check "sigstore rejects $variant" 1 \
+    sigstore --trust-config "$data/trust_config.json" verify identity --offline --bundle "$work/$variant.json" \
+      --cert-identity $identity --cert-oidc-issuer $issuer "$work/a.txt"
+  check "sigil rejects $variant" 1 \
+    $sigil verify-bundle --bundle "$work/$variant.json" --certificate-identity $identity --certificate-oidc-issuer $issuer \
+      --trusted-root "$work/trusted_root.json" "$work/a.txt"
+done
+for what in "another artifact:$work/b.txt:$identity:$issuer" "a wrong identity:$work/a.txt:bob@example.com:$issuer" \
+            "a wrong issuer:$work/a.txt:$identity:https://accounts.example.com"; do
+  IFS=: read -r name file who iss <<<"$what"
+  iss=${what##*:$who:}
+  check "sigstore rejects $name" 1 \
+    sigstore --trust-config "$data/trust_config.json" verify identity --offline --bundle "$work/a.sigstore.json" \
+      --cert-identity "$who" --cert-oidc-issuer "$iss" "$file"
+  check "sigil rejects $name" 1 \
+    $sigil verify-bundle --bundle "$work/a.sigstore.json" --certificate-identity "$who" --certificate-oidc-issuer "$iss" \
+      --trusted-root "$work/trusted_root.json" "$file"
+done
+
+echo "$passed passed, $failed failed"
+[ $failed = 0 ]
