@@ -1,4 +1,5 @@
--- wrk script for `sigil-bench log http`: every request POSTs a different signed entry.
+-- wrk script for `sigil-bench log http` and `sigil-bench ca`: every request POSTs a different body
+-- (a signed entry, or a certificate request with a fresh key) to SIGIL_PATH.
 -- SIGIL_ENTRIES names a file with one proposed entry (JSON) per line; SIGIL_THREADS is wrk's -t,
 -- so each thread takes every SIGIL_THREADS-th line and no two requests repeat an entry.
 local next_id = 1
@@ -21,7 +22,7 @@ function init(args)
   end
   position = 1
   wrk.method = "POST"
-  wrk.path = "/api/v1/log/entries"
+  wrk.path = os.getenv("SIGIL_PATH") or "/api/v1/log/entries"
   wrk.headers["Content-Type"] = "application/json"
 end
 

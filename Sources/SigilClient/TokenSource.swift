@@ -46,10 +46,9 @@ public struct IdentityTokenSource: Sendable {
         throw .none("pass --identity-token, set \(Self.environmentVariable), or run in GitHub Actions with `permissions: id-token: write`")
     }
 
-    /// cosign accepts a token or a file holding one; a value that is not JWT-shaped but names a
-    /// readable file is read from it.
+    /// cosign accepts a token or a file holding one: a value naming an existing file is read
+    /// from it (a JWT is never a plausible path), anything else is the token itself.
     static func tokenOrFile(_ value: String) throws(TokenError) -> String {
-        if value.split(separator: ".", omittingEmptySubsequences: false).count == 3 { return value }
         guard FileManager.default.fileExists(atPath: value) else { return value }
         guard let data = FileManager.default.contents(atPath: value), let text = String(data: data, encoding: .utf8) else {
             throw .none("cannot read the identity token file \(value)")
@@ -74,7 +73,7 @@ public struct GitHubActionsTokenProvider: Sendable {
         // The runner's URL already carries a query string, hence `&`; tolerate one that does not.
         let separator = requestURL.contains("?") ? "&" : "?"
         let url = requestURL + separator + "audience=" + (audience.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? audience)
-        var transport = HTTPTransport(baseURL: url)
+        var transport = HTTPTransport(baseURL: url, client: FailFastHTTPClient.shared)
         transport.timeout = .seconds(10)
         var lastProblem = "no attempt"
         for attempt in 0..<3 {

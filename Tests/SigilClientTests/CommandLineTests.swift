@@ -1,4 +1,6 @@
 import Foundation
+import Hummingbird
+import NIOCore
 import SigilClient
 import SigstoreKit
 import TestSupport
@@ -108,7 +110,8 @@ import Testing
         let log = try await TestLog()
         let fulcio = TestFulcio()
         let garbageCA = try await LiveServer.start(fulcio.router(.garbage))
-        defer { Task { await garbageCA.stop(); await log.stop() } }
+        let garbageLog = try await LiveServer.start(Self.garbageLogRouter())
+        defer { Task { await garbageCA.stop(); await garbageLog.stop(); await log.stop() } }
         let trust = directory.path("trust_config.json"), artifact = directory.path("a.txt"), prefix = directory.path("k")
         try writeTrustConfig(trust, log: log, fulcio: fulcio, caURL: garbageCA.url)
         try "payload".write(toFile: artifact, atomically: true, encoding: .utf8)
@@ -119,6 +122,8 @@ import Testing
             ("wrong password", ["sign-blob", artifact, "--key", prefix + ".key", "--trust-config", trust], "wrong", "wrong password"),
             ("unreadable key", ["sign-blob", artifact, "--key", directory.path("missing.key"), "--trust-config", trust], "right", "cannot read"),
             ("log down", ["sign-blob", artifact, "--key", prefix + ".key", "--trust-config", trust, "--rekor-url", "http://127.0.0.1:1"], "right", "upload"),
+            ("log answers garbage", ["sign-blob", artifact, "--key", prefix + ".key", "--trust-config", trust, "--rekor-url", garbageLog.url], "right", "upload"),
+            ("CA down", ["sign-blob", artifact, "--trust-config", trust, "--identity-token", fulcio.token(), "--fulcio-url", "http://127.0.0.1:1"], nil, "signing certificate"),
             ("CA answers garbage", ["sign-blob", artifact, "--trust-config", trust, "--identity-token", fulcio.token()], nil, "signing certificate"),
             ("no token", ["sign-blob", artifact, "--trust-config", trust], nil, "identity token"),
         ]
@@ -130,5 +135,11 @@ import Testing
             let leftovers = try FileManager.default.contentsOfDirectory(atPath: directory.url.path).filter { $0.contains("sigstore") }
             #expect(leftovers.isEmpty, "\(name) left \(leftovers)")
         }
+    }
+
+    static func garbageLogRouter() -> Router<BasicRequestContext> {
+        let router = Router(context: BasicRequestContext.self)
+        router.post("/api/v1/log/entries") { _, _ in Response(status: .created, body: .init(byteBuffer: ByteBuffer(string: "{\"not\": \"an entry\"}"))) }
+        return router
     }
 }

@@ -63,7 +63,7 @@ import Testing
         do {
             _ = try await s.signer.sign(ArtifactDigest(data: [1]), token: token)
             Issue.record("signing succeeded against a CA that misbehaves (\(misbehave))")
-        } catch let error as SigningError {
+        } catch {
             #expect(error.step == .certificate, "\(error)")
         }
         #expect(s.log.service.treeHead.treeSize == 0, "nothing may reach the log")
@@ -87,7 +87,7 @@ import Testing
         do {
             _ = try await s.signer.sign(ArtifactDigest(data: [1]), token: token)
             Issue.record("an expired token was used")
-        } catch let error as SigningError {
+        } catch {
             #expect(error.step == .identityToken)
         }
     }

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Merkle
+import Synchronization
 import SigstoreKit
 import SwiftASN1
 import X509
@@ -18,6 +19,10 @@ public final class CTLogService: Sendable {
     /// Root certificates whose chains the log accepts (DER).
     public let acceptedRoots: [Certificate]
     let now: @Sendable () -> Date
+    /// Issuer chains (everything after the precertificate) already checked up to an accepted root,
+    /// by SHA-256 of their DER. The same CA submits the same chain every time, and re-verifying its
+    /// P-384 root signature per certificate would cost more than the rest of the request.
+    let trustedIssuerChains = Mutex<Set<[UInt8]>>([])
 
     /// Most entries one `get-entries` call answers.
     public static let maxEntriesPerRequest: Int64 = 256
@@ -91,17 +96,29 @@ public final class CTLogService: Sendable {
               poison.value == [0x05, 0x00] else {
             throw LogError(.badRequest, "chain[0] is not a precertificate: it lacks the critical poison extension")
         }
-        for (child, parent) in zip(certificates, certificates.dropFirst()) {
-            guard child.issuer == parent.subject, parent.publicKey.isValidSignature(child.signature, for: child) else {
-                throw LogError(.badRequest, "the chain is broken: \(child.subject) is not signed by \(parent.subject)")
+        try checkSignature(of: certificates[0], by: certificates[1])
+        let issuerChainKey = Array(SHA256.hash(data: Array(chain.dropFirst().joined())))
+        if !trustedIssuerChains.withLock({ $0.contains(issuerChainKey) }) {
+            for (child, parent) in zip(certificates.dropFirst(), certificates.dropFirst(2)) {
+                try checkSignature(of: child, by: parent)
+            }
+            let last = certificates[certificates.count - 1]
+            let anchored = acceptedRoots.contains { root in
+                root == last || (last.issuer == root.subject && root.publicKey.isValidSignature(last.signature, for: last))
+            }
+            guard anchored else { throw LogError(.badRequest, "the chain does not end at a root this log accepts") }
+            trustedIssuerChains.withLock { chains in
+                if chains.count >= 64 { chains.removeAll() }
+                chains.insert(issuerChainKey)
             }
         }
-        let last = certificates[certificates.count - 1]
-        let anchored = acceptedRoots.contains { root in
-            root == last || (last.issuer == root.subject && root.publicKey.isValidSignature(last.signature, for: last))
-        }
-        guard anchored else { throw LogError(.badRequest, "the chain does not end at a root this log accepts") }
         return (certificates[0], certificates[1])
+    }
+
+    func checkSignature(of child: Certificate, by parent: Certificate) throws {
+        guard child.issuer == parent.subject, parent.publicKey.isValidSignature(child.signature, for: child) else {
+            throw LogError(.badRequest, "the chain is broken: \(child.subject) is not signed by \(parent.subject)")
+        }
     }
 
     /// `get-sth`: the latest tree head with its RFC 6962 signature, read from the checkpoint note.

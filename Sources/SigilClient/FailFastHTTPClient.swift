@@ -1,0 +1,15 @@
+import AsyncHTTPClient
+import NIOCore
+
+/// The HTTP client the signing flow's own service clients (CA, GitHub token endpoint) use. Unlike
+/// `HTTPClient.shared`, its pool does not retry refused connections until the request deadline,
+/// so a CA that is down fails in milliseconds instead of after the whole timeout.
+enum FailFastHTTPClient {
+    static let shared: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.timeout.connect = .seconds(5)
+        // Process-wide and never shut down, like `HTTPClient.shared`.
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }()
+}

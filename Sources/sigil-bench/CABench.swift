@@ -1,0 +1,76 @@
+import ArgumentParser
+import Crypto
+import Foundation
+import SigstoreKit
+
+/// Certificate issuance over HTTP: `sigil-server all` (CA + its CT log + the development issuer),
+/// loaded by wrk; every request carries a fresh P-256 key and its proof of possession.
+struct CABench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ca",
+        abstract: "Load a local `sigil-server all` with certificate requests (fresh key each) through wrk.",
+        discussion: "Needs `wrk`. Uses the sigil-server binary next to this one and the ca/ folder of the repository.")
+
+    @Option(help: "Seconds of load.") var duration: Int = 10
+    @Option(help: "Concurrent connections.") var connections: Int = 32
+    @Option(help: "Distinct requests to prepare.") var requests: Int = 40_000
+
+    func run() async throws {
+        let scratch = try ScratchFolder("ca")
+        defer { scratch.remove() }
+        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..").standardizedFileURL
+        let binary = Bundle.main.executableURL!.deletingLastPathComponent().appendingPathComponent("sigil-server").path
+        let server = try Subprocess.start(binary, ["all", "--data", scratch.path("data"),
+                                                   "--ca-config", repository.appendingPathComponent("ca").path])
+        defer { server.terminate(); server.waitUntilExit() }
+        let token = try await developmentToken(email: "bench@example.com")
+
+        let prepareStart = ContinuousClock.now
+        var out = Data()
+        for _ in 0..<requests {
+            let key = P256.Signing.PrivateKey()
+            let proof = try key.signature(for: Array("bench@example.com".utf8)).derRepresentation
+            let body: JSONValue = .object([
+                "credentials": .object(["oidcIdentityToken": .string(token)]),
+                "publicKeyRequest": .object([
+                    "publicKey": .object(["algorithm": .string("ECDSA"), "content": .string(key.publicKey.pemRepresentation)]),
+                    "proofOfPossession": .string(StrictBase64.encode(proof)),
+                ]),
+            ])
+            out.append(contentsOf: CanonicalJSON.encode(body))
+            out.append(UInt8(ascii: "\n"))
+        }
+        try out.write(to: URL(fileURLWithPath: scratch.path("requests.jsonl")))
+        print("prepared \(requests) certificate requests in \(String(format: "%.1f", elapsed(prepareStart))) s")
+
+        let script = repository.appendingPathComponent("bench/wrk-post-entries.lua").path
+        let output = try Subprocess.capture("wrk", ["-t", "1", "-c", String(connections), "-d", "\(duration)s", "--latency",
+                                                    "-s", script, "http://127.0.0.1:5555"],
+                                            environment: ["SIGIL_ENTRIES": scratch.path("requests.jsonl"), "SIGIL_THREADS": "1",
+                                                          "SIGIL_PATH": "/api/v2/signingCert"])
+        guard let line = output.split(separator: "\n").first(where: { $0.hasPrefix("JSON ") }),
+              let json = try? JSONSerialization.jsonObject(with: Data(line.dropFirst(5).utf8)) as? [String: Int] else {
+            throw ValidationError("could not read wrk's result:\n\(output)")
+        }
+        let ok = (json["requests"] ?? 0) - (json["non2xx"] ?? 0)
+        let seconds = Double(json["duration_us"] ?? 1) / 1e6
+        print("certificate issuance: \(connections) connections, \(duration) s (CT submission included)")
+        print("  issued:     \(ok) (non-2xx: \(json["non2xx"] ?? -1))")
+        print("  throughput: \(rate(ok, seconds)) certificates/s")
+        print("  latency:    p50 \(String(format: "%.2f", Double(json["p50"] ?? 0) / 1000)) ms, p99 \(String(format: "%.2f", Double(json["p99"] ?? 0) / 1000)) ms")
+    }
+
+    /// A token from the development issuer's loopback token endpoint, once the stack answers.
+    func developmentToken(email: String) async throws -> String {
+        for _ in 0..<100 {
+            let output = (try? Subprocess.capture("curl", ["-fs", "-X", "POST", "-d", "subject=\(email)&email=\(email)",
+                                                           "http://127.0.0.1:5556/token"])) ?? ""
+            if let json = try? JSONValue(parsing: Array(output.utf8)), let token = json["id_token"]?.stringValue,
+               (try? Subprocess.capture("curl", ["-fs", "http://127.0.0.1:5555/healthz"]))?.isEmpty == false {
+                return token
+            }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        throw ValidationError("the stack did not start")
+    }
+}
