@@ -65,15 +65,31 @@ check "sigil verifies sigstore's DSSE bundle" 0 \
   $sigil verify-bundle --bundle "$work/a.intoto.sigstore.json" --certificate-identity $identity --certificate-oidc-issuer $issuer \
     --trusted-root "$work/trusted_root.json" "$work/a.txt"
 
-# (d) Both reject the same tampered bundles.
-python3 interop/tamper_bundle.py "$work/a.sigstore.json" "$work"
-for variant in flipped-signature modified-inclusion-proof modified-set foreign-checkpoint; do
-  check "sigstore rejects $variant" 1 \
-    sigstore --trust-config "$data/trust_config.json" verify identity --offline --bundle "$work/$variant.json" \
-      --cert-identity $identity --cert-oidc-issuer $issuer "$work/a.txt"
-  check "sigil rejects $variant" 1 \
-    $sigil verify-bundle --bundle "$work/$variant.json" --certificate-identity $identity --certificate-oidc-issuer $issuer \
-      --trusted-root "$work/trusted_root.json" "$work/a.txt"
+check "sigil verify-blob accepts sigstore's bundle" 0 \
+  $sigil verify-blob "$work/a.txt" --bundle "$work/a.sigstore.json" --trust-config "$data/trust_config.json" \
+    --certificate-identity $identity --certificate-oidc-issuer $issuer
+
+# (c) sigstore verifies what Sigil made.
+echo "sigil artifact $(date +%s%N)" >"$work/s.txt"
+check "sigil sign-blob against the Sigil stack" 0 \
+  $sigil sign-blob "$work/s.txt" --trust-config "$data/trust_config.json" --identity-token "$(token $identity)"
+check "sigstore verify identity --offline accepts sigil's bundle" 0 \
+  sigstore --trust-config "$data/trust_config.json" verify identity --offline --bundle "$work/s.txt.sigstore.json" \
+    --cert-identity $identity --cert-oidc-issuer $issuer "$work/s.txt"
+
+# (d) Both reject the same tampered bundles (made from sigstore's bundle and from Sigil's).
+python3 interop/tamper_bundle.py "$work/a.sigstore.json" "$work" a-
+python3 interop/tamper_bundle.py "$work/s.txt.sigstore.json" "$work" s-
+for source in a s; do
+  artifact="$work/a.txt"; [ $source = s ] && artifact="$work/s.txt"
+  for variant in flipped-signature modified-inclusion-proof modified-set foreign-checkpoint; do
+    check "sigstore rejects $variant ($source)" 1 \
+      sigstore --trust-config "$data/trust_config.json" verify identity --offline --bundle "$work/$source-$variant.json" \
+        --cert-identity $identity --cert-oidc-issuer $issuer "$artifact"
+    check "sigil rejects $variant ($source)" 1 \
+      $sigil verify-blob "$artifact" --bundle "$work/$source-$variant.json" --trust-config "$data/trust_config.json" \
+        --certificate-identity $identity --certificate-oidc-issuer $issuer
+  done
 done
 for what in "another artifact:$work/b.txt:$identity:$issuer" "a wrong identity:$work/a.txt:bob@example.com:$issuer" \
             "a wrong issuer:$work/a.txt:$identity:https://accounts.example.com"; do
@@ -83,8 +99,8 @@ for what in "another artifact:$work/b.txt:$identity:$issuer" "a wrong identity:$
     sigstore --trust-config "$data/trust_config.json" verify identity --offline --bundle "$work/a.sigstore.json" \
       --cert-identity "$who" --cert-oidc-issuer "$iss" "$file"
   check "sigil rejects $name" 1 \
-    $sigil verify-bundle --bundle "$work/a.sigstore.json" --certificate-identity "$who" --certificate-oidc-issuer "$iss" \
-      --trusted-root "$work/trusted_root.json" "$file"
+    $sigil verify-blob "$file" --bundle "$work/a.sigstore.json" --trust-config "$data/trust_config.json" \
+      --certificate-identity "$who" --certificate-oidc-issuer "$iss"
 done
 
 echo "$passed passed, $failed failed"

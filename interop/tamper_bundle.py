@@ -9,6 +9,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 bundle = json.load(open(sys.argv[1]))
 out = sys.argv[2]
+prefix = sys.argv[3] if len(sys.argv) > 3 else ""
 
 
 def flip_b64(text, index=-1):
@@ -20,7 +21,7 @@ def flip_b64(text, index=-1):
 def write(name, mutate):
     copy_ = copy.deepcopy(bundle)
     mutate(copy_)
-    json.dump(copy_, open(f"{out}/{name}.json", "w"))
+    json.dump(copy_, open(f"{out}/{prefix}{name}.json", "w"))
 
 
 entry = lambda b: b["verificationMaterial"]["tlogEntries"][0]

@@ -1,7 +1,7 @@
 import AsyncHTTPClient
 import NIOCore
 
-/// The HTTP client the signing flow's own service clients (CA, GitHub token endpoint) use. Unlike
+/// The HTTP client every service client (log, CA, GitHub token endpoint) uses by default. Unlike
 /// `HTTPClient.shared`, its pool does not retry refused connections until the request deadline,
 /// so a CA that is down fails in milliseconds instead of after the whole timeout.
 enum FailFastHTTPClient {

@@ -10,7 +10,7 @@ public struct FulcioClient: Sendable {
     let transport: HTTPTransport
 
     public init(baseURL: String) {
-        var transport = HTTPTransport(baseURL: baseURL, client: FailFastHTTPClient.shared)
+        var transport = HTTPTransport(baseURL: baseURL)
         transport.timeout = .seconds(30)
         transport.maxResponse = 1 << 20
         self.transport = transport

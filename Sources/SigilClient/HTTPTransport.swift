@@ -11,7 +11,7 @@ struct HTTPTransport: Sendable {
     var timeout: TimeAmount = .seconds(30)
     var maxResponse = 64 << 20
 
-    init(baseURL: String, client: HTTPClient = .shared) {
+    init(baseURL: String, client: HTTPClient = FailFastHTTPClient.shared) {
         var url = baseURL
         while url.hasSuffix("/") { url.removeLast() }
         self.baseURL = url

@@ -73,7 +73,7 @@ public struct GitHubActionsTokenProvider: Sendable {
         // The runner's URL already carries a query string, hence `&`; tolerate one that does not.
         let separator = requestURL.contains("?") ? "&" : "?"
         let url = requestURL + separator + "audience=" + (audience.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? audience)
-        var transport = HTTPTransport(baseURL: url, client: FailFastHTTPClient.shared)
+        var transport = HTTPTransport(baseURL: url)
         transport.timeout = .seconds(10)
         var lastProblem = "no attempt"
         for attempt in 0..<3 {
