@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import Merkle
 
 /// `LogStore` on one SQLite file through GRDB: WAL journal, `synchronous = FULL`, one write
@@ -122,12 +123,32 @@ public final class SQLiteLogStore: LogStore {
             let insertEntry = try db.cachedStatement(sql: "INSERT INTO entries(idx, leaf_key, leaf_hash, body, integrated_time, kind, extra) VALUES (?, ?, ?, ?, ?, ?, ?)")
             let insertTree = try db.cachedStatement(sql: "INSERT INTO tree(idx, hashes) VALUES (?, ?)")
             let insertSearch = try db.cachedStatement(sql: "INSERT OR IGNORE INTO search(key, idx) VALUES (?, ?)")
+            // The per-entry inserts bind straight from our buffers (see `RowWriter`): at ~100k
+            // entries/s, GRDB's argument arrays and the `Data` copies were a tenth of the append.
+            var entryRow = RowWriter(insertEntry.sqliteStatement)
+            var treeRow = RowWriter(insertTree.sqliteStatement)
+            var blob: [UInt8] = []
             for (entry, hashes) in zip(batch.entries, batch.treeHashes) {
-                try insertEntry.execute(arguments: [entry.index, Self.leafKey(entry.leafHash), Data(entry.leafHash.bytes), Data(entry.body),
-                                                    entry.integratedTime, entry.kind, entry.extra.map { Data($0) }])
-                var blob = Data(capacity: hashes.count * Hash.byteCount)
+                entryRow.bind(1, entry.index)
+                entryRow.bind(2, Self.leafKey(entry.leafHash))
+                entryRow.bind(5, entry.integratedTime)
+                entryRow.bind(6, text: entry.kind)
+                try entry.leafHash.withUnsafeBytes { leafHash in
+                    try entry.body.withUnsafeBytes { body in
+                        entryRow.bind(3, leafHash)
+                        entryRow.bind(4, body)
+                        if let extra = entry.extra {
+                            try extra.withUnsafeBytes { entryRow.bind(7, $0); try entryRow.step(db) }
+                        } else {
+                            entryRow.bindNull(7)
+                            try entryRow.step(db)
+                        }
+                    }
+                }
+                blob.removeAll(keepingCapacity: true)
                 for hash in hashes { hash.withUnsafeBytes { blob.append(contentsOf: $0) } }
-                try insertTree.execute(arguments: [entry.index, blob])
+                treeRow.bind(1, entry.index)
+                try blob.withUnsafeBytes { treeRow.bind(2, $0); try treeRow.step(db) }
             }
             for row in batch.searchRows {
                 try insertSearch.execute(arguments: [row.key, row.index])
