@@ -20,9 +20,10 @@ public final class CTLogService: Sendable {
     public let acceptedRoots: [Certificate]
     let now: @Sendable () -> Date
     /// Issuer chains (everything after the precertificate) already checked up to an accepted root,
-    /// by SHA-256 of their DER. The same CA submits the same chain every time, and re-verifying its
-    /// P-384 root signature per certificate would cost more than the rest of the request.
-    let trustedIssuerChains = Mutex<Set<[UInt8]>>([])
+    /// by SHA-256 of their DER, with their parsed first certificate. The same CA submits the same
+    /// chain every time, and re-parsing it and re-verifying its P-384 root signature per certificate
+    /// would cost more than the rest of the request.
+    let trustedIssuerChains = Mutex<[[UInt8]: Certificate]>([:])
 
     /// Most entries one `get-entries` call answers.
     public static let maxEntriesPerRequest: Int64 = 256
@@ -87,32 +88,39 @@ public final class CTLogService: Sendable {
         guard chain.count >= 2, chain.count <= 10 else {
             throw LogError(.badRequest, "chain must hold the precertificate and 1 to 9 issuers, got \(chain.count) certificates")
         }
-        let certificates = try chain.enumerated().map { index, der in
-            do { return try Certificate(derEncoded: der) } catch {
-                throw LogError(.badRequest, "chain[\(index)] is not a DER certificate")
-            }
-        }
-        guard let poison = certificates[0].extensions[oid: SignedCertificateTimestampList.poisonOID], poison.critical,
+        let precert = try Self.parse(chain[0], index: 0)
+        guard let poison = precert.extensions[oid: SignedCertificateTimestampList.poisonOID], poison.critical,
               poison.value == [0x05, 0x00] else {
             throw LogError(.badRequest, "chain[0] is not a precertificate: it lacks the critical poison extension")
         }
-        try checkSignature(of: certificates[0], by: certificates[1])
         let issuerChainKey = Array(SHA256.hash(data: Array(chain.dropFirst().joined())))
-        if !trustedIssuerChains.withLock({ $0.contains(issuerChainKey) }) {
-            for (child, parent) in zip(certificates.dropFirst(), certificates.dropFirst(2)) {
-                try checkSignature(of: child, by: parent)
-            }
-            let last = certificates[certificates.count - 1]
-            let anchored = acceptedRoots.contains { root in
-                root == last || (last.issuer == root.subject && root.publicKey.isValidSignature(last.signature, for: last))
-            }
-            guard anchored else { throw LogError(.badRequest, "the chain does not end at a root this log accepts") }
-            trustedIssuerChains.withLock { chains in
-                if chains.count >= 64 { chains.removeAll() }
-                chains.insert(issuerChainKey)
-            }
+        let issuer = try trustedIssuerChains.withLock({ $0[issuerChainKey] }) ?? validateIssuerChain(chain, key: issuerChainKey)
+        try checkSignature(of: precert, by: issuer)
+        return (precert, issuer)
+    }
+
+    /// Checks `chain[1...]` link by link up to an accepted root and remembers it; returns `chain[1]`.
+    func validateIssuerChain(_ chain: [[UInt8]], key: [UInt8]) throws -> Certificate {
+        let issuers = try chain.enumerated().dropFirst().map { index, der in try Self.parse(der, index: index) }
+        for (child, parent) in zip(issuers, issuers.dropFirst()) {
+            try checkSignature(of: child, by: parent)
         }
-        return (certificates[0], certificates[1])
+        let last = issuers[issuers.count - 1]
+        let anchored = acceptedRoots.contains { root in
+            root == last || (last.issuer == root.subject && root.publicKey.isValidSignature(last.signature, for: last))
+        }
+        guard anchored else { throw LogError(.badRequest, "the chain does not end at a root this log accepts") }
+        trustedIssuerChains.withLock { chains in
+            if chains.count >= 64 { chains.removeAll() }
+            chains[key] = issuers[0]
+        }
+        return issuers[0]
+    }
+
+    static func parse(_ der: [UInt8], index: Int) throws -> Certificate {
+        do { return try Certificate(derEncoded: der) } catch {
+            throw LogError(.badRequest, "chain[\(index)] is not a DER certificate")
+        }
     }
 
     func checkSignature(of child: Certificate, by parent: Certificate) throws {
