@@ -103,7 +103,8 @@ struct SignBlob: AsyncParsableCommand {
     }
 
     static func format(_ unixSeconds: Int64) -> String {
-        ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: Double(unixSeconds)))
+        // The Swift-native format style: ISO8601DateFormatter loads ICU, a millisecond per process.
+        Date(timeIntervalSince1970: Double(unixSeconds)).formatted(Date.ISO8601FormatStyle())
     }
 }
 
