@@ -28,6 +28,8 @@ public struct CAKeyMaterial: Sendable {
     let intermediateKeyIdentifier: ArraySlice<UInt8>
     /// DER SubjectPublicKeyInfo of the intermediate: its SHA-256 is the CT `issuer_key_hash`.
     public let intermediateSPKI: [UInt8]
+    /// Intermediate then root, PEM: encoded once, since every issued chain ends with them.
+    public let issuerPEMs: [String]
 
     /// Loads and cross-checks PEM files: the key must match the intermediate, and the root must
     /// have signed the intermediate.
@@ -53,6 +55,7 @@ public struct CAKeyMaterial: Sendable {
         self.intermediateKey = intermediateKey
         intermediateKeyIdentifier = ski.keyIdentifier
         intermediateSPKI = try Self.spki(intermediate.publicKey)
+        issuerPEMs = try [intermediate, root].map { try $0.serializeAsPEM().pemString + "\n" }
         signatureAlgorithm = try Self.signatureAlgorithm(for: intermediate.publicKey)
     }
 
@@ -111,9 +114,9 @@ public struct CAKeyMaterial: Sendable {
     }
 
     /// PEM of the root certificate, with a final newline.
-    public var rootPEM: String { (try? root.serializeAsPEM().pemString).map { $0 + "\n" } ?? "" }
+    public var rootPEM: String { issuerPEMs[1] }
     /// PEM of the intermediate certificate, with a final newline.
-    public var intermediatePEM: String { (try? intermediate.serializeAsPEM().pemString).map { $0 + "\n" } ?? "" }
+    public var intermediatePEM: String { issuerPEMs[0] }
 
     static func spki(_ key: Certificate.PublicKey) throws -> [UInt8] {
         var serializer = DER.Serializer()
