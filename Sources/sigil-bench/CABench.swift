@@ -48,16 +48,11 @@ struct CABench: AsyncParsableCommand {
                                                     "-s", script, "http://127.0.0.1:5555"],
                                             environment: ["SIGIL_ENTRIES": scratch.path("requests.jsonl"), "SIGIL_THREADS": "1",
                                                           "SIGIL_PATH": "/api/v2/signingCert"])
-        guard let line = output.split(separator: "\n").first(where: { $0.hasPrefix("JSON ") }),
-              let json = try? JSONSerialization.jsonObject(with: Data(line.dropFirst(5).utf8)) as? [String: Int] else {
-            throw ValidationError("could not read wrk's result:\n\(output)")
-        }
-        let ok = (json["requests"] ?? 0) - (json["non2xx"] ?? 0)
-        let seconds = Double(json["duration_us"] ?? 1) / 1e6
+        let result = try WrkResult(output: output)
         print("certificate issuance: \(connections) connections, \(duration) s (CT submission included)")
-        print("  issued:     \(ok) (non-2xx: \(json["non2xx"] ?? -1))")
-        print("  throughput: \(rate(ok, seconds)) certificates/s")
-        print("  latency:    p50 \(String(format: "%.2f", Double(json["p50"] ?? 0) / 1000)) ms, p99 \(String(format: "%.2f", Double(json["p99"] ?? 0) / 1000)) ms")
+        print("  issued:     \(result.succeeded) (non-2xx: \(result.non2xx))")
+        print("  throughput: \(rate(result.succeeded, result.seconds)) certificates/s")
+        print(String(format: "  latency:    p50 %.2f ms, p99 %.2f ms", result.p50, result.p99))
     }
 
     /// A token from the development issuer's loopback token endpoint, once the stack answers.

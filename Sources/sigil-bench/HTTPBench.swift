@@ -40,17 +40,12 @@ struct HTTPBench: AsyncParsableCommand {
         let output = try Subprocess.capture("wrk", ["-t", String(threads), "-c", String(connections), "-d", "\(duration)s",
                                                     "--latency", "-s", script, "http://127.0.0.1:\(port)"],
                                             environment: ["SIGIL_ENTRIES": entriesFile, "SIGIL_THREADS": String(threads)])
-        guard let line = output.split(separator: "\n").first(where: { $0.hasPrefix("JSON ") }),
-              let json = try? JSONSerialization.jsonObject(with: Data(line.dropFirst(5).utf8)) as? [String: Int] else {
-            throw ValidationError("could not read wrk's result:\n\(output)")
-        }
+        let result = try WrkResult(output: output)
         let info = try await client.logInfo()
-        let seconds = Double(json["duration_us"] ?? 1) / 1e6
-        let ok = (json["requests"] ?? 0) - (json["non2xx"] ?? 0)
         print("HTTP appends: \(connections) connections, \(duration) s")
-        print("  acknowledged: \(ok) (non-2xx: \(json["non2xx"] ?? -1)); tree size now \(info.treeSize)")
-        print("  throughput:   \(rate(ok, seconds)) entries/s")
-        print("  latency:      p50 \(String(format: "%.2f", Double(json["p50"] ?? 0) / 1000)) ms, p90 \(String(format: "%.2f", Double(json["p90"] ?? 0) / 1000)) ms, p99 \(String(format: "%.2f", Double(json["p99"] ?? 0) / 1000)) ms")
+        print("  acknowledged: \(result.succeeded) (non-2xx: \(result.non2xx)); tree size now \(info.treeSize)")
+        print("  throughput:   \(rate(result.succeeded, result.seconds)) entries/s")
+        print(String(format: "  latency:      p50 %.2f ms, p90 %.2f ms, p99 %.2f ms", result.p50, result.p90, result.p99))
     }
 
     /// Distinct hashedrekord entries, each signed by one of a few keys, one JSON document per line.

@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 
 /// Latency samples and their percentiles.
@@ -47,4 +48,29 @@ struct ScratchFolder {
 extension String {
     /// Left-aligned in a column of `width` characters.
     func padding(_ width: Int) -> String { count >= width ? self + " " : self + String(repeating: " ", count: width - count) }
+}
+
+/// What the wrk script (`bench/wrk-post-entries.lua`) reports on its `JSON {...}` line.
+struct WrkResult {
+    let requests: Int
+    let non2xx: Int
+    let seconds: Double
+    /// Latency percentiles in milliseconds.
+    let p50: Double, p90: Double, p99: Double
+
+    var succeeded: Int { requests - non2xx }
+
+    init(output: String) throws {
+        guard let line = output.split(separator: "\n").first(where: { $0.hasPrefix("JSON ") }),
+              let json = try? JSONSerialization.jsonObject(with: Data(line.dropFirst(5).utf8)) as? [String: Int],
+              let requests = json["requests"], let non2xx = json["non2xx"], let duration = json["duration_us"] else {
+            throw ValidationError("could not read wrk's result:\n\(output)")
+        }
+        self.requests = requests
+        self.non2xx = non2xx
+        seconds = Double(duration) / 1e6
+        p50 = Double(json["p50"] ?? 0) / 1000
+        p90 = Double(json["p90"] ?? 0) / 1000
+        p99 = Double(json["p99"] ?? 0) / 1000
+    }
 }

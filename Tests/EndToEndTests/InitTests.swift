@@ -11,16 +11,7 @@ import Testing
     }
 
     func server(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: ServerProcess.binary)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        try runToCompletion(ServerProcess.binary, arguments)
     }
 
     @Test func initWritesPrivateKeysOwnerOnlyAndStrictTrustFilesAndRefusesToOverwrite() throws {

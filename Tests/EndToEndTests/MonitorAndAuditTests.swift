@@ -13,16 +13,7 @@ import Testing
 
     /// Runs the `sigil` CLI; returns its exit status and combined output.
     func sigil(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.sigilBinary)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        try runToCompletion(Self.sigilBinary, arguments)
     }
 
     func add(_ count: Int, to server: ServerProcess, signer: TestSigner) async throws {
