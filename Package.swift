@@ -22,6 +22,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // RFC 6962 Merkle math. No I/O; swift-crypto only.
@@ -46,7 +48,19 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
+        // What every server shares for running in production: configuration files, TLS listeners,
+        // health and readiness, Prometheus metrics, structured request logs.
+        .target(name: "ServerSupport", dependencies: [
+            "SigstoreKit",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdCore", package: "hummingbird"),
+            .product(name: "HummingbirdTLS", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
         // Development OIDC provider: discovery, JWKS, token minting, GitHub Actions emulation.
         .target(name: "OIDCIssuer", dependencies: [
@@ -68,6 +82,7 @@ let package = Package(
             .product(name: "_CryptoExtras", package: "swift-crypto"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
         ]),
         // Client library: HTTP clients for the servers, sign flows, auditor logic.
         .target(name: "SigilClient", dependencies: [
@@ -84,8 +99,11 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "sigil-server", dependencies: [
-            "TransparencyLog", "SigstoreKit", "OIDCIssuer", "CertificateAuthority",
+            "TransparencyLog", "SigstoreKit", "OIDCIssuer", "CertificateAuthority", "ServerSupport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "HummingbirdCore", package: "hummingbird"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -134,6 +152,13 @@ let package = Package(
         .testTarget(name: "TransparencyLogTests", dependencies: [
             "TransparencyLog", "SigstoreKit", "Merkle", "TestSupport",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
+        .testTarget(name: "ServerSupportTests", dependencies: [
+            "ServerSupport", "SigstoreKit",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
         .testTarget(name: "EndToEndTests", dependencies: [
             "TransparencyLog", "SigilClient", "SigstoreKit", "Merkle", "TestSupport",

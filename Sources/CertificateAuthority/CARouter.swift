@@ -7,13 +7,14 @@ import X509
 
 /// The Fulcio v2 JSON API (sigstore-spec.md §A.1):
 /// - `POST /api/v2/signingCert` → 200 `{"signedCertificateEmbeddedSct":{"chain":{"certificates":[leaf, intermediate, root]}}}`;
-/// - `GET /api/v2/trustBundle`, `GET /api/v2/configuration`, `GET /healthz`.
+/// - `GET /api/v2/trustBundle`, `GET /api/v2/configuration`.
 /// Errors are `{"code": N, "message": "..."}`: 400 for every token, key, proof or CSR problem, 413
 /// for bodies over the profile's limit, 500 when the CT log or signing fails. One log line per
 /// request; tokens and keys are never logged.
-public func buildCARouter(authority: CertificateIssuer, logger: Logger = Logger(label: "sigil.ca")) -> Router<BasicRequestContext> {
+public func buildCARouter(authority: CertificateIssuer, logger: Logger = Logger(label: "sigil.ca"),
+                          middleware prepare: (Router<BasicRequestContext>) -> Void = { _ in }) -> Router<BasicRequestContext> {
     let router = Router(context: BasicRequestContext.self)
-    router.get("/healthz") { _, _ in "ok" }
+    prepare(router)
     router.get("/api/v2/trustBundle") { _, _ in caJSON(authority.trustBundle()) }
     router.get("/api/v2/configuration") { _, _ in caJSON(authority.configurationDocument()) }
     router.post("/api/v2/signingCert") { request, _ in

@@ -47,6 +47,17 @@ public struct CertificateIssuer: Sendable {
     /// Validates the request and returns the chain `[leaf, intermediate, root]`. Nothing is issued
     /// (or logged to CT) unless the token, the key and its proof all pass.
     public func issue(_ request: SigningCertificateRequest) async throws(IssuanceError) -> [Certificate] {
+        do {
+            let chain = try await issueUnrecorded(request)
+            IssuanceMetrics.shared.issued.increment()
+            return chain
+        } catch {
+            IssuanceMetrics.shared.record(error)
+            throw error
+        }
+    }
+
+    private func issueUnrecorded(_ request: SigningCertificateRequest) async throws(IssuanceError) -> [Certificate] {
         let token: VerifiedToken
         let identity: IssuedIdentity
         do {

@@ -12,6 +12,10 @@ public struct OIDCIssuerConfiguration: Sendable {
     public var jobLifetime: TimeInterval = 6 * 3600
     /// How many emulated jobs may be registered at once; the oldest is forgotten beyond that.
     public var maxJobs: Int = 10_000
+    /// Whether `POST /token` and `POST /actions/jobs` answer clients other than loopback. Only for a
+    /// container network whose published ports are themselves bound to loopback (docker-compose),
+    /// where the host's requests arrive from the bridge's address.
+    public var mintsForAnyClient = false
     public var now: @Sendable () -> Date = { Date() }
 
     public init(issuerURL: String) {

@@ -9,14 +9,14 @@ import SigstoreKit
 /// - `POST /token` (loopback only) — mint a token for a subject/email;
 /// - `GET /actions/.well-known/openid-configuration`, `GET /actions/jwks` — the Actions issuer;
 /// - `POST /actions/jobs` (loopback only) — register an emulated job;
-/// - `GET /actions/token?api-version=2.0&audience=…` with `Authorization: Bearer T` — `{"value": JWT}`;
-/// - `GET /healthz`.
+/// - `GET /actions/token?api-version=2.0&audience=…` with `Authorization: Bearer T` — `{"value": JWT}`.
 /// Tokens are never logged.
-public func buildOIDCRouter(issuer: OIDCIssuer, logger: Logger = Logger(label: "sigil.oidc")) -> Router<OIDCRequestContext> {
+public func buildOIDCRouter(issuer: OIDCIssuer, logger: Logger = Logger(label: "sigil.oidc"),
+                            middleware prepare: (Router<OIDCRequestContext>) -> Void = { _ in }) -> Router<OIDCRequestContext> {
     logger.warning("development OIDC issuer: it mints tokens for any identity; never trust it in production",
                    metadata: ["issuer": .string(issuer.configuration.issuerURL)])
     let router = Router(context: OIDCRequestContext.self)
-    router.get("/healthz") { _, _ in "ok" }
+    prepare(router)
     router.get("/.well-known/openid-configuration") { _, _ in jsonResponse(issuer.discoveryDocument(actions: false)) }
     router.get("/jwks") { _, _ in jsonResponse(await issuer.jwks()) }
     router.post("/token") { request, context in
@@ -36,14 +36,14 @@ public func buildOIDCRouter(issuer: OIDCIssuer, logger: Logger = Logger(label: "
 /// Form bodies are tiny; anything bigger than this is not a token request.
 private let maxFormBytes = 64 * 1024
 
-private func readForm(_ request: Request, context: OIDCRequestContext) async throws -> FormFields {
-    guard isLoopback(context.remoteAddress) else { throw OIDCIssuerError.notLoopback }
+private func readForm(_ request: Request, context: OIDCRequestContext, issuer: OIDCIssuer) async throws -> FormFields {
+    guard issuer.configuration.mintsForAnyClient || isLoopback(context.remoteAddress) else { throw OIDCIssuerError.notLoopback }
     let body = try await request.body.collect(upTo: maxFormBytes)
     return try FormFields(body: Array(buffer: body))
 }
 
 private func tokenEndpoint(issuer: OIDCIssuer, request: Request, context: OIDCRequestContext) async throws -> Response {
-    let form = try await readForm(request, context: context)
+    let form = try await readForm(request, context: context, issuer: issuer)
     var extra: [String: JSONValue] = [:]
     if let text = form["claims"] {
         guard let parsed = try? JSONValue(parsing: Array(text.utf8)), let object = parsed.objectValue else {
@@ -68,7 +68,7 @@ private func tokenEndpoint(issuer: OIDCIssuer, request: Request, context: OIDCRe
 }
 
 private func registerJobEndpoint(issuer: OIDCIssuer, request: Request, context: OIDCRequestContext) async throws -> Response {
-    let form = try await readForm(request, context: context)
+    let form = try await readForm(request, context: context, issuer: issuer)
     let credentials = try await issuer.registerJob(form: form)
     return jsonResponse([
         "ACTIONS_ID_TOKEN_REQUEST_URL": .string(credentials.requestURL),

@@ -1,10 +1,12 @@
 import Hummingbird
 import Logging
 
-/// Builds the log's HTTP router: Rekor v1 JSON API, search, tlog-tiles read paths, health and, when
+/// Builds the log's HTTP router: Rekor v1 JSON API, search, tlog-tiles read paths and, when
 /// given, the certificate-transparency log under `/ct/v1`.
-public func buildLogRouter(service: LogService, ctLog: CTLogService? = nil) -> Router<BasicRequestContext> {
+public func buildLogRouter(service: LogService, ctLog: CTLogService? = nil,
+                           middleware prepare: (Router<BasicRequestContext>) -> Void = { _ in }) -> Router<BasicRequestContext> {
     let router = Router(context: BasicRequestContext.self)
+    prepare(router)
     if let ctLog {
         CTController(service: ctLog, maxRequestBytes: service.configuration.maxRequestBytes).addRoutes(to: router)
     }
@@ -12,14 +14,5 @@ public func buildLogRouter(service: LogService, ctLog: CTLogService? = nil) -> R
     LogInfoController(service: service).addRoutes(to: router)
     SearchController(service: service).addRoutes(to: router)
     TilesController(service: service).addRoutes(to: router)
-    router.get("/healthz") { _, _ in "ok" }
     return router
-}
-
-/// The log server as a Hummingbird application.
-public func buildLogApplication(service: LogService, ctLog: CTLogService? = nil, host: String, port: Int,
-                                logger: Logger) -> some ApplicationProtocol {
-    Application(router: buildLogRouter(service: service, ctLog: ctLog),
-                configuration: .init(address: .hostname(host, port: port), serverName: "sigil-log"),
-                logger: logger)
 }

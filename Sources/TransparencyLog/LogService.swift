@@ -45,6 +45,11 @@ public final class LogService: Sendable {
     /// The latest durable tree head.
     public var treeHead: StoredTreeHead { sequencer.published.value }
 
+    /// Why the database cannot serve reads right now, or nil when it can (for readiness probes).
+    public func storageProblem() -> String? {
+        do { _ = try store.latestTreeHead(); return nil } catch { return "\(error)" }
+    }
+
     // MARK: Writing
 
     /// Validates a proposed entry (Rekor v1 JSON) and appends it. Returns the entry and whether it is new.
@@ -66,7 +71,7 @@ public final class LogService: Sendable {
             result = try await sequencer.submit(prepared)
         } catch let error as SequencerError {
             switch error {
-            case .queueFull: throw LogError(.unavailable, error.description, retryAfter: 1)
+            case .queueFull, .shuttingDown: throw LogError(.unavailable, error.description, retryAfter: 1)
             case .commitFailed, .stopped: throw LogError(.internalError, error.description)
             }
         }

@@ -34,6 +34,8 @@ struct DataFolder {
     var trustedRoot: URL { file("trusted_root.json") }
     var signingConfig: URL { file("signing_config.json") }
     var trustConfig: URL { file("trust_config.json") }
+    // Server settings, one file per server (`log`, `ca`, `oidc`).
+    func serverConfig(_ server: String) -> URL { file("config/\(server).json") }
 
     var isInitialised: Bool { FileManager.default.fileExists(atPath: logDatabase.path) }
 

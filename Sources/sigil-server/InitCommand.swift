@@ -17,14 +17,24 @@ struct InitCommand: ParsableCommand {
     var caConfig: String = "ca"
     @Option(help: "The log's name: the checkpoint origin is \"<name> - <tree ID>\".")
     var logName: String = "sigil-log"
+    @Flag(help: "Succeed without changes when the folder is already initialised (for one-shot init containers).")
+    var ifMissing = false
+    @Option(help: "CA URL written into the signing config for clients.") var caURL: String = "http://127.0.0.1:5555"
+    @Option(help: "Log URL written into the trusted root and signing config for clients.") var logURL: String = "http://127.0.0.1:3000"
+    @Option(help: "OIDC issuer URL written into the signing config for clients.") var oidcURL: String = "http://127.0.0.1:5556"
 
     func run() throws {
         let folder = DataFolder(path: options.data)
+        if ifMissing, folder.isInitialised {
+            print("\(folder.root.path) is already initialised; nothing to do")
+            return
+        }
         try Initialiser(folder: folder, caConfiguration: URL(fileURLWithPath: caConfig, isDirectory: true),
-                        endpoints: .init()).run(logName: logName)
+                        endpoints: .init(oidc: oidcURL, ca: caURL, log: logURL)).run(logName: logName)
         print("Initialised \(folder.root.path)")
         print("  trust config (for clients): \(folder.trustConfig.path)")
         print("  trusted root:               \(folder.trustedRoot.path)")
         print("  log public key:             \(folder.logPublicKey.path)")
+        print("  server settings:            \(folder.file("config").path)/{log,ca,oidc}.json")
     }
 }

@@ -33,7 +33,11 @@ struct Initialiser {
         } catch {
             throw ServerError("CA configuration in \(caConfiguration.path): \(error)")
         }
-        try fm.createDirectory(at: folder.file("keys"), withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        do {
+            try fm.createDirectory(at: folder.file("keys"), withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw ServerError("cannot create the data folder \(folder.root.path): \((error as NSError).localizedDescription)")
+        }
         try fm.createDirectory(at: folder.file("ca"), withIntermediateDirectories: true)
         try fm.copyItem(at: issuersFile, to: folder.caIssuers)
         try fm.copyItem(at: profileFile, to: folder.caProfile)
@@ -63,6 +67,11 @@ struct Initialiser {
         try Data(trust.signingConfig.encoded()).write(to: folder.signingConfig)
         try Data(ClientTrustConfig(trustedRoot: trust.trustedRoot, signingConfig: trust.signingConfig).encoded())
             .write(to: folder.trustConfig)
+
+        try fm.createDirectory(at: folder.file("config"), withIntermediateDirectories: true)
+        for (server, text) in ServerConfigDefaults.files {
+            try DataFolder.writePublic(text, to: folder.serverConfig(server))
+        }
     }
 }
 

@@ -1,27 +1,28 @@
 import ArgumentParser
 import Foundation
-
-/// Options of the log server.
-struct LogServerOptions: ParsableArguments {
-    @Option(help: "Address to listen on.") var host: String = "127.0.0.1"
-    @Option(help: "Port to listen on.") var port: Int = 3000
-    @Option(help: "Most entries waiting to be sequenced before new ones get 503.") var queueCapacity: Int = 20_000
-    @Option(help: "Most entries committed in one transaction.") var maxBatch: Int = 2_000
-    @Option(help: "Largest request body in bytes (larger answer 413).") var maxRequestBytes: Int = 1 << 20
-}
+import ServiceLifecycle
 
 /// `sigil-server log`: the transparency log (and its CT log) alone.
 struct LogCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "log",
         abstract: "Run the transparency log (Rekor v1 API, tlog-tiles) and the CT log (RFC 6962) from an initialised data folder.",
-        discussion: "Example: sigil-server log --data ./.sigil --port 3000")
+        discussion: """
+            Settings come from --config (default <data>/config/log.json), then SIGIL_LOG_* environment
+            variables, then these flags; see the README's configuration reference.
+            Example: sigil-server log --data ./.sigil --port 3000
+            """)
 
-    @OptionGroup var options: DataOptions
-    @OptionGroup var server: LogServerOptions
+    @OptionGroup var flags: ServerFlags
+    @Option(help: "Most entries waiting to be sequenced before new ones get 503 (config queueCapacity).") var queueCapacity: Int?
+    @Option(help: "Most entries committed in one transaction (config maxBatch).") var maxBatch: Int?
+    @Option(help: "Largest request body in bytes; larger ones get 413 (config maxRequestBytes).") var maxRequestBytes: Int?
 
     func run() async throws {
-        try await Servers.run([try Servers.log(folder: DataFolder(path: options.data), options: server)])
+        let settings = try LogSettings.load(flags: flags, overrides: .init(queueCapacity: queueCapacity, maxBatch: maxBatch,
+                                                                          maxRequestBytes: maxRequestBytes))
+        let metrics = ServerRuntime.bootstrap(levels: ["sigil.log": settings.common.logLevel])
+        try await Servers.run(try Servers.log(settings, metrics: metrics))
     }
 }
 
@@ -30,15 +31,21 @@ struct CACommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ca",
         abstract: "Run the certificate authority (Fulcio v2 API) from an initialised data folder.",
-        discussion: "Example: sigil-server ca --data ./.sigil --port 5555 --log-url http://127.0.0.1:3000")
+        discussion: """
+            Settings come from --config (default <data>/config/ca.json), then SIGIL_CA_* environment
+            variables, then these flags; see the README's configuration reference.
+            Example: sigil-server ca --data ./.sigil --port 5555 --ct-log-url http://127.0.0.1:3000
+            """)
 
-    @OptionGroup var options: DataOptions
-    @Option(help: "Address to listen on.") var host: String = "127.0.0.1"
-    @Option(help: "Port to listen on.") var port: Int = 5555
-    @Option(help: "Base URL of the log server whose CT log receives precertificates.") var logURL: String = "http://127.0.0.1:3000"
+    @OptionGroup var flags: ServerFlags
+    @Option(name: [.customLong("ct-log-url"), .customLong("log-url")],
+            help: "Base URL of the log server whose CT log receives precertificates (config ctLogURL).")
+    var ctLogURL: String?
 
     func run() async throws {
-        try await Servers.run([try Servers.ca(folder: DataFolder(path: options.data), host: host, port: port, logURL: logURL)])
+        let settings = try CASettings.load(flags: flags, ctLogURL: ctLogURL)
+        let metrics = ServerRuntime.bootstrap(levels: ["sigil.ca": settings.common.logLevel])
+        try await Servers.run([try Servers.ca(settings, metrics: metrics)])
     }
 }
 
@@ -47,17 +54,19 @@ struct OIDCCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "oidc",
         abstract: "Run the development OIDC issuer (tokens and GitHub Actions emulation) from an initialised data folder.",
-        discussion: "Example: sigil-server oidc --data ./.sigil --port 5556")
+        discussion: """
+            Settings come from --config (default <data>/config/oidc.json), then SIGIL_OIDC_* environment
+            variables, then these flags; see the README's configuration reference.
+            Example: sigil-server oidc --data ./.sigil --port 5556
+            """)
 
-    @OptionGroup var options: DataOptions
-    @Option(help: "Address to listen on (the token endpoints only answer loopback peers).") var host: String = "127.0.0.1"
-    @Option(help: "Port to listen on.") var port: Int = 5556
-    @Option(help: "Issuer URL put in tokens (default http://127.0.0.1:<port>).") var issuerURL: String?
+    @OptionGroup var flags: ServerFlags
+    @Option(help: "Issuer URL put in tokens (config issuerURL; default http://127.0.0.1:<port>).") var issuerURL: String?
 
     func run() async throws {
-        let folder = DataFolder(path: options.data)
-        try await Servers.run([try Servers.oidc(folder: folder, host: host, port: port,
-                                                issuerURL: issuerURL ?? "http://127.0.0.1:\(port)")])
+        let settings = try OIDCSettings.load(flags: flags, issuerURL: issuerURL)
+        let metrics = ServerRuntime.bootstrap(levels: ["sigil.oidc": settings.common.logLevel])
+        try await Servers.run([try Servers.oidc(settings, metrics: metrics)])
     }
 }
 
@@ -66,33 +75,40 @@ struct AllCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "all",
         abstract: "Run the OIDC issuer (:5556), CA (:5555) and log (:3000) on loopback, initialising the data folder on first run.",
-        discussion: "Example: sigil-server all --data ./.sigil")
+        discussion: """
+            Each server reads its file in <data>/config/ and its SIGIL_<SERVER>_* environment variables.
+            Example: sigil-server all --data ./.sigil
+            """)
 
-    @OptionGroup var options: DataOptions
+    @Option(help: "The data folder holding keys, databases and trust files.")
+    var data: String = "./.sigil"
     @Option(help: "Folder with the CA configuration used on first run.") var caConfig: String = "ca"
 
     func run() async throws {
-        let folder = DataFolder(path: options.data)
+        let folder = DataFolder(path: data)
         if !folder.isInitialised {
             try Initialiser(folder: folder, caConfiguration: URL(fileURLWithPath: caConfig, isDirectory: true),
                             endpoints: .init()).run(logName: "sigil-log")
             print("Initialised \(folder.root.path)")
         }
-        let services: [any Service] = [
-            try Servers.oidc(folder: folder, host: "127.0.0.1", port: 5556, issuerURL: "http://127.0.0.1:5556"),
-            try Servers.ca(folder: folder, host: "127.0.0.1", port: 5555, logURL: "http://127.0.0.1:3000"),
-            try Servers.log(folder: folder, options: try LogServerOptions.parse([])),
-        ]
+        let flags = try ServerFlags.parse(["--data", data])
+        // Every setting is read and checked before any server starts listening.
+        let oidc = try OIDCSettings.load(flags: flags, issuerURL: nil)
+        let ca = try CASettings.load(flags: flags, ctLogURL: nil)
+        let log = try LogSettings.load(flags: flags, overrides: .init())
+        let metrics = ServerRuntime.bootstrap(levels: ["sigil.oidc": oidc.common.logLevel, "sigil.ca": ca.common.logLevel,
+                                                       "sigil.log": log.common.logLevel])
+        var services: [any Service] = [try Servers.oidc(oidc, metrics: metrics), try Servers.ca(ca, metrics: metrics)]
+        services += try Servers.log(log, metrics: metrics)
         print("""
-            Sigil is running on loopback:
-              OIDC issuer (development)  http://127.0.0.1:5556   (GitHub Actions emulation: /actions)
-              certificate authority      http://127.0.0.1:5555
-              transparency + CT log      http://127.0.0.1:3000
+            Sigil is running:
+              OIDC issuer (development)  \(oidc.common.listener.localURL)   (GitHub Actions emulation: /actions)
+              certificate authority      \(ca.common.listener.localURL)
+              transparency + CT log      \(log.common.listener.localURL)
             Clients: --trust-config \(folder.trustConfig.path)
             Try: sigil log info --log-key \(folder.logPublicKey.path)
             """)
+        fflush(nil)
         try await Servers.run(services)
     }
 }
-
-import ServiceLifecycle

@@ -1,38 +1,62 @@
 import CertificateAuthority
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import OIDCIssuer
+import Prometheus
+import ServerSupport
 import ServiceLifecycle
 import SigstoreKit
 import TransparencyLog
 import X509
 
-/// Builds each server from a data folder. Every builder fails closed: missing keys, certificates
-/// or databases stop start-up with the file named; nothing is created on the fly.
+/// Builds each server from its settings. Every builder fails closed: missing keys, certificates or
+/// databases, or a database made for another key, stop start-up with the file and setting named;
+/// nothing is created on the fly. Each server gets the same operational surface: one structured
+/// log line per request, request metrics, `/healthz`, `/readyz` and `/metrics`.
 enum Servers {
-    static func log(folder: DataFolder, options: LogServerOptions) throws -> some Service {
-        let key = try folder.loadLogKey()
+    static func log(_ settings: LogSettings, metrics: PrometheusCollectorRegistry?) throws -> [any Service] {
+        let common = settings.common
+        let folder = common.folder
+        let server = try common.listener.serverBuilder()
+        try requireWritable(folder, common)
+        let key: SigningKey
+        do { key = try folder.loadLogKey() } catch { throw common.dataError("\(error)") }
         let store: SQLiteLogStore
-        do { store = try SQLiteLogStore.open(path: folder.logDatabase.path) } catch { throw ServerError("\(error)") }
-        var configuration = LogConfiguration()
+        do { store = try SQLiteLogStore.open(path: folder.logDatabase.path) } catch {
+            throw common.dataError("\(error)")
+        }
+        var configuration = settings.logConfiguration
         configuration.name = folder.loadLogName()
-        configuration.maxRequestBytes = options.maxRequestBytes
-        configuration.sequencer = .init(queueCapacity: options.queueCapacity, maxBatchSize: options.maxBatch)
         let service: LogService
         do { service = try LogService(store: store, signingKey: key, configuration: configuration) } catch {
-            throw ServerError("refusing to start the log: \(error)")
+            throw common.dataError("refusing to open \(folder.logDatabase.path) with \(folder.logKey.path): \(error)")
         }
-        let ctLog = try Self.ctLog(folder: folder)
+        let ctLog = try Self.ctLog(folder: folder, common: common)
         let logger = Logger(label: "sigil.log")
-        logger.info("transparency log ready", metadata: ["address": "\(options.host):\(options.port)",
-                                                         "treeSize": "\(service.treeHead.treeSize)",
+        var checks: [ReadinessCheck] = [
+            .settled("keys"),
+            ReadinessCheck("database") { service.storageProblem() },
+            ReadinessCheck("sequencer") { await service.sequencer.stoppedReason },
+        ]
+        if let ctLog {
+            checks.append(ReadinessCheck("ctDatabase") { ctLog.storageProblem() })
+            checks.append(ReadinessCheck("ctSequencer") { await ctLog.sequencer.stoppedReason })
+        }
+        let router = buildLogRouter(service: service, ctLog: ctLog) { router in
+            addOperations(to: router, checks: checks, metrics: metrics, logger: logger)
+        }
+        let app = application(router: router, server: server, listener: common.listener, name: "sigil-log", logger: logger)
+        logger.info("transparency log ready", metadata: ["url": "\(common.listener.localURL)",
+                                                         "treeSize": .stringConvertible(service.treeHead.treeSize),
                                                          "ctLog": "\(ctLog != nil)"])
-        return buildLogApplication(service: service, ctLog: ctLog, host: options.host, port: options.port, logger: logger)
+        // Listed first so it stops last: after the server has answered its in-flight requests.
+        return [LogShutdown(service: service, ctLog: ctLog, logger: logger), app]
     }
 
     /// The CT log beside the transparency log, if the folder has one (it accepts chains to the CA root).
-    static func ctLog(folder: DataFolder) throws -> CTLogService? {
+    static func ctLog(folder: DataFolder, common: CommonSettings) throws -> CTLogService? {
         guard FileManager.default.fileExists(atPath: folder.ctDatabase.path) else { return nil }
         let root: Certificate
         do { root = try Certificate(pemEncoded: try folder.read(folder.caRoot, what: "the CA root certificate")) } catch let e as ServerError {
@@ -46,55 +70,107 @@ enum Servers {
         } catch let error as ServerError {
             throw error
         } catch {
-            throw ServerError("refusing to start the CT log: \(error)")
+            throw common.dataError("refusing to open the CT log \(folder.ctDatabase.path) with \(folder.ctKey.path): \(error)")
         }
     }
 
-    static func ca(folder: DataFolder, host: String, port: Int, logURL: String) throws -> some Service {
+    static func ca(_ settings: CASettings, metrics: PrometheusCollectorRegistry?) throws -> any Service {
+        let folder = settings.common.folder
+        let server = try settings.common.listener.serverBuilder()
         let keys: CAKeyMaterial
         let issuers: IssuerPool
-        let profile: CertificateProfile
+        var profile: CertificateProfile
         let ctKey: VerificationKey
         do {
             keys = try CAKeyMaterial(rootPEM: try folder.read(folder.caRoot, what: "the CA root certificate"),
                                      intermediatePEM: try folder.read(folder.caIntermediate, what: "the CA intermediate certificate"),
                                      intermediateKeyPEM: try folder.read(folder.caIntermediateKey, what: "the CA intermediate key"))
-            issuers = try IssuerPool(configurationFile: folder.caIssuers.path)
-            profile = try CertificateProfile(file: folder.caProfile.path)
             ctKey = try VerificationKey(pem: try folder.read(folder.ctPublicKey, what: "the CT log public key"))
         } catch let error as ServerError {
-            throw error
+            throw settings.common.dataError(error.description)
         } catch {
-            throw ServerError("refusing to start the CA: \(error)")
+            throw settings.common.dataError("refusing to start the CA: \(error)")
         }
+        let source = settings.common.reader.file ?? "settings"
+        do { issuers = try IssuerPool(configurationFile: settings.issuersFile) } catch {
+            throw ConfigurationError(source: source, field: "issuersFile", problem: "\(settings.issuersFile): \(error)")
+        }
+        do { profile = try CertificateProfile(file: settings.certificateProfileFile) } catch {
+            throw ConfigurationError(source: source, field: "certificateProfileFile", problem: "\(settings.certificateProfileFile): \(error)")
+        }
+        if let lifetime = settings.certificateLifetimeSeconds { profile.leafValiditySeconds = lifetime }
+        if let limit = settings.maxRequestBytes { profile.maxRequestBytes = limit }
         let validator = TokenValidator(issuers: issuers, keyFetcher: HTTPOIDCKeyFetcher())
-        let authority = CertificateIssuer(keys: keys, validator: validator, ctLog: HTTPCTLogSubmitter(logURL: logURL),
+        let authority = CertificateIssuer(keys: keys, validator: validator, ctLog: HTTPCTLogSubmitter(logURL: settings.ctLogURL),
                                           options: .init(profile: profile, ctLogKey: ctKey))
         let logger = Logger(label: "sigil.ca")
-        logger.info("certificate authority ready", metadata: ["address": "\(host):\(port)", "ctLog": "\(logURL)"])
-        return Application(router: buildCARouter(authority: authority, logger: logger),
-                           configuration: .init(address: .hostname(host, port: port), serverName: "sigil-ca"), logger: logger)
+        let checks: [ReadinessCheck] = [.settled("keys"), .settled("issuers")]
+        let router = buildCARouter(authority: authority, logger: logger) { router in
+            addOperations(to: router, checks: checks, metrics: metrics, logger: logger)
+        }
+        logger.info("certificate authority ready", metadata: ["url": "\(settings.common.listener.localURL)", "ctLog": "\(settings.ctLogURL)",
+                                                              "certificateLifetimeSeconds": .stringConvertible(profile.leafValiditySeconds)])
+        return application(router: router, server: server, listener: settings.common.listener, name: "sigil-ca", logger: logger)
     }
 
-    static func oidc(folder: DataFolder, host: String, port: Int, issuerURL: String) throws -> some Service {
+    static func oidc(_ settings: OIDCSettings, metrics: PrometheusCollectorRegistry?) throws -> any Service {
+        let folder = settings.common.folder
+        let server = try settings.common.listener.serverBuilder()
         let issuer: OIDCIssuer
+        var configuration = OIDCIssuerConfiguration(issuerURL: settings.issuerURL)
+        configuration.tokenLifetime = TimeInterval(settings.tokenLifetimeSeconds)
+        configuration.mintsForAnyClient = settings.tokenClients == "any"
         do {
-            issuer = try OIDCIssuer(configuration: OIDCIssuerConfiguration(issuerURL: issuerURL),
+            issuer = try OIDCIssuer(configuration: configuration,
                                     rs256PEM: try folder.read(folder.oidcRS256Key, what: "the OIDC RS256 key"),
                                     es256PEM: try folder.read(folder.oidcES256Key, what: "the OIDC ES256 key"))
         } catch let error as ServerError {
-            throw error
+            throw settings.common.dataError(error.description)
         } catch {
-            throw ServerError("refusing to start the OIDC issuer: \(error)")
+            throw settings.common.dataError("refusing to start the OIDC issuer: \(error)")
         }
         let logger = Logger(label: "sigil.oidc")
-        logger.warning("development OIDC issuer: it mints tokens for anyone on loopback; never expose it",
-                       metadata: ["issuer": "\(issuerURL)", "actionsIssuer": "\(issuerURL)/actions"])
-        return Application(router: buildOIDCRouter(issuer: issuer, logger: logger),
-                           configuration: .init(address: .hostname(host, port: port), serverName: "sigil-oidc"), logger: logger)
+        let router = buildOIDCRouter(issuer: issuer, logger: logger) { router in
+            addOperations(to: router, checks: [.settled("keys")], metrics: metrics, logger: logger)
+        }
+        logger.info("development OIDC issuer ready",
+                    metadata: ["issuer": "\(settings.issuerURL)", "actionsIssuer": "\(configuration.actionsIssuerURL)",
+                                  "tokenClients": "\(settings.tokenClients)"])
+        return application(router: router, server: server, listener: settings.common.listener, name: "sigil-oidc", logger: logger)
     }
 
-    /// Runs services until SIGTERM or SIGINT, then shuts them down gracefully.
+    /// Request logging and metrics for every route added afterwards, and the operations routes.
+    private static func addOperations<Context: RequestContext>(to router: Router<Context>, checks: [ReadinessCheck],
+                                                               metrics: PrometheusCollectorRegistry?, logger: Logger) {
+        router.add(middleware: RequestLogMiddleware(logger: logger))
+        router.add(middleware: MetricsMiddleware())
+        OperationsRoutes(checks: checks, metrics: metrics).add(to: router)
+    }
+
+    private static func application<Context: RequestContext>(router: Router<Context>, server: HTTPServerBuilder,
+                                                             listener: ListenerSettings, name: String, logger: Logger) -> some Service
+        where Context.Source == ApplicationRequestContextSource {
+        Application(router: router, server: server,
+                    configuration: .init(address: .hostname(listener.host, port: listener.port), serverName: name), logger: logger)
+    }
+
+    /// The log writes its database and WAL beside it; find out now rather than on the first entry.
+    /// A probe file catches read-only mounts and permissions alike, whoever the user is.
+    private static func requireWritable(_ folder: DataFolder, _ common: CommonSettings) throws {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder.root.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw common.dataError("\(folder.root.path) does not exist; run `sigil-server init --data \(folder.root.path)` first")
+        }
+        let probe = folder.file(".write-probe-\(getpid())").path
+        let descriptor = open(probe, O_CREAT | O_EXCL | O_WRONLY, 0o600)
+        guard descriptor >= 0 else {
+            throw common.dataError("\(folder.root.path) is not writable (\(String(cString: strerror(errno)))); the log keeps its database there")
+        }
+        close(descriptor)
+        unlink(probe)
+    }
+
+    /// Runs services until SIGTERM or SIGINT, then shuts them down gracefully in reverse order.
     static func run(_ services: [any Service]) async throws {
         let group = ServiceGroup(services: services, gracefulShutdownSignals: [.sigterm, .sigint],
                                  logger: Logger(label: "sigil"))

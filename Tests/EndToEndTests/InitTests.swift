@@ -44,8 +44,8 @@ import Testing
     @Test func singleServersFailClosedWithoutTheirKeys() throws {
         let directory = TemporaryDirectory()
         let empty = directory.path("empty")
-        for (command, what) in [("ca", "CA root certificate"), ("log", "log signing key"), ("oidc", "OIDC RS256 key")] {
-            let result = try server([command, "--data", empty, "--port", "0"])
+        for (command, what) in [("ca", "CA root certificate"), ("log", "does not exist; run `sigil-server init"), ("oidc", "OIDC RS256 key")] {
+            let result = try server([command, "--data", empty, "--port", "1"])
             #expect(result.status != 0, "\(command)")
             #expect(result.output.contains(what), "\(command): \(result.output)")
         }

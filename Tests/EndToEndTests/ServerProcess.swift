@@ -24,20 +24,28 @@ final class ServerProcess {
         guard process.terminationStatus == 0 else { throw ServerProcessError("sigil-server init failed") }
     }
 
-    /// Starts `sigil-server log` and waits until it answers.
-    init(data: String, extraArguments: [String] = []) async throws {
+    /// Starts `sigil-server log` (or `command`) and waits until it answers `/healthz`. With
+    /// `errorLog`, the server's standard error (its JSON log lines) goes to that file.
+    /// With `tls`, readiness is probed over HTTPS without verifying the certificate.
+    init(data: String, command: String = "log", extraArguments: [String] = [], errorLog: String? = nil, tls: Bool = false) async throws {
         var lastError = "no attempt"
         for _ in 0..<5 {
             let port = Int.random(in: 20_000...60_000)
             let process = Process()
             process.executableURL = URL(fileURLWithPath: Self.binary)
-            process.arguments = ["log", "--data", data, "--port", String(port)] + extraArguments
+            process.arguments = [command, "--data", data, "--port", String(port)] + extraArguments
             process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
+            if let errorLog {
+                _ = FileManager.default.createFile(atPath: errorLog, contents: nil)
+                process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errorLog))
+            } else {
+                process.standardError = FileHandle.nullDevice
+            }
             try process.run()
             let client = LogClient(baseURL: "http://127.0.0.1:\(port)")
             for _ in 0..<150 {
-                if (try? await client.logInfo()) != nil {
+                let probe = tls ? ["-fsk", "https://127.0.0.1:\(port)/healthz"] : ["-fs", "http://127.0.0.1:\(port)/healthz"]
+                if (try? runToCompletion("/usr/bin/curl", probe))?.status == 0 {
                     self.process = process
                     self.port = port
                     self.client = client
@@ -61,6 +69,8 @@ final class ServerProcess {
         if process.isRunning { process.terminate() }
         process.waitUntilExit()
     }
+
+    var url: String { "http://127.0.0.1:\(port)" }
 }
 
 struct ServerProcessError: Error, CustomStringConvertible {

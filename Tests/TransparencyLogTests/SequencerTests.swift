@@ -26,6 +26,8 @@ final class FaultyStore: LogStore {
 
     init(_ inner: SQLiteLogStore) { self.inner = inner }
 
+    func close() throws { try inner.close() }
+
     func append(_ batch: AppendBatch) async throws {
         switch fault.withLock({ $0 }) {
         case .lostWrite?: throw Injected()

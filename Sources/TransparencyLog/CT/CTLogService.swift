@@ -35,7 +35,7 @@ public final class CTLogService: Sendable {
         let cache = HashCache(capacity: cacheCapacity)
         let signer = RFC6962NoteSigner(name: identity.origin, key: signingKey, now: now)
         self.sequencer = try Sequencer(store: store, signer: signer, verifier: signer.verifier,
-                                       signerKey: signingKey.verificationKey, cache: cache, limits: limits, now: now)
+                                       signerKey: signingKey.verificationKey, cache: cache, metricsName: "ct", limits: limits, now: now)
         self.name = identity.origin
         self.store = store
         self.signingKey = signingKey
@@ -58,6 +58,11 @@ public final class CTLogService: Sendable {
     public var publicKey: VerificationKey { signingKey.verificationKey }
     public var treeHead: StoredTreeHead { sequencer.published.value }
 
+    /// Why the database cannot serve reads right now, or nil when it can (for readiness probes).
+    public func storageProblem() -> String? {
+        do { _ = try store.latestTreeHead(); return nil } catch { return "\(error)" }
+    }
+
     /// `add-pre-chain`: validates the chain, logs the precertificate and answers its SCT.
     public func addPreChain(_ chain: [[UInt8]]) async throws -> SignedCertificateTimestamp {
         let (precert, issuer) = try validate(chain)
@@ -74,7 +79,10 @@ public final class CTLogService: Sendable {
         do {
             _ = try await sequencer.submit(prepared)
         } catch let error as SequencerError {
-            if case .queueFull = error { throw LogError(.unavailable, error.description, retryAfter: 1) }
+            switch error {
+            case .queueFull, .shuttingDown: throw LogError(.unavailable, error.description, retryAfter: 1)
+            case .commitFailed, .stopped: break
+            }
             throw LogError(.internalError, error.description)
         }
         let signature = try signingKey.sign(try entry.signedData())

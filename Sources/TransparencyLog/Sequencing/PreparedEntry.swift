@@ -35,12 +35,15 @@ public enum SequencerError: Error, CustomStringConvertible {
     case commitFailed(String)
     /// The sequencer stopped after a failure it could not recover from.
     case stopped(String)
+    /// The server is shutting down; the entry was not queued.
+    case shuttingDown
 
     public var description: String {
         switch self {
         case .queueFull(let capacity): "the log's submission queue is full (\(capacity) entries); retry later"
         case .commitFailed(let why): "the log could not commit the entry: \(why)"
         case .stopped(let why): "the log's sequencer has stopped: \(why)"
+        case .shuttingDown: "the log is shutting down; retry against its replacement"
         }
     }
 }

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import Merkle
 import SigstoreKit
@@ -7,7 +8,8 @@ import SigstoreKit
 /// tree hashes, search rows and signed checkpoint, and answers the batch only after the commit.
 ///
 /// Group commit needs no timer: while one batch is being written, new submissions queue up and become
-/// the next batch, so batch size grows with load and latency stays one commit when idle.
+/// the next batch, so batch size grows with load and latency stays one commit when idle. An optional
+/// batch period trades that idle latency for fewer, larger transactions.
 public actor Sequencer {
     /// Tuning for batching and back-pressure.
     public struct Limits: Sendable {
@@ -15,15 +17,20 @@ public actor Sequencer {
         public var queueCapacity: Int = 20_000
         /// Most entries committed in one transaction.
         public var maxBatchSize: Int = 2_000
-        public init(queueCapacity: Int = 20_000, maxBatchSize: Int = 2_000) {
+        /// How long the first entry of an idle log waits for others to join its batch.
+        public var batchPeriod: Duration = .zero
+        public init(queueCapacity: Int = 20_000, maxBatchSize: Int = 2_000, batchPeriod: Duration = .zero) {
             self.queueCapacity = queueCapacity
             self.maxBatchSize = maxBatchSize
+            self.batchPeriod = batchPeriod
         }
     }
 
     private struct Pending {
         let entry: PreparedEntry
         let continuation: CheckedContinuation<SequencingResult, any Error>
+        /// When the entry was submitted (`DispatchTime` nanoseconds), for the commit-latency metric.
+        let submitted: UInt64
     }
 
     private let store: any LogStore
@@ -32,17 +39,20 @@ public actor Sequencer {
     private let cache: HashCache
     private let limits: Limits
     private let now: @Sendable () -> Date
+    private let metrics: SequencerMetrics
     let published: TreeHeadBox
 
     private var tree: CompactRange
     private var pending: [Pending] = []
     private var draining = false
     private var failure: String?
+    private var closing = false
+    private var idleWaiters: [CheckedContinuation<Void, Never>] = []
 
     /// Resumes from the stored state. Nothing stored is recomputed: the right edge is read back in
     /// O(log n) hashes. Refuses to start if the stored tree, the stored checkpoint and the log key disagree.
     public init(store: any LogStore, signer: any NoteSigner, verifier: any NoteVerifier, signerKey: VerificationKey,
-                cache: HashCache,
+                cache: HashCache, metricsName: String = "rekor",
                 limits: Limits = Limits(), now: @escaping @Sendable () -> Date = { Date() }) throws {
         let identity = try store.identity()
         let head = try store.latestTreeHead()
@@ -75,14 +85,18 @@ public actor Sequencer {
         self.now = now
         self.tree = tree
         self.published = TreeHeadBox(head)
+        self.metrics = SequencerMetrics(log: metricsName)
+        metrics.treeSize.record(head.treeSize)
     }
 
     /// Queues an entry and returns once it is durable in the log (or was already there).
     public func submit(_ entry: PreparedEntry) async throws -> SequencingResult {
         if let failure { throw SequencerError.stopped(failure) }
+        if closing { throw SequencerError.shuttingDown }
         guard pending.count < limits.queueCapacity else { throw SequencerError.queueFull(capacity: limits.queueCapacity) }
+        let submitted = DispatchTime.now().uptimeNanoseconds
         return try await withCheckedThrowingContinuation { continuation in
-            pending.append(Pending(entry: entry, continuation: continuation))
+            pending.append(Pending(entry: entry, continuation: continuation, submitted: submitted))
             if !draining {
                 draining = true
                 Task { await self.drain() }
@@ -93,7 +107,22 @@ public actor Sequencer {
     /// Entries waiting to be sequenced.
     public var queueDepth: Int { pending.count }
 
+    /// Why the sequencer no longer accepts entries, or nil while it does.
+    public var stoppedReason: String? {
+        if let failure { return failure }
+        return closing ? "shutting down" : nil
+    }
+
+    /// Stops accepting entries and returns once every queued entry has been committed (or failed)
+    /// and answered. Called on graceful shutdown, before the store is closed.
+    public func shutdown() async {
+        closing = true
+        guard draining else { return }
+        await withCheckedContinuation { idleWaiters.append($0) }
+    }
+
     private func drain() async {
+        if limits.batchPeriod > .zero, !closing { try? await Task.sleep(for: limits.batchPeriod) }
         while !pending.isEmpty {
             let take = min(pending.count, limits.maxBatchSize)
             let batch = Array(pending.prefix(take))
@@ -101,6 +130,9 @@ public actor Sequencer {
             await sequence(batch)
         }
         draining = false
+        let waiters = idleWaiters
+        idleWaiters = []
+        for waiter in waiters { waiter.resume() }
     }
 
     private func sequence(_ batch: [Pending]) async {
@@ -169,7 +201,11 @@ public actor Sequencer {
         // 3. Publish, then answer.
         for (entry, hashes) in zip(entries, treeHashes) { cache.insert(leafIndex: entry.index, storedHashes: hashes) }
         published.publish(head)
+        let committed = DispatchTime.now().uptimeNanoseconds
+        metrics.batchEntries.record(entries.count)
+        metrics.treeSize.record(head.treeSize)
         for (item, entry, isNew) in outcomes {
+            metrics.commitLatency.recordNanoseconds(Int64(committed &- item.submitted))
             item.continuation.resume(returning: isNew ? .appended(entry, treeHead: head) : .duplicate(entry))
         }
     }

@@ -91,4 +91,6 @@ public protocol LogStore: Sendable, HashReader {
     func entries(in range: Range<Int64>) throws -> [StoredEntry]
     /// Log indexes recorded under a search key, ascending, at most `limit`.
     func search(key: String, limit: Int) throws -> [Int64]
+    /// Releases the storage once nothing will use it again (graceful shutdown).
+    func close() throws
 }

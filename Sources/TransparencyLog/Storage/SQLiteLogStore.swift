@@ -50,6 +50,14 @@ public final class SQLiteLogStore: LogStore {
         self.checkpointer = try WALCheckpointer(path: path)
     }
 
+    /// Copies the whole WAL back into the database file, then closes every connection: a cleanly
+    /// stopped log is one self-contained file.
+    public func close() throws {
+        try checkpointer.close()
+        try pool.writeWithoutTransaction { try $0.checkpoint(.truncate) }
+        try pool.close()
+    }
+
     /// Opens an existing database. Fails if it does not exist: the log never creates state silently.
     public static func open(path: String) throws -> SQLiteLogStore {
         guard FileManager.default.fileExists(atPath: path) else { throw StoreError.missing(path: path) }

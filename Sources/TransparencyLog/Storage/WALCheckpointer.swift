@@ -22,6 +22,11 @@ final class WALCheckpointer: Sendable {
         connection = try DatabaseQueue(path: path, configuration: configuration)
     }
 
+    /// Waits for a running checkpoint, then closes the connection.
+    func close() throws {
+        try queue.sync { try connection.close() }
+    }
+
     /// Asks for a passive checkpoint soon.
     func schedule() {
         let start = state.withLock { state -> Bool in

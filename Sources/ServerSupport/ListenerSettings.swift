@@ -1,0 +1,88 @@
+import Foundation
+import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import NIOSSL
+
+/// Where and how a server listens: address, port, and TLS from a certificate chain and key in PEM
+/// files. Plain HTTP is allowed on loopback addresses; anywhere else it needs TLS or an explicit
+/// `allowPlainHTTP` (for a server behind a TLS-terminating proxy or inside a private container
+/// network), so a server is never exposed unencrypted by accident.
+public struct ListenerSettings: Sendable, Equatable {
+    public var host: String
+    public var port: Int
+    /// PEM certificate chain (leaf first) and PEM private key; both or neither.
+    public var tlsCertificate: String?
+    public var tlsKey: String?
+    public var allowPlainHTTP: Bool
+
+    public init(host: String, port: Int, tlsCertificate: String? = nil, tlsKey: String? = nil, allowPlainHTTP: Bool = false) {
+        self.host = host
+        self.port = port
+        self.tlsCertificate = tlsCertificate
+        self.tlsKey = tlsKey
+        self.allowPlainHTTP = allowPlainHTTP
+    }
+
+    /// The settings keys this type reads, for `SettingsReader`'s list of known keys.
+    public static let keys: Set<String> = ["host", "port", "tls.certificate", "tls.key", "allowPlainHTTP"]
+
+    /// Reads the listener from a server's settings; flags override the file and environment.
+    public static func read(from reader: SettingsReader, defaultPort: Int, host: String?, port: Int?) throws(ConfigurationError) -> Self {
+        let settings = ListenerSettings(
+            host: try reader.string("host", flag: ("host", host), default: "127.0.0.1"),
+            port: try reader.integer("port", flag: ("port", port), default: defaultPort, range: 1...65_535),
+            tlsCertificate: try reader.optionalString("tls.certificate"),
+            tlsKey: try reader.optionalString("tls.key"),
+            allowPlainHTTP: try reader.bool("allowPlainHTTP", default: false))
+        let source = reader.file ?? "configuration"
+        switch (settings.tlsCertificate, settings.tlsKey) {
+        case (nil, nil):
+            guard settings.isLoopback || settings.allowPlainHTTP else {
+                throw ConfigurationError(
+                    source: reader.origin(of: "host", flag: "host", flagSet: host != nil), field: "host",
+                    problem: "\(settings.host) is not a loopback address; set tls.certificate and tls.key, or allowPlainHTTP: true behind a TLS proxy")
+            }
+        case (.some, nil): throw ConfigurationError(source: source, field: "tls.key", problem: "tls.certificate is set, so tls.key is required")
+        case (nil, .some): throw ConfigurationError(source: source, field: "tls.certificate", problem: "tls.key is set, so tls.certificate is required")
+        case (.some, .some): break
+        }
+        return settings
+    }
+
+    /// Whether `host` only accepts connections from this machine.
+    public var isLoopback: Bool {
+        host == "localhost" || host.hasPrefix("127.") || host == "::1" || host == "[::1]"
+    }
+
+    public var scheme: String { tlsCertificate == nil ? "http" : "https" }
+
+    /// The base URL clients on this machine would use.
+    public var localURL: String {
+        let shown = host == "0.0.0.0" || host == "::" ? "127.0.0.1" : host
+        return "\(scheme)://\(shown):\(port)"
+    }
+
+    /// The Hummingbird server for these settings: HTTP/1.1, wrapped in TLS when configured. Loading
+    /// the certificate and key here means a bad file stops start-up with its path named.
+    public func serverBuilder() throws(ConfigurationError) -> HTTPServerBuilder {
+        guard let certificatePath = tlsCertificate, let keyPath = tlsKey else { return .http1() }
+        let chain: [NIOSSLCertificate]
+        do { chain = try NIOSSLCertificate.fromPEMFile(certificatePath) } catch {
+            throw ConfigurationError(source: certificatePath, field: "tls.certificate", problem: "not a readable PEM certificate chain (\(error))")
+        }
+        guard !chain.isEmpty else {
+            throw ConfigurationError(source: certificatePath, field: "tls.certificate", problem: "holds no certificate")
+        }
+        let key: NIOSSLPrivateKey
+        do { key = try NIOSSLPrivateKey(file: keyPath, format: .pem) } catch {
+            // The key's bytes never appear in the message.
+            throw ConfigurationError(source: keyPath, field: "tls.key", problem: "not a readable PEM private key")
+        }
+        let configuration = TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) },
+                                                                     privateKey: .privateKey(key))
+        do { return try .tls(.http1(), tlsConfiguration: configuration) } catch {
+            throw ConfigurationError(source: certificatePath, field: "tls.certificate", problem: "TLS set-up failed: \(error)")
+        }
+    }
+}

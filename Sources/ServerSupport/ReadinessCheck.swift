@@ -1,0 +1,15 @@
+/// One condition a server needs before it should get traffic (the database answers, the keys are
+/// loaded, the sequencer accepts entries). `/readyz` runs every check and reports each by name.
+public struct ReadinessCheck: Sendable {
+    public let name: String
+    /// Nil when the condition holds; otherwise why not.
+    public let probe: @Sendable () async -> String?
+
+    public init(_ name: String, probe: @escaping @Sendable () async -> String?) {
+        self.name = name
+        self.probe = probe
+    }
+
+    /// A condition settled at start-up, such as keys that were loaded before the server began listening.
+    public static func settled(_ name: String) -> Self { Self(name) { nil } }
+}

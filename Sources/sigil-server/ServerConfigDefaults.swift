@@ -1,0 +1,47 @@
+/// The settings files `init` writes into `<data>/config/`, holding every setting at its default so
+/// operators see what they can change. Paths are left out: they default to files in the data
+/// folder, which keeps the folder relocatable. The README documents each key.
+enum ServerConfigDefaults {
+    static let files: [(server: String, text: String)] = [
+        ("log", """
+            {
+              "description": "sigil-server log settings; see README.md, Configuration",
+              "host": "127.0.0.1",
+              "port": 3000,
+              "allowPlainHTTP": false,
+              "logLevel": "info",
+              "queueCapacity": 20000,
+              "maxBatch": 2000,
+              "batchPeriodMilliseconds": 0,
+              "maxRequestBytes": 1048576,
+              "maxBulkItems": 1000,
+              "hashCacheEntries": 2097152
+            }
+
+            """),
+        ("ca", """
+            {
+              "description": "sigil-server ca settings; see README.md, Configuration",
+              "host": "127.0.0.1",
+              "port": 5555,
+              "allowPlainHTTP": false,
+              "logLevel": "info",
+              "ctLogURL": "http://127.0.0.1:3000"
+            }
+
+            """),
+        ("oidc", """
+            {
+              "description": "sigil-server oidc settings (development issuer); see README.md, Configuration",
+              "host": "127.0.0.1",
+              "port": 5556,
+              "allowPlainHTTP": false,
+              "logLevel": "info",
+              "issuerURL": "http://127.0.0.1:5556",
+              "tokenLifetimeSeconds": 600,
+              "tokenClients": "loopback"
+            }
+
+            """),
+    ]
+}

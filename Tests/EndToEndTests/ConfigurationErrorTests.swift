@@ -1,0 +1,116 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// Every configuration mistake stops start-up with one line naming the file (or variable) and the
+/// field, and nothing starts half-configured.
+@Suite struct ConfigurationErrorTests {
+    let directory = TemporaryDirectory()
+
+    func initialised(_ name: String = "data") throws -> String {
+        let data = directory.path(name)
+        try ServerProcess.initialise(data: data)
+        return data
+    }
+
+    func write(_ text: String, _ name: String) throws -> String {
+        let path = directory.path(name)
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    /// Runs a server command that must refuse to start; returns its one-line error.
+    func refusal(_ arguments: [String], environment: [String: String] = [:]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: ServerProcess.binary)
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus != 0, "\(arguments) started: \(output)")
+        let lines = output.split(separator: "\n").filter { !$0.hasPrefix("Usage") && !$0.hasPrefix("  See") && !$0.isEmpty }
+        #expect(lines.count == 1, "\(output)")
+        return output
+    }
+
+    @Test func unknownKeyNamesTheFileAndField() throws {
+        let data = try initialised()
+        let file = try write(#"{"port": 3000, "queueCapacty": 10}"#, "log.json")
+        let error = try refusal(["log", "--data", data, "--config", file])
+        #expect(error.contains("\(file): queueCapacty: unknown setting"), "\(error)")
+    }
+
+    @Test func badPortInFileEnvironmentOrFlag() throws {
+        let data = try initialised()
+        let file = try write(#"{"port": 70000}"#, "ca.json")
+        #expect(try refusal(["ca", "--data", data, "--config", file]).contains("\(file): port: 70000 is outside 1...65535"))
+        #expect(try refusal(["oidc", "--data", data], environment: ["SIGIL_OIDC_PORT": "http"])
+            .contains("environment SIGIL_OIDC_PORT: port: \"http\" is not an integer"))
+        #expect(try refusal(["log", "--data", data, "--port", "0"]).contains("--port: port: 0 is outside 1...65535"))
+        let typo = try refusal(["log", "--data", data], environment: ["SIGIL_LOG_PROT": "3000"])
+        #expect(typo.contains("environment SIGIL_LOG_PROT") && typo.contains("is not a setting of this server"))
+    }
+
+    @Test func wrongTypeAndMalformedFile() throws {
+        let data = try initialised()
+        let typed = try write(#"{"maxBatch": "many"}"#, "typed.json")
+        #expect(try refusal(["log", "--data", data, "--config", typed]).contains("\(typed): maxBatch: must be an integer"))
+        let broken = try write(#"{"port": 3000,}"#, "broken.json")
+        #expect(try refusal(["log", "--data", data, "--config", broken]).contains("\(broken): (file): is not valid JSON"))
+        let missing = directory.path("absent.json")
+        #expect(try refusal(["log", "--data", data, "--config", missing]).contains("\(missing): (file): cannot be read"))
+    }
+
+    @Test func missingKeyFileNamesTheDataSetting() throws {
+        let data = try initialised()
+        try FileManager.default.removeItem(atPath: data + "/keys/log-signing-key.pem")
+        let file = try write(#"{"data": "\#(data)"}"#, "log.json")
+        let error = try refusal(["log", "--config", file])
+        #expect(error.contains("\(file): data:") && error.contains("log signing key is missing at \(data)/keys/log-signing-key.pem"), "\(error)")
+        try FileManager.default.removeItem(atPath: data + "/keys/ca-intermediate-key.pem")
+        #expect(try refusal(["ca", "--data", data]).contains("CA intermediate key is missing"))
+    }
+
+    @Test func unwritableDataFolder() throws {
+        let data = try initialised()
+        if getuid() == 0 {
+            // Permissions do not stop root; a read-only filesystem does. Put the log's files on one.
+            let error = try refusal(["log", "--data", "/proc/1"])
+            #expect(error.contains("data: /proc/1 is not writable"), "\(error)")
+        } else {
+            try FileManager.default.setAttributes([.posixPermissions: 0o500], ofItemAtPath: data)
+            defer { try? FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: data) }
+            let error = try refusal(["log", "--data", data])
+            #expect(error.contains("data: \(data) is not writable"), "\(error)")
+        }
+    }
+
+    @Test func databaseFromAnotherLogKeyIsRefused() throws {
+        let first = try initialised("first"), second = try initialised("second")
+        try FileManager.default.removeItem(atPath: first + "/log.sqlite")
+        try FileManager.default.copyItem(atPath: second + "/log.sqlite", toPath: first + "/log.sqlite")
+        let error = try refusal(["log", "--data", first])
+        #expect(error.contains("data: refusing to open \(first)/log.sqlite") && error.contains("belongs to log key"), "\(error)")
+    }
+
+    @Test func tlsHalfConfiguredAndPlainHTTPOffLoopback() throws {
+        let data = try initialised()
+        let half = try write(#"{"tls": {"certificate": "/nonexistent.pem"}}"#, "half.json")
+        #expect(try refusal(["log", "--data", data, "--config", half]).contains("tls.key: tls.certificate is set, so tls.key is required"))
+        let exposed = try refusal(["ca", "--data", data, "--host", "0.0.0.0"])
+        #expect(exposed.contains("--host: host: 0.0.0.0 is not a loopback address"), "\(exposed)")
+        let unreadable = try write(#"{"tls": {"certificate": "/nonexistent.pem", "key": "/nonexistent.key"}}"#, "unreadable.json")
+        #expect(try refusal(["oidc", "--data", data, "--config", unreadable]).contains("/nonexistent.pem: tls.certificate: not a readable PEM"))
+    }
+
+    @Test func allChecksEveryServerBeforeStartingAny() throws {
+        let data = try initialised()
+        try #"{"tokenClients": "everyone"}"#.write(toFile: data + "/config/oidc.json", atomically: true, encoding: .utf8)
+        let error = try refusal(["all", "--data", data])
+        #expect(error.contains("\(data)/config/oidc.json: tokenClients: \"everyone\" is not one of loopback, any"), "\(error)")
+    }
+}

@@ -1,0 +1,129 @@
+import Foundation
+import SigilClient
+import SigstoreKit
+import Synchronization
+import TestSupport
+import Testing
+
+/// What an operator relies on: health and readiness, Prometheus metrics, one secret-free JSON log
+/// line per request, TLS, and a graceful shutdown that commits what was queued and closes the database.
+@Suite struct OperationsTests {
+    let directory = TemporaryDirectory()
+
+    func curl(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        try runToCompletion("/usr/bin/curl", ["-s", "--max-time", "10"] + arguments)
+    }
+
+    @Test func healthReadinessAndMetricsOnTheLog() async throws {
+        let data = directory.path("data")
+        try ServerProcess.initialise(data: data)
+        let server = try await ServerProcess(data: data)
+        defer { server.stop() }
+        #expect(try curl([server.url + "/healthz"]).output == "ok")
+        let ready = try JSONValue(parsing: Array(try curl(["-f", server.url + "/readyz"]).output.utf8))
+        #expect(ready["status"] == .string("ready"))
+        for check in ["keys", "database", "sequencer", "ctDatabase", "ctSequencer"] {
+            #expect(ready["checks"]?[check] == .string("ok"), "\(check)")
+        }
+        let signer = TestSigner()
+        for _ in 0..<3 { _ = try await server.client.add(proposedEntry: signer.randomHashedRekord().entry) }
+        let metrics = try curl([server.url + "/metrics"]).output
+        #expect(metrics.contains(#"sigil_log_tree_size{log="rekor"} 3"#), "\(metrics)")
+        #expect(metrics.contains(#"sigil_log_batch_entries_count{log="rekor"}"#))
+        #expect(metrics.contains(#"sigil_log_commit_seconds_count{log="rekor"} 3"#))
+        #expect(metrics.contains(#"http_server_request_duration_bucket{http_route="/api/v1/log/entries",http_request_method="POST",http_response_status_code="201""#),
+                "\(metrics)")
+        #expect(metrics.contains(#"hb_requests{http_route="/api/v1/log/entries",http_request_method="POST",http_response_status_code="201"} 3"#))
+    }
+
+    @Test func caCountsTokenRejectionsByReasonAndNeverLogsTheToken() async throws {
+        let data = directory.path("data")
+        try ServerProcess.initialise(data: data)
+        let errorLog = directory.path("ca.log")
+        let server = try await ServerProcess(data: data, command: "ca", errorLog: errorLog)
+        defer { server.stop() }
+        let secret = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJzZWNyZXQtc3ViamVjdCJ9.c2VjcmV0LXNpZ25hdHVyZQ"
+        let publicKey = SigningKey.generateP256().verificationKey.pem.replacingOccurrences(of: "\n", with: "\\n")
+        let body = #"{"credentials":{"oidcIdentityToken":"\#(secret)"},"publicKeyRequest":{"publicKey":{"algorithm":"ECDSA","content":"\#(publicKey)"},"proofOfPossession":"eA=="}}"#
+        let answer = try curl(["-w", "%{http_code}", "-H", "Content-Type: application/json", "-H", "Authorization: Bearer \(secret)",
+                               "--data", body, server.url + "/api/v2/signingCert?token=\(secret)"])
+        #expect(answer.output.hasSuffix("400"), "\(answer.output)")
+        let metrics = try curl([server.url + "/metrics"]).output
+        #expect(metrics.contains(#"sigil_ca_token_rejections_total{reason="algorithm_not_allowed"} 1"#), "\(metrics)")
+        #expect(try JSONValue(parsing: Array(try curl([server.url + "/readyz"]).output.utf8))["status"] == .string("ready"))
+
+        let lines = try String(contentsOfFile: errorLog, encoding: .utf8).split(separator: "\n")
+        let requests = try lines.map { try JSONValue(parsing: Array($0.utf8)) }.filter { $0["message"] == .string("request") }
+        let signing = try #require(requests.first { $0["route"] == .string("/api/v2/signingCert") })
+        #expect(signing["status"] == .integer(400) && signing["method"] == .string("POST"))
+        #expect(signing["path"] == .string("/api/v2/signingCert"))
+        for line in lines {
+            #expect(!line.contains("eyJ") && !line.contains("c2VjcmV0"), "token material in a log line: \(line)")
+        }
+    }
+
+    @Test func tlsFromConfiguredCertificateAndKey() async throws {
+        let data = directory.path("data")
+        try ServerProcess.initialise(data: data)
+        let certificate = directory.path("tls.pem"), key = directory.path("tls.key")
+        let made = try runToCompletion("/usr/bin/openssl", [
+            "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "1",
+            "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", certificate])
+        try #require(made.status == 0, "\(made.output)")
+        let config = directory.path("oidc.json")
+        try #"{"tls": {"certificate": "\#(certificate)", "key": "\#(key)"}}"#.write(toFile: config, atomically: true, encoding: .utf8)
+        // Listening on all interfaces is allowed once TLS is on.
+        let server = try await ServerProcess(data: data, command: "oidc", extraArguments: ["--config", config, "--host", "0.0.0.0"],
+                                             tls: true)
+        defer { server.stop() }
+        let secure = try curl(["-f", "--cacert", certificate, "https://127.0.0.1:\(server.port)/.well-known/openid-configuration"])
+        #expect(secure.status == 0 && secure.output.contains("\"issuer\""), "\(secure.output)")
+        let plain = try curl(["-f", "http://127.0.0.1:\(server.port)/healthz"])
+        #expect(plain.status != 0, "plain HTTP must not be served on a TLS port")
+        let untrusted = try curl(["-f", "https://127.0.0.1:\(server.port)/healthz"])
+        #expect(untrusted.status != 0, "an untrusted certificate must fail verification")
+    }
+
+    @Test(.timeLimit(.minutes(2)))
+    func sigtermCommitsQueuedEntriesAndClosesTheDatabase() async throws {
+        let data = directory.path("data")
+        try ServerProcess.initialise(data: data)
+        let errorLog = directory.path("log.log")
+        // A batch period keeps entries queued long enough for SIGTERM to arrive while they wait.
+        let config = directory.path("log.json")
+        try #"{"batchPeriodMilliseconds": 300}"#.write(toFile: config, atomically: true, encoding: .utf8)
+        let server = try await ServerProcess(data: data, extraArguments: ["--config", config], errorLog: errorLog)
+        let signer = TestSigner()
+        let acknowledged = AcknowledgedIDs()
+        let client = server.client
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<8 {
+                group.addTask {
+                    if let (id, _, _) = try? await client.add(proposedEntry: signer.randomHashedRekord().entry) {
+                        acknowledged.ids.withLock { $0.append(id) }
+                    }
+                }
+            }
+            try await Task.sleep(for: .milliseconds(100))
+            kill(server.process.processIdentifier, SIGTERM)
+            try await group.waitForAll()
+        }
+        server.process.waitUntilExit()
+        #expect(server.process.terminationStatus == 0)
+        let log = try String(contentsOfFile: errorLog, encoding: .utf8)
+        #expect(log.contains(#""log":"transparency log","logger":"sigil.log","message":"flushed and closed""#), "\(log)")
+        let wal = (try? FileManager.default.attributesOfItem(atPath: data + "/log.sqlite-wal")[.size] as? Int) ?? 0
+        #expect(wal == 0, "the WAL is checkpointed into the database on close")
+
+        let ids = acknowledged.ids.withLock { $0 }
+        #expect(ids.count == 8, "entries queued before SIGTERM are committed and answered")
+        let restarted = try await ServerProcess(data: data)
+        defer { restarted.stop() }
+        for id in ids { _ = try await restarted.client.entry(uuid: id) }
+    }
+}
+
+/// Entry IDs the load tasks saw acknowledged.
+final class AcknowledgedIDs: Sendable {
+    let ids = Mutex<[String]>([])
+}
