@@ -83,6 +83,27 @@ public struct CAKeyMaterial: Sendable {
             },
             issuerPrivateKey: .init(rootKey))
 
+        let (material, intermediateKeyPEM) = try issueIntermediate(root: root, rootKey: rootKey, profile: profile, now: now)
+        return Generated(material: material, rootKeyPEM: rootKey.pemRepresentation, intermediateKeyPEM: intermediateKeyPEM)
+    }
+
+    /// A new intermediate under an existing root, for rotation: the root key signs it, nothing else
+    /// changes. Returns the material the CA loads and the new intermediate key's PEM.
+    public static func rotateIntermediate(rootPEM: String, rootKeyPEM: String, profile: CertificateProfile,
+                                          now: Date = Date()) throws -> (material: CAKeyMaterial, intermediateKeyPEM: String) {
+        let root = try Certificate(pemEncoded: rootPEM)
+        let rootKey = try P384.Signing.PrivateKey(pemRepresentation: rootKeyPEM)
+        guard Certificate.PublicKey(rootKey.publicKey) == root.publicKey else {
+            throw CAKeyError("the root key does not belong to the root certificate")
+        }
+        return try issueIntermediate(root: root, rootKey: rootKey, profile: profile, now: now)
+    }
+
+    private static func issueIntermediate(root: Certificate, rootKey: P384.Signing.PrivateKey, profile: CertificateProfile,
+                                          now: Date) throws -> (material: CAKeyMaterial, intermediateKeyPEM: String) {
+        let start = Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down) - 60)
+        let rootSKI = SubjectKeyIdentifier(hash: root.publicKey)
+        let rootName = root.subject
         let intermediateKey: Certificate.PrivateKey
         let intermediateKeyPEM: String
         switch profile.intermediateCurve {
@@ -109,8 +130,7 @@ public struct CAKeyMaterial: Sendable {
                 AuthorityKeyIdentifier(keyIdentifier: rootSKI.keyIdentifier)
             },
             issuerPrivateKey: .init(rootKey))
-        let material = try CAKeyMaterial(root: root, intermediate: intermediate, intermediateKey: intermediateKey)
-        return Generated(material: material, rootKeyPEM: rootKey.pemRepresentation, intermediateKeyPEM: intermediateKeyPEM)
+        return (try CAKeyMaterial(root: root, intermediate: intermediate, intermediateKey: intermediateKey), intermediateKeyPEM)
     }
 
     /// PEM of the root certificate, with a final newline.

@@ -22,7 +22,9 @@ struct LogCommand: AsyncParsableCommand {
         let settings = try LogSettings.load(flags: flags, overrides: .init(queueCapacity: queueCapacity, maxBatch: maxBatch,
                                                                           maxRequestBytes: maxRequestBytes))
         let metrics = ServerRuntime.bootstrap(levels: ["sigil.log": settings.common.logLevel])
-        try await Servers.run(try Servers.log(settings, metrics: metrics))
+        let services = try Servers.log(settings, metrics: metrics)
+        if flags.finishCheck("log", settings: settings.common) { return }
+        try await Servers.run(services)
     }
 }
 
@@ -45,7 +47,9 @@ struct CACommand: AsyncParsableCommand {
     func run() async throws {
         let settings = try CASettings.load(flags: flags, ctLogURL: ctLogURL)
         let metrics = ServerRuntime.bootstrap(levels: ["sigil.ca": settings.common.logLevel])
-        try await Servers.run([try Servers.ca(settings, metrics: metrics)])
+        let service = try Servers.ca(settings, metrics: metrics)
+        if flags.finishCheck("ca", settings: settings.common) { return }
+        try await Servers.run([service])
     }
 }
 
@@ -66,7 +70,9 @@ struct OIDCCommand: AsyncParsableCommand {
     func run() async throws {
         let settings = try OIDCSettings.load(flags: flags, issuerURL: issuerURL)
         let metrics = ServerRuntime.bootstrap(levels: ["sigil.oidc": settings.common.logLevel])
-        try await Servers.run([try Servers.oidc(settings, metrics: metrics)])
+        let service = try Servers.oidc(settings, metrics: metrics)
+        if flags.finishCheck("oidc", settings: settings.common) { return }
+        try await Servers.run([service])
     }
 }
 

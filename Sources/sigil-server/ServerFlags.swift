@@ -11,4 +11,13 @@ struct ServerFlags: ParsableArguments {
     var host: String?
     @Option(help: "Port to listen on.")
     var port: Int?
+    @Flag(help: "Check the settings, keys, certificates and databases, then exit without listening.")
+    var checkConfig = false
+
+    /// Ends a command that was only asked to check its configuration.
+    func finishCheck(_ server: String, settings: CommonSettings) -> Bool {
+        guard checkConfig else { return false }
+        print("sigil-server \(server): configuration OK (\(settings.reader.file ?? "no settings file"), listening would be on \(settings.listener.localURL))")
+        return true
+    }
 }

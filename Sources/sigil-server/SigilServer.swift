@@ -15,7 +15,7 @@ struct SigilServer: AsyncParsableCommand {
               sigil-server ca --data ./.sigil --port 5555
               sigil-server oidc --data ./.sigil --port 5556
             """,
-        subcommands: [InitCommand.self, AllCommand.self, OIDCCommand.self, CACommand.self, LogCommand.self])
+        subcommands: [InitCommand.self, AllCommand.self, OIDCCommand.self, CACommand.self, LogCommand.self, RotateCommand.self])
 }
 
 /// Options every server command shares.

@@ -1,0 +1,42 @@
+# Sigil's servers and client in one small image; docker-compose.yml runs each server from it.
+#
+#   docker build -t sigil .
+#   docker run --rm sigil --help
+#
+# Build stage: the official Swift image, a release build with the Swift runtime linked statically,
+# so the runtime stage needs only SQLite and CA certificates.
+ARG SWIFT_IMAGE=swift:6.3-noble
+FROM ${SWIFT_IMAGE} AS build
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libsqlite3-dev \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /src
+# Resolve and fetch dependencies in their own layer, so editing sources does not refetch them.
+COPY Package.swift ./
+RUN swift package resolve
+COPY Sources Sources
+COPY Tests Tests
+RUN swift build -c release --static-swift-stdlib --product sigil-server \
+ && swift build -c release --static-swift-stdlib --product sigil \
+ && mkdir /out \
+ && cp "$(swift build -c release --show-bin-path)/sigil-server" "$(swift build -c release --show-bin-path)/sigil" /out/
+
+# Runtime stage: no compiler, no sources, a non-root user owning only the data folder.
+FROM ubuntu:24.04
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libsqlite3-0 ca-certificates curl \
+ && rm -rf /var/lib/apt/lists/* \
+ && useradd --system --uid 10001 --user-group --home-dir /var/lib/sigil --shell /usr/sbin/nologin sigil \
+ && mkdir -p /var/lib/sigil \
+ && chown sigil:sigil /var/lib/sigil \
+ && chmod 0700 /var/lib/sigil
+COPY --from=build /out/sigil-server /out/sigil /usr/local/bin/
+COPY ca /usr/share/sigil/ca
+COPY deploy /etc/sigil
+COPY examples/ci-job.sh /usr/share/sigil/examples/ci-job.sh
+USER sigil
+WORKDIR /var/lib/sigil
+VOLUME /var/lib/sigil
+EXPOSE 3000 5555 5556
+ENTRYPOINT ["sigil-server"]
+CMD ["--help"]

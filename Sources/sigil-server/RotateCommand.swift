@@ -1,0 +1,148 @@
+import ArgumentParser
+import CertificateAuthority
+import Foundation
+import SigstoreKit
+import TransparencyLog
+import X509
+
+/// `sigil-server rotate`: replace the CA intermediate or the log key, recording the change in the
+/// trust files as `validFor` windows so that everything signed before keeps verifying.
+struct RotateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rotate",
+        abstract: "Rotate the CA intermediate or the transparency log key; the trust files get validFor windows.",
+        discussion: """
+            Stop the server whose key rotates first, then restart it and give clients the new trust files.
+            Examples:
+              sigil-server rotate ca-intermediate --data ./.sigil
+              sigil-server rotate log-key --data ./.sigil
+            """,
+        subcommands: [RotateIntermediate.self, RotateLogKey.self])
+}
+
+/// `sigil-server rotate ca-intermediate`.
+struct RotateIntermediate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ca-intermediate",
+        abstract: "Issue a new CA intermediate under the same root and retire the old one.",
+        discussion: """
+            The old intermediate certificate moves to ca/retired/ and its private key is deleted. In the
+            trusted root the old certificate authority's validFor ends now and the new one starts now.
+            """)
+
+    @OptionGroup var options: DataOptions
+
+    func run() throws {
+        let folder = DataFolder(path: options.data)
+        let trust = try TrustFileSet(folder: folder)
+        let profile: CertificateProfile
+        do { profile = try CertificateProfile(file: folder.caProfile.path) } catch {
+            throw ServerError("\(folder.caProfile.path): \(error)")
+        }
+        let old = try Certificate(pemEncoded: try folder.read(folder.caIntermediate, what: "the CA intermediate certificate"))
+        let rotated: (material: CAKeyMaterial, intermediateKeyPEM: String)
+        do {
+            rotated = try CAKeyMaterial.rotateIntermediate(
+                rootPEM: try folder.read(folder.caRoot, what: "the CA root certificate"),
+                rootKeyPEM: try folder.read(folder.caRootKey, what: "the CA root key"), profile: profile)
+        } catch let error as ServerError { throw error } catch { throw ServerError("cannot issue a new intermediate: \(error)") }
+
+        // Whole seconds, as the trust files record them: a signature in this very second must fall
+        // inside the new window, not before it.
+        let now = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))
+        var root = trust.config.trustedRoot
+        var retiredAny = false
+        for index in root.certificateAuthorities.indices where root.certificateAuthorities[index].certificates.first == old {
+            root.certificateAuthorities[index].validFor = TimeRange(start: root.certificateAuthorities[index].validFor?.start ?? now, end: now)
+            retiredAny = true
+        }
+        guard retiredAny, let template = root.certificateAuthorities.last(where: { $0.certificates.first == old }) else {
+            throw ServerError("\(folder.trustedRoot.path) lists no certificate authority with the current intermediate; refusing to rotate")
+        }
+        root.certificateAuthorities.append(SigstoreKit.CertificateAuthority(
+            subject: template.subject, uri: template.uri, certificates: [rotated.material.intermediate, rotated.material.root],
+            validFor: TimeRange(start: now), operator: template.operator))
+
+        let retired = folder.file("ca/retired")
+        try FileManager.default.createDirectory(at: retired, withIntermediateDirectories: true)
+        let serial = old.serialNumber.bytes.map { String(format: "%02x", $0) }.joined()
+        try DataFolder.writePublic(try old.serializeAsPEM().pemString + "\n", to: retired.appendingPathComponent("intermediate-\(serial).pem"))
+        // The new key is in place before the old one goes, so a crash in between leaves a working CA.
+        try DataFolder.writeSecret(rotated.intermediateKeyPEM, to: folder.caIntermediateKey)
+        try DataFolder.writePublic(rotated.material.intermediatePEM, to: folder.caIntermediate)
+        try trust.write(trustedRoot: root)
+        print("Rotated the CA intermediate: old serial \(serial) retired to \(retired.path), its key deleted")
+        print("Restart `sigil-server ca` and give clients \(folder.trustConfig.path)")
+    }
+}
+
+/// `sigil-server rotate log-key`.
+struct RotateLogKey: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "log-key",
+        abstract: "Freeze the current transparency log and start a new one with a new key.",
+        discussion: """
+            The current database moves to retired/log-<tree ID>.sqlite with its public key; the new log is
+            empty. In the trusted root the old log's validFor ends now and the new key's starts now, so
+            bundles from the old log keep verifying offline.
+            """)
+
+    @OptionGroup var options: DataOptions
+
+    func run() throws {
+        let folder = DataFolder(path: options.data)
+        let trust = try TrustFileSet(folder: folder)
+        let oldKey = try folder.loadLogKey()
+        let identity: LogIdentity
+        do { identity = try SQLiteLogStore.open(path: folder.logDatabase.path).identity() } catch {
+            throw ServerError("\(folder.logDatabase.path): \(error)")
+        }
+        // Whole seconds, as the trust files record them: a signature in this very second must fall
+        // inside the new window, not before it.
+        let now = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))
+        var root = trust.config.trustedRoot
+        guard let index = root.tlogs.firstIndex(where: { $0.logID == oldKey.verificationKey.keyID }) else {
+            throw ServerError("\(folder.trustedRoot.path) does not list the current log key; refusing to rotate")
+        }
+        let newKey = SigningKey.generateP256()
+        root.tlogs[index].validFor = TimeRange(start: root.tlogs[index].validFor?.start ?? now, end: now)
+        root.tlogs.append(TransparencyLogInstance(baseURL: root.tlogs[index].baseURL, key: newKey.verificationKey,
+                                                  keyDetails: "PKIX_ECDSA_P256_SHA_256", validFor: TimeRange(start: now)))
+
+        let fm = FileManager.default
+        let retired = folder.file("retired")
+        try fm.createDirectory(at: retired, withIntermediateDirectories: true)
+        let archive = retired.appendingPathComponent("log-\(identity.treeID).sqlite")
+        for suffix in ["", "-wal", "-shm"] where fm.fileExists(atPath: folder.logDatabase.path + suffix) {
+            try fm.moveItem(atPath: folder.logDatabase.path + suffix, toPath: archive.path + suffix)
+        }
+        try fm.moveItem(at: folder.logPublicKey, to: retired.appendingPathComponent("log-\(identity.treeID)-public-key.pem"))
+        try DataFolder.writeSecret(newKey.pemRepresentation, to: folder.logKey)
+        try DataFolder.writePublic(newKey.verificationKey.pem, to: folder.logPublicKey)
+        _ = try LogService.createStore(path: folder.logDatabase.path, signingKey: newKey, name: folder.loadLogName())
+        try trust.write(trustedRoot: root)
+        print("Rotated the log key: tree \(identity.treeID) frozen at \(archive.path); a new empty log uses the new key")
+        print("Restart `sigil-server log` and give clients \(folder.trustConfig.path)")
+    }
+}
+
+/// The trust files `init` wrote, read together and written back together.
+struct TrustFileSet {
+    let folder: DataFolder
+    let config: ClientTrustConfig
+
+    init(folder: DataFolder) throws {
+        self.folder = folder
+        do {
+            config = try ClientTrustConfig(parsing: Array(try Data(contentsOf: folder.trustConfig)))
+        } catch {
+            throw ServerError("\(folder.trustConfig.path): \(error)")
+        }
+    }
+
+    func write(trustedRoot: TrustedRoot) throws {
+        try Data(trustedRoot.encoded()).write(to: folder.trustedRoot, options: .atomic)
+        try Data(ClientTrustConfig(trustedRoot: trustedRoot, signingConfig: config.signingConfig).encoded())
+            .write(to: folder.trustConfig, options: .atomic)
+    }
+}
