@@ -54,18 +54,10 @@ import Testing
             let config = try #require(command.firstIndex(of: "--config").map { command[$0 + 1] })
             #expect(config.hasPrefix("/etc/sigil/"), "the image copies deploy/ to /etc/sigil")
             let local = deploy + "/" + config.dropFirst("/etc/sigil/".count)
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: ServerProcess.binary)
             // Only the paths that exist inside the image change: the data volume and /etc/sigil.
-            process.arguments = [service, "--config", local, "--data", data, "--check-config"]
-            process.environment = ProcessInfo.processInfo.environment.merging(["SIGIL_CA_ISSUERS_FILE": deploy + "/issuers.json"]) { $1 }
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            process.standardError = pipe
-            try process.run()
-            let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            #expect(process.terminationStatus == 0, "\(service): \(output)")
+            let (status, output) = try runToCompletion(ServerProcess.binary, [service, "--config", local, "--data", data, "--check-config"],
+                                                       environment: ["SIGIL_CA_ISSUERS_FILE": deploy + "/issuers.json"])
+            #expect(status == 0, "\(service): \(output)")
             #expect(output.contains("sigil-server \(service): configuration OK"), "\(output)")
         }
     }

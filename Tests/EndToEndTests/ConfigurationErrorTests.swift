@@ -21,17 +21,8 @@ import Testing
 
     /// Runs a server command that must refuse to start; returns its one-line error.
     func refusal(_ arguments: [String], environment: [String: String] = [:]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: ServerProcess.binary)
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus != 0, "\(arguments) started: \(output)")
+        let (status, output) = try runToCompletion(ServerProcess.binary, arguments, environment: environment)
+        #expect(status != 0, "\(arguments) started: \(output)")
         let lines = output.split(separator: "\n").filter { !$0.hasPrefix("Usage") && !$0.hasPrefix("  See") && !$0.isEmpty }
         #expect(lines.count == 1, "\(output)")
         return output
