@@ -22,11 +22,7 @@ struct Attest: AsyncParsableCommand {
     @Argument(help: "The file the statement is about.")
     var file: String
 
-    @Option(help: "The predicate: a JSON object in a file.")
-    var predicate: String
-
-    @Option(help: "Predicate type: a short name or an absolute URI.")
-    var type: String = "custom"
+    @OptionGroup var predicate: PredicateOptions
 
     @Option(help: "Where to write the bundle (default FILE.intoto.sigstore.json).")
     var bundle: String?
@@ -38,8 +34,7 @@ struct Attest: AsyncParsableCommand {
 
     func run() async throws {
         let output = bundle ?? file + ".intoto.sigstore.json"
-        let predicateType = try PredicateInput.type(type)
-        let predicateValue = try PredicateInput.read(predicate)
+        let (predicateType, predicateValue) = try predicate.read()
         do {
             let digest = try ArtifactDigest(fileAt: file)
             let name = URL(fileURLWithPath: file).lastPathComponent
@@ -59,8 +54,21 @@ struct Attest: AsyncParsableCommand {
     }
 }
 
-/// Reading `--predicate` and `--type` for the attesting commands; every problem is reported
-/// before anything is signed.
+/// `--predicate` and `--type` of the attesting commands.
+struct PredicateOptions: ParsableArguments {
+    @Option(help: "The predicate: a JSON object in a file.")
+    var predicate: String
+
+    @Option(help: "Predicate type: a short name or an absolute URI.")
+    var type: String = "custom"
+
+    /// The predicate type URI and the predicate, or a clear error before anything is signed.
+    func read() throws -> (type: String, predicate: JSONValue) {
+        (try PredicateInput.type(type), try PredicateInput.read(predicate))
+    }
+}
+
+/// Reading predicate types and predicate files.
 enum PredicateInput {
     static func type(_ value: String) throws -> String {
         do { return try PredicateTypes.resolve(value) } catch { throw CLIError("--type: \(error)") }

@@ -11,12 +11,24 @@ import Testing
 @Suite(.timeLimit(.minutes(2))) struct ImageSigningTests {
     static let identity = try! CertificateIdentity(subject: .exact("alice@example.com"), issuer: .exact("https://issuer.example.com"))
 
-    @Test func recursiveSigningWritesReferrersThatOrasStyleDiscoveryFinds() async throws {
-        let s = try await KeylessSignerTests().stack()
-        defer { Task { await s.stop() } }
+    /// A keyless signing stack and a fresh sample layout (TestImageLayout.sample) opened by Sigil.
+    struct Fixture {
+        let s: KeylessSignerTests.Stack
         let directory = TemporaryDirectory()
-        let sample = try TestImageLayout.sample(at: directory.path("layout"))
-        var layout = try OCIImageLayout(path: sample.layout.path)
+        let sample: TestImageLayout.Sample
+        let layout: OCIImageLayout
+
+        init() async throws {
+            sample = try TestImageLayout.sample(at: directory.path("layout"))
+            layout = try OCIImageLayout(path: sample.layout.path)
+            s = try await KeylessSignerTests().stack()
+        }
+    }
+
+    @Test func recursiveSigningWritesReferrersThatOrasStyleDiscoveryFinds() async throws {
+        let f = try await Fixture(), s = f.s, sample = f.sample
+        defer { Task { await s.stop() } }
+        var layout = f.layout
         let index = try layout.resolve(.tag("index"))
         let targets = try ImageSigner.targets(index, in: layout, recursive: true)
         #expect(targets.count == 3)
@@ -94,11 +106,9 @@ import Testing
     /// The gate: signatures, attestations, and the newest lifecycle statement by the lifecycle
     /// signers; a statement by anyone else is ignored and reported.
     @Test func deploymentPolicyFollowsTheLatestTrustedLifecycleStatement() async throws {
-        let s = try await KeylessSignerTests().stack()
+        let f = try await Fixture(), s = f.s, sample = f.sample
         defer { Task { await s.stop() } }
-        let directory = TemporaryDirectory()
-        let sample = try TestImageLayout.sample(at: directory.path("layout"))
-        var layout = try OCIImageLayout(path: sample.layout.path)
+        var layout = f.layout
         let app = try layout.resolve(.tag("app"))
         let release = ImageSigner(session: try await s.signer.session(token: IdentityToken(s.fulcio.token())))
         _ = try await release.sign([app], in: &layout)
@@ -108,7 +118,7 @@ import Testing
         let opsKey = P256.Signing.PrivateKey(), strangerKey = P256.Signing.PrivateKey()
         let ops = try KeySigner(privateKeyInfo: Array(opsKey.derRepresentation), trustedRoot: s.root, log: s.log.client)
         let stranger = try KeySigner(privateKeyInfo: Array(strangerKey.derRepresentation), trustedRoot: s.root, log: s.log.client)
-        try Data(ops.publicKey.pem.utf8).write(to: URL(fileURLWithPath: directory.path("ops.pub")))
+        try Data(ops.publicKey.pem.utf8).write(to: URL(fileURLWithPath: f.directory.path("ops.pub")))
         let policyText = #"""
             {"identities": {"release": [{"issuer": "https://issuer.example.com", "subject": "alice@example.com"}], "ops": [{"publicKey": "ops.pub"}]},
              "lifecycleSigners": "ops",
@@ -116,7 +126,7 @@ import Testing
                        {"rule": "attestation", "type": "vuln", "by": "release", "predicate": {"rules": [{"path": "scanner.result.summary.critical", "max": 0}]}},
                        {"rule": "notQuarantined"}, {"rule": "notEndOfLife"}, {"rule": "notSuperseded", "maxDays": 30}]}
             """#
-        let policy = try DeploymentPolicy(parsing: Array(policyText.utf8), baseDirectory: directory.url.path)
+        let policy = try DeploymentPolicy(parsing: Array(policyText.utf8), baseDirectory: f.directory.url.path)
         func check(at date: Date = Date().addingTimeInterval(5)) async throws -> PolicyEvaluator.Report {
             try await PolicyEvaluator(trustedRoot: s.root, at: date).evaluate(policy, image: app, in: layout)
         }
@@ -155,11 +165,8 @@ import Testing
     }
 
     @Test func unsignedImageFailsTheGate() async throws {
-        let s = try await KeylessSignerTests().stack()
+        let f = try await Fixture(), s = f.s, layout = f.layout
         defer { Task { await s.stop() } }
-        let directory = TemporaryDirectory()
-        let sample = try TestImageLayout.sample(at: directory.path("layout"))
-        let layout = try OCIImageLayout(path: sample.layout.path)
         let policy = try DeploymentPolicy(parsing: Array(#"{"identities": {"r": [{"issuer": "https://issuer.example.com", "subject": "alice@example.com"}]}, "rules": [{"rule": "signed", "by": "r"}]}"#.utf8),
                                           baseDirectory: "/")
         let report = try await PolicyEvaluator(trustedRoot: s.root, at: Date()).evaluate(policy, image: try layout.resolve(.tag("app")), in: layout)
@@ -169,11 +176,9 @@ import Testing
 
     /// A signing that cannot finish (a blob of the image is missing) writes nothing.
     @Test func failedSigningLeavesTheLayoutUnchanged() async throws {
-        let s = try await KeylessSignerTests().stack()
+        let f = try await Fixture(), s = f.s, sample = f.sample
         defer { Task { await s.stop() } }
-        let directory = TemporaryDirectory()
-        let sample = try TestImageLayout.sample(at: directory.path("layout"))
-        var layout = try OCIImageLayout(path: sample.layout.path)
+        var layout = f.layout
         let index = try layout.resolve(.tag("index"))
         let arm = try layout.manifest(layout.resolve(.digest(OCIDigest(sample.platforms[1].digest)!)))
         try FileManager.default.removeItem(atPath: sample.layout.path + "/" + arm.config.digest.blobPath)

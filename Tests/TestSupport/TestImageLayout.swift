@@ -28,7 +28,9 @@ public struct TestImageLayout: Sendable {
 
     /// A layout holding one image index tagged `index` (linux/amd64 and linux/arm64 manifests)
     /// and one single-platform image tagged `app`.
-    public static func sample(at path: String) throws -> (layout: TestImageLayout, index: Blob, platforms: [Blob], app: Blob) {
+    public typealias Sample = (layout: TestImageLayout, index: Blob, platforms: [Blob], app: Blob)
+
+    public static func sample(at path: String) throws -> Sample {
         let layout = try TestImageLayout(emptyAt: path)
         let amd64 = try layout.image(architecture: "amd64", layer: "amd64 layer")
         let arm64 = try layout.image(architecture: "arm64", layer: "arm64 layer")

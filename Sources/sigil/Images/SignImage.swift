@@ -20,21 +20,11 @@ struct SignImage: AsyncParsableCommand {
               sigil sign-image ./app-layout@sha256:0123… --recursive --key release.key
             """)
 
-    @Argument(help: "The image: LAYOUT, LAYOUT:tag or LAYOUT@sha256:<hex>.")
-    var image: String
-
-    @Flag(help: "Also sign each platform manifest of an image index.")
-    var recursive = false
-
-    @OptionGroup var signing: SigningOptions
-
-    @Flag(help: "Print the result as JSON.")
-    var json = false
+    @OptionGroup var options: ImageSigningOptions
 
     func run() async throws {
-        var opened = try LayoutInput.open(image)
-        let targets = try LayoutInput.attempt(image) { try ImageSigner.targets(opened.image, in: opened.layout, recursive: recursive) }
-        try await ImageReport.run(&opened, verb: "Signed", signing: signing, json: json) { signer, layout in
+        var (opened, targets) = try options.open()
+        try await ImageReport.run(&opened, verb: "Signed", signing: options.signing, json: options.json) { signer, layout in
             try await signer.sign(targets, in: &layout)
         }
     }
@@ -52,16 +42,26 @@ struct AttestImage: AsyncParsableCommand {
               sigil attest-image ./app-layout:v1.2 --predicate provenance.json --type slsaprovenance1
             """)
 
+    @OptionGroup var predicate: PredicateOptions
+
+    @OptionGroup var options: ImageSigningOptions
+
+    func run() async throws {
+        let (predicateType, predicateValue) = try predicate.read()
+        var (opened, targets) = try options.open()
+        let name = opened.subjectName
+        try await ImageReport.run(&opened, verb: "Attested", signing: options.signing, json: options.json) { signer, layout in
+            try await signer.attest(targets, name: name, predicateType: predicateType, predicate: predicateValue, in: &layout)
+        }
+    }
+}
+
+/// The image, `--recursive`, the signing options and `--json` of sign-image and attest-image.
+struct ImageSigningOptions: ParsableArguments {
     @Argument(help: "The image: LAYOUT, LAYOUT:tag or LAYOUT@sha256:<hex>.")
     var image: String
 
-    @Option(help: "The predicate: a JSON object in a file.")
-    var predicate: String
-
-    @Option(help: "Predicate type: a short name or an absolute URI.")
-    var type: String = "custom"
-
-    @Flag(help: "Also attest each platform manifest of an image index.")
+    @Flag(help: "Also sign or attest each platform manifest of an image index.")
     var recursive = false
 
     @OptionGroup var signing: SigningOptions
@@ -69,15 +69,10 @@ struct AttestImage: AsyncParsableCommand {
     @Flag(help: "Print the result as JSON.")
     var json = false
 
-    func run() async throws {
-        let predicateType = try PredicateInput.type(type)
-        let predicateValue = try PredicateInput.read(predicate)
-        var opened = try LayoutInput.open(image)
-        let targets = try LayoutInput.attempt(image) { try ImageSigner.targets(opened.image, in: opened.layout, recursive: recursive) }
-        let name = opened.subjectName
-        try await ImageReport.run(&opened, verb: "Attested", signing: signing, json: json) { signer, layout in
-            try await signer.attest(targets, name: name, predicateType: predicateType, predicate: predicateValue, in: &layout)
-        }
+    /// The opened layout and what to sign in it, every blob they need checked.
+    func open() throws -> (LayoutInput.Opened, [OCIDescriptor]) {
+        let opened = try LayoutInput.open(image)
+        return (opened, try LayoutInput.attempt(image) { try ImageSigner.targets(opened.image, in: opened.layout, recursive: recursive) })
     }
 }
 
