@@ -77,6 +77,17 @@ check "sigstore verify identity --offline accepts sigil's bundle" 0 \
   sigstore --trust-config "$data/trust_config.json" verify identity --offline --bundle "$work/s.txt.sigstore.json" \
     --cert-identity $identity --cert-oidc-issuer $issuer "$work/s.txt"
 
+# (c') Attestations: sigstore accepts Sigil's DSSE bundle; Sigil's verify-attestation accepts sigstore's.
+check "sigil attest (DSSE) against the Sigil stack" 0 \
+  $sigil attest "$work/s.txt" --predicate "$work/predicate.json" --type slsaprovenance1 --trust-config "$data/trust_config.json" \
+    --identity-token "$(token $identity)"
+check "sigstore verify identity --offline accepts sigil's DSSE bundle" 0 \
+  sigstore --trust-config "$data/trust_config.json" verify identity --offline --bundle "$work/s.txt.intoto.sigstore.json" \
+    --cert-identity $identity --cert-oidc-issuer $issuer "$work/s.txt"
+check "sigil verify-attestation accepts sigstore's DSSE bundle" 0 \
+  $sigil verify-attestation "$work/a.txt" --bundle "$work/a.intoto.sigstore.json" --type slsaprovenance1 \
+    --trust-config "$data/trust_config.json" --certificate-identity $identity --certificate-oidc-issuer $issuer
+
 # (d) Both reject the same tampered bundles (made from sigstore's bundle and from Sigil's).
 python3 interop/tamper_bundle.py "$work/a.sigstore.json" "$work" a-
 python3 interop/tamper_bundle.py "$work/s.txt.sigstore.json" "$work" s-

@@ -3,7 +3,7 @@ import Foundation
 import SigstoreKit
 
 /// Signing with a managed key, as cosign does with `--key` (issue 4 §4): the signature and the
-/// PEM public key go into a hashedrekord entry, and the bundle names the key only by its hint
+/// PEM public key go into a hashedrekord (or dsse) entry, and the bundle names the key only by its hint
 /// (`verificationMaterial.publicKey.hint`); verifiers supply the key themselves.
 public struct KeySigner: Sendable {
     let key: P256.Signing.PrivateKey
@@ -27,17 +27,14 @@ public struct KeySigner: Sendable {
     /// (the key ID Sigstore uses everywhere else).
     public static func hint(for key: VerificationKey) -> String { StrictBase64.encode(key.keyID) }
 
+    /// Signs `digest` (a message signature, logged as hashedrekord).
     public func sign(_ digest: ArtifactDigest) async throws(SigningError) -> SigningResult {
-        let signature: [UInt8]
-        do { signature = Array(try key.signature(for: digest.digest).derRepresentation) } catch {
-            throw SigningError(.signature, "\(error)")
-        }
-        let proposed = ProposedEntries.hashedRekord(signature: signature, publicKeyPEM: publicKey.pem, digest: digest.bytes)
-        let entry = try await LogSubmission.submit(proposed, to: log, trustedRoot: trustedRoot)
-        let bundle = SigstoreBundle(
-            verificationMaterial: VerificationMaterial(signer: .publicKey(hint: Self.hint(for: publicKey)), tlogEntries: [entry]),
-            content: .messageSignature(digest: (.sha256, digest.bytes), signature: signature))
-        try await SelfVerification.verify(bundle, digest: digest, signer: .publicKey(publicKey), trustedRoot: trustedRoot)
-        return SigningResult(bundle: bundle, identity: nil, logIndex: entry.logIndex, integratedTime: entry.integratedTime)
+        try await session.sign(.digest(digest))
+    }
+
+    /// The managed key as a signing session: the log entries carry its PEM public key.
+    public var session: SigningSession {
+        SigningSession(key: key, verifierPEM: publicKey.pem, bundleSigner: .publicKey(hint: Self.hint(for: publicKey)),
+                       selfCheck: .publicKey(publicKey), identity: nil, trustedRoot: trustedRoot, log: log)
     }
 }

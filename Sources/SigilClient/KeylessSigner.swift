@@ -5,7 +5,7 @@ import X509
 
 /// Keyless signing (DESIGN.md §1, sign flow): an ephemeral P-256 key that lives only in this
 /// value's memory, a 10-minute certificate for it from the CA, a signature over the artifact's
-/// SHA-256 digest, and a hashedrekord entry in the log. Every answer is checked before the next
+/// SHA-256 digest (or an in-toto statement's DSSE PAE), and a hashedrekord (or dsse) entry in the log. Every answer is checked before the next
 /// step uses it, and the bundle is returned only after it verifies offline.
 public struct KeylessSigner: Sendable {
     public let trustedRoot: TrustedRoot
@@ -18,8 +18,19 @@ public struct KeylessSigner: Sendable {
         self.log = log
     }
 
-    /// Signs `digest` as the identity of `token`.
+    /// Signs `digest` as the identity of `token` (a message signature, logged as hashedrekord).
     public func sign(_ digest: ArtifactDigest, token: IdentityToken, now: Date = Date()) async throws(SigningError) -> SigningResult {
+        try await sign(.digest(digest), token: token, now: now)
+    }
+
+    /// Signs `payload` as the identity of `token`.
+    public func sign(_ payload: SigningPayload, token: IdentityToken, now: Date = Date()) async throws(SigningError) -> SigningResult {
+        try await session(token: token, now: now).sign(payload)
+    }
+
+    /// An ephemeral key and a certificate for it, checked before anything is signed; the session
+    /// signs as many payloads as needed while the certificate is valid.
+    public func session(token: IdentityToken, now: Date = Date()) async throws(SigningError) -> SigningSession {
         do { try token.checkNotExpired(now: now) } catch { throw SigningError(.identityToken, "\(error)") }
         let key = P256.Signing.PrivateKey()
         let publicKey: VerificationKey
@@ -29,23 +40,10 @@ public struct KeylessSigner: Sendable {
         let chain = try await certificate(for: key, token: token)
         let identity = try await IssuedCertificateCheck.check(chain: chain, publicKey: publicKey, trustedRoot: trustedRoot, now: now)
         let leaf = chain[0]
-
-        let signature: [UInt8]
         let leafPEM: String
-        do {
-            signature = Array(try key.signature(for: digest.digest).derRepresentation)
-            leafPEM = try leaf.serializeAsPEM().pemString + "\n"
-        } catch {
-            throw SigningError(.signature, "\(error)")
-        }
-        let proposed = ProposedEntries.hashedRekord(signature: signature, publicKeyPEM: leafPEM, digest: digest.bytes)
-        let entry = try await LogSubmission.submit(proposed, to: log, trustedRoot: trustedRoot)
-
-        let bundle = SigstoreBundle(
-            verificationMaterial: VerificationMaterial(signer: .certificate(leaf), tlogEntries: [entry]),
-            content: .messageSignature(digest: (.sha256, digest.bytes), signature: signature))
-        try await SelfVerification.verify(bundle, digest: digest, signer: .unsafeAnyCertificateIdentity, trustedRoot: trustedRoot)
-        return SigningResult(bundle: bundle, identity: identity, logIndex: entry.logIndex, integratedTime: entry.integratedTime)
+        do { leafPEM = try leaf.serializeAsPEM().pemString + "\n" } catch { throw SigningError(.certificate, "\(error)") }
+        return SigningSession(key: key, verifierPEM: leafPEM, bundleSigner: .certificate(leaf),
+                              selfCheck: .unsafeAnyCertificateIdentity, identity: identity, trustedRoot: trustedRoot, log: log)
     }
 
     /// Requests the certificate with a CSR (the form sigstore-python uses; its self-signature is

@@ -14,10 +14,10 @@ public struct SigningResult: Sendable {
 /// The last gate before a bundle may be written: it must pass the same offline verification any
 /// verifier will run, so Sigil never hands out a bundle it would itself reject.
 enum SelfVerification {
-    static func verify(_ bundle: SigstoreBundle, digest: ArtifactDigest, signer: VerificationPolicy.Signer,
+    static func verify(_ bundle: SigstoreBundle, artifact: VerificationPolicy.Artifact, signer: VerificationPolicy.Signer,
                        trustedRoot: TrustedRoot) async throws(SigningError) {
         do {
-            let policy = try VerificationPolicy(artifact: .digest(algorithm: .sha256, bytes: digest.bytes), signer: signer)
+            let policy = try VerificationPolicy(artifact: artifact, signer: signer)
             _ = try await BundleVerifier(trustedRoot: trustedRoot).verify(bundle, policy: policy)
         } catch {
             throw SigningError(.logEntry, "the new bundle does not verify against the trusted root: \(error)")

@@ -5,10 +5,12 @@ import ArgumentParser
 struct Sigil: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sigil",
-        abstract: "Sigil's client: query, prove and monitor a Sigil or Rekor v1 transparency log.",
+        abstract: "Sigil's client: sign, attest and verify files and OCI images; query, prove and monitor the transparency log.",
         discussion: """
             Example:
               sigil log info --log-url http://127.0.0.1:3000
             """,
-        subcommands: [LogGroup.self, VerifyBundle.self, SignBlob.self, VerifyBlob.self, GenerateKeyPair.self])
+        subcommands: [LogGroup.self, VerifyBundle.self, SignBlob.self, VerifyBlob.self, Attest.self, VerifyAttestation.self,
+                      SignImage.self, AttestImage.self, VerifyImage.self, Tree.self, LifecycleGroup.self, PolicyGroup.self,
+                      GenerateKeyPair.self])
 }

@@ -26,23 +26,7 @@ struct SignBlob: AsyncParsableCommand {
     @Option(help: "Where to write the bundle (default FILE.sigstore.json).")
     var bundle: String?
 
-    @Option(help: "ClientTrustConfig JSON (default .sigil/trust_config.json).")
-    var trustConfig: String?
-
-    @Option(help: "An OIDC identity token, or a file holding one.")
-    var identityToken: String?
-
-    @Option(help: "Sign with this encrypted private key (from generate-key-pair) instead of keylessly.")
-    var key: String?
-
-    @Option(help: "CA (Fulcio v2 API) URL; overrides the trust config.")
-    var fulcioURL: String?
-
-    @Option(help: "Transparency log (Rekor v1 API) URL; overrides the trust config.")
-    var rekorURL: String?
-
-    @Option(help: "Refuse identity tokens from any other issuer.")
-    var oidcIssuer: String?
+    @OptionGroup var signing: SigningOptions
 
     @Flag(help: "Print the result as JSON.")
     var json = false
@@ -51,19 +35,7 @@ struct SignBlob: AsyncParsableCommand {
         let output = bundle ?? file + ".sigstore.json"
         do {
             let digest = try ArtifactDigest(fileAt: file)
-            let trust = try SigningSetup.trust(path: trustConfig)
-            guard let logURL = rekorURL ?? trust.rekorURL else {
-                throw SigningError(.trustConfig, "no transparency log: the trust config lists none; pass --rekor-url")
-            }
-            let log = LogClient(baseURL: logURL)
-            let result: SigningResult
-            if let key {
-                let password = try Password.read(prompt: "Enter password for private key \(key): ")
-                let privateKey = try ManagedKeyPair.openPrivateKey(path: key, password: password)
-                result = try await KeySigner(privateKeyInfo: privateKey, trustedRoot: trust.trustedRoot, log: log).sign(digest)
-            } else {
-                result = try await signKeylessly(digest, trust: trust, log: log)
-            }
+            let result = try await signing.session().sign(.digest(digest))
             try BundleWriter.write(result.bundle, to: output)
             try report(result, bundlePath: output)
         } catch let error as SigningError {
@@ -71,33 +43,11 @@ struct SignBlob: AsyncParsableCommand {
         }
     }
 
-    private func signKeylessly(_ digest: ArtifactDigest, trust: TrustConfiguration, log: LogClient) async throws -> SigningResult {
-        guard let caURL = fulcioURL ?? trust.caURL else {
-            throw SigningError(.trustConfig, "no certificate authority: the trust config lists none; pass --fulcio-url")
-        }
-        let token: IdentityToken
-        do {
-            token = try await IdentityTokenSource(explicitToken: identityToken).resolve().token
-        } catch {
-            throw SigningError(.identityToken, "\(error)")
-        }
-        if let oidcIssuer, token.issuer != oidcIssuer {
-            throw SigningError(.identityToken, "the token was issued by \(token.issuer), not \(oidcIssuer)")
-        }
-        let signer = KeylessSigner(trustedRoot: trust.trustedRoot, fulcio: FulcioClient(baseURL: caURL), log: log)
-        return try await signer.sign(digest, token: token)
-    }
-
     private func report(_ result: SigningResult, bundlePath: String) throws {
-        let signer = result.identity.map { identity in
-            (identity.subjectAlternativeNames.first ?? "?") + (identity.issuer.map { " (issuer \($0))" } ?? "")
-        } ?? "managed key"
         if json {
-            try Output.json(SignReport(bundle: bundlePath, identity: result.identity?.subjectAlternativeNames.first,
-                                       issuer: result.identity?.issuer, logIndex: result.logIndex,
-                                       integratedTime: result.integratedTime))
+            try Output.json(SignReport(result, bundle: bundlePath))
         } else {
-            print("Signed \(file) as \(signer); log index \(result.logIndex), integrated time \(Self.format(result.integratedTime))")
+            print("Signed \(file) as \(SigningOptions.describe(result.identity)); log index \(result.logIndex), integrated time \(Self.format(result.integratedTime))")
             print("Wrote bundle to \(bundlePath)")
         }
     }
@@ -108,25 +58,19 @@ struct SignBlob: AsyncParsableCommand {
     }
 }
 
-/// `sign-blob --json` output.
+/// `sign-blob --json` output (and `attest --json`).
 struct SignReport: Encodable {
     let bundle: String
     let identity: String?
     let issuer: String?
     let logIndex: Int64
     let integratedTime: Int64
-}
 
-/// Trust file lookup shared by the signing and verifying commands.
-enum SigningSetup {
-    /// Where `sigil-server init` writes the client trust config (`--data` defaults to `./.sigil`).
-    static let defaultTrustConfig = ".sigil/trust_config.json"
-
-    static func trust(path: String?) throws(SigningError) -> TrustConfiguration {
-        let chosen = path ?? defaultTrustConfig
-        guard path != nil || FileManager.default.fileExists(atPath: chosen) else {
-            throw SigningError(.trustConfig, "no --trust-config given and \(defaultTrustConfig) does not exist")
-        }
-        do { return try TrustConfiguration.load(path: chosen) } catch { throw SigningError(.trustConfig, error.message) }
+    init(_ result: SigningResult, bundle: String) {
+        self.bundle = bundle
+        identity = result.identity?.subjectAlternativeNames.first
+        issuer = result.identity?.issuer
+        logIndex = result.logIndex
+        integratedTime = result.integratedTime
     }
 }

@@ -25,106 +25,33 @@ struct VerifyBlob: AsyncParsableCommand {
     @Option(help: "The bundle to verify.")
     var bundle: String
 
-    @Option(help: "Trusted root JSON.")
-    var trustedRoot: String?
+    @OptionGroup var trust: TrustedRootOptions
 
-    @Option(help: "ClientTrustConfig JSON (its trustedRoot is used; default .sigil/trust_config.json).")
-    var trustConfig: String?
-
-    @Option(help: "The SAN the certificate must carry, exactly.")
-    var certificateIdentity: String?
-
-    @Option(help: "A regular expression some SAN must match.")
-    var certificateIdentityRegexp: String?
-
-    @Option(help: "The OIDC issuer the certificate must name, exactly.")
-    var certificateOidcIssuer: String?
-
-    @Option(help: "A regular expression the OIDC issuer must match.")
-    var certificateOidcIssuerRegexp: String?
-
-    @Option(help: "GitHub workflow repository (certificate extension 1.3.6.1.4.1.57264.1.5).")
-    var certificateGithubWorkflowRepository: String?
-
-    @Option(help: "GitHub workflow ref (…1.6).")
-    var certificateGithubWorkflowRef: String?
-
-    @Option(help: "GitHub workflow commit SHA (…1.3).")
-    var certificateGithubWorkflowSha: String?
-
-    @Option(help: "GitHub workflow trigger event (…1.2).")
-    var certificateGithubWorkflowTrigger: String?
-
-    @Option(help: "GitHub workflow name (…1.4).")
-    var certificateGithubWorkflowName: String?
-
-    @Option(help: "PEM public key, for bundles signed with a managed key.")
-    var key: String?
+    @OptionGroup var identity: IdentityOptions
 
     @Flag(help: "Print the result as JSON.")
     var json = false
 
-    func validate() throws {
-        guard trustedRoot == nil || trustConfig == nil else { throw ValidationError("give --trusted-root or --trust-config, not both") }
-        if key != nil {
-            let identityFlags: [String?] = [certificateIdentity, certificateIdentityRegexp, certificateOidcIssuer, certificateOidcIssuerRegexp]
-            guard identityFlags.allSatisfy({ $0 == nil }) else { throw ValidationError("--key replaces the certificate identity flags") }
-            return
-        }
-        guard (certificateIdentity == nil) != (certificateIdentityRegexp == nil) else {
-            throw ValidationError("give exactly one of --certificate-identity and --certificate-identity-regexp (or --key)")
-        }
-        guard (certificateOidcIssuer == nil) != (certificateOidcIssuerRegexp == nil) else {
-            throw ValidationError("give exactly one of --certificate-oidc-issuer and --certificate-oidc-issuer-regexp")
-        }
+    func run() async throws {
+        let result = try await Self.verify(file: file, bundle: bundle, trust: trust, identity: identity).result
+        try report(result)
     }
 
-    func run() async throws {
-        let root = try loadRoot()
+    /// Reads the bundle and the file and verifies (DESIGN.md §1 order); shared with verify-attestation.
+    static func verify(file: String, bundle: String, trust: TrustedRootOptions,
+                       identity: IdentityOptions) async throws -> (bundle: SigstoreBundle, result: VerificationResult) {
+        let root = try trust.load()
         let parsed: SigstoreBundle
-        do { parsed = try SigstoreBundle(parsing: try Self.read(bundle, what: "bundle")) } catch let error as BundleError {
+        do { parsed = try SigstoreBundle(parsing: try BundleFiles.read(bundle, what: "bundle")) } catch let error as BundleError {
             throw CLIError("\(bundle): couldn't verify bundle: \(VerificationStep.bundleFormat): \(error.message)")
         }
         let digest: ArtifactDigest
         do { digest = try ArtifactDigest(fileAt: file) } catch { throw CLIError(error.message) }
-        let policy = try VerificationPolicy(artifact: .digest(algorithm: .sha256, bytes: digest.bytes), signer: try signer())
-        let result: VerificationResult
+        let policy = try VerificationPolicy(artifact: .digest(algorithm: .sha256, bytes: digest.bytes), signer: try identity.signer())
         do {
-            result = try await BundleVerifier(trustedRoot: root).verify(parsed, policy: policy)
+            return (parsed, try await BundleVerifier(trustedRoot: root).verify(parsed, policy: policy))
         } catch {
             throw CLIError("\(file): \(error)")
-        }
-        try report(result)
-    }
-
-    private func loadRoot() throws -> TrustedRoot {
-        if let trustedRoot {
-            do { return try TrustedRoot(parsing: try Self.read(trustedRoot, what: "trusted root")) } catch let error as TrustedRootError {
-                throw CLIError("\(trustedRoot): \(error)")
-            }
-        }
-        do { return try SigningSetup.trust(path: trustConfig).trustedRoot } catch {
-            throw CLIError("\(error.message); pass --trusted-root or --trust-config")
-        }
-    }
-
-    private func signer() throws -> VerificationPolicy.Signer {
-        if let key {
-            let pem = String(decoding: try Self.read(key, what: "public key"), as: UTF8.self)
-            do { return .publicKey(try VerificationKey(pem: pem)) } catch { throw CLIError("\(key): \(error)") }
-        }
-        let subject: CertificateIdentity.Matcher = certificateIdentity.map { .exact($0) } ?? .regularExpression(certificateIdentityRegexp ?? "")
-        let issuer: CertificateIdentity.Matcher = certificateOidcIssuer.map { .exact($0) } ?? .regularExpression(certificateOidcIssuerRegexp ?? "")
-        var extensions: [FulcioExtension: String] = [:]
-        extensions[.githubWorkflowRepository] = certificateGithubWorkflowRepository
-        extensions[.githubWorkflowRef] = certificateGithubWorkflowRef
-        extensions[.githubWorkflowSHA] = certificateGithubWorkflowSha
-        extensions[.githubWorkflowTrigger] = certificateGithubWorkflowTrigger
-        extensions[.githubWorkflowName] = certificateGithubWorkflowName
-        do {
-            return .certificate(try CertificateIdentity(subject: subject, issuer: issuer, extensions: extensions))
-        } catch {
-            throw CLIError("\(error)")
         }
     }
 
@@ -141,23 +68,23 @@ struct VerifyBlob: AsyncParsableCommand {
             return
         }
         print("Verified OK: \(file)")
-        if let identity { print("  identity: \(identity)") }
-        if let issuer { print("  issuer: \(issuer)") }
-        if let keyID { print("  public key: \(keyID)") }
-        for entry in result.logEntries {
-            print("  log index: \(entry.logIndex)")
-            if let time = entry.integratedTime { print("  integrated time: \(SignBlob.format(time))") }
-        }
+        Self.signerLines(result).forEach { print("  " + $0) }
     }
 
-    /// Bundles, roots and keys are small; refuse anything absurd instead of exhausting memory.
-    static func read(_ path: String, what: String) throws -> [UInt8] {
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw CLIError("\(path): cannot open the \(what) file") }
-        defer { try? handle.close() }
-        let limit = 64 << 20
-        let data = try handle.read(upToCount: limit + 1) ?? Data()
-        guard data.count <= limit else { throw CLIError("\(path): the \(what) file is larger than \(limit) bytes") }
-        return Array(data)
+    /// `identity: …`, `issuer: …` or `public key: …`, then each log entry's index and time.
+    static func signerLines(_ result: VerificationResult) -> [String] {
+        var lines: [String] = []
+        switch result.signer {
+        case .certificate(let subject, let issuer):
+            if let subject { lines.append("identity: \(subject)") }
+            if let issuer { lines.append("issuer: \(issuer)") }
+        case .publicKey(let key): lines.append("public key: \(StrictBase64.encode(key.keyID))")
+        }
+        for entry in result.logEntries {
+            lines.append("log index: \(entry.logIndex)")
+            if let time = entry.integratedTime { lines.append("integrated time: \(SignBlob.format(time))") }
+        }
+        return lines
     }
 }
 

@@ -59,7 +59,7 @@ public struct JSONError: Error, Equatable, Sendable, CustomStringConvertible {
     }
 
     /// `s` as a JSON string literal, cut short if long: safe to put in a log line or error message.
-    static func quoted(_ s: String, limit: Int = 64) -> String {
+    public static func quoted(_ s: String, limit: Int = 64) -> String {
         let short = s.unicodeScalars.count > limit ? String(String.UnicodeScalarView(s.unicodeScalars.prefix(limit))) + "…" : s
         return String(decoding: CanonicalJSON.encode(.string(short)), as: UTF8.self)
     }

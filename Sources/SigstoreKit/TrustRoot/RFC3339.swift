@@ -2,8 +2,8 @@ import Foundation
 
 /// RFC 3339 timestamps as the protobuf JSON mapping writes `google.protobuf.Timestamp`:
 /// `2021-01-12T11:53:27Z`, optional fraction up to nanoseconds, `Z` or a numeric offset.
-enum RFC3339 {
-    static func parse(_ text: String) -> Date? {
+public enum RFC3339 {
+    public static func parse(_ text: String) -> Date? {
         let b = Array(text.utf8)
         func digits(_ at: Int, _ count: Int) -> Int? {
             guard at + count <= b.count else { return nil }
@@ -44,7 +44,7 @@ enum RFC3339 {
     }
 
     /// `YYYY-MM-DDTHH:MM:SS[.fff]Z` in UTC; the fraction (milliseconds) only when non-zero.
-    static func format(_ date: Date) -> String {
+    public static func format(_ date: Date) -> String {
         let total = date.timeIntervalSince1970
         var seconds = Int(total.rounded(.down))
         var millis = Int(((total - Double(seconds)) * 1000).rounded())

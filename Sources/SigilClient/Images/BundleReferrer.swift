@@ -1,0 +1,59 @@
+import Foundation
+import SigstoreKit
+
+/// A Sigstore bundle stored as an OCI 1.1 artifact that refers to an image (cosign
+/// `specs/BUNDLE_SPEC.md`): an image manifest with `artifactType`
+/// `application/vnd.dev.sigstore.bundle.v0.3+json`, the empty config, one layer holding the
+/// bundle JSON, `subject` = the signed manifest, and annotations (`org.opencontainers.image.created`,
+/// `dev.sigstore.bundle.content`, `dev.sigstore.bundle.predicateType`, the signer as a hint).
+/// The manifest's descriptor in `index.json` repeats `artifactType` and the annotations, as a
+/// registry's referrers API would.
+public struct BundleReferrer: Sendable {
+    /// The bundle's bytes (the layer blob).
+    public let bundleBytes: [UInt8]
+    /// The artifact manifest's bytes.
+    public let manifestBytes: [UInt8]
+    /// Its descriptor, for `index.json`.
+    public let descriptor: OCIDescriptor
+
+    public init(bundle: SigstoreBundle, subject: OCIDescriptor, created: Date, signer: IssuedCertificateCheck.Identity?,
+                extraAnnotations: [String: String] = [:]) {
+        bundleBytes = BundleWriter.encode(bundle)
+        var layer = OCIDescriptor(mediaType: OCIMediaType.sigstoreBundle, of: bundleBytes)
+        layer.annotations[OCIAnnotation.title] = "\(layer.digest.algorithm)-\(layer.digest.hex).sigstore.json"
+        var annotations = extraAnnotations
+        annotations[OCIAnnotation.created] = RFC3339.format(Date(timeIntervalSince1970: created.timeIntervalSince1970.rounded(.down)))
+        switch bundle.content {
+        case .messageSignature:
+            annotations[OCIAnnotation.bundleContent] = "message-signature"
+        case .dsseEnvelope(let envelope):
+            annotations[OCIAnnotation.bundleContent] = "dsse-envelope"
+            annotations[OCIAnnotation.predicateType] = (try? InTotoStatement(parsing: envelope.payload))?.predicateType
+        }
+        if let signer {
+            annotations[OCIAnnotation.signerIdentity] = signer.subjectAlternativeNames.first
+            annotations[OCIAnnotation.signerIssuer] = signer.issuer
+        } else if case .publicKey(let hint) = bundle.verificationMaterial.signer {
+            annotations[OCIAnnotation.signerIdentity] = "key:\(hint)"
+        }
+        var subjectDescriptor = OCIDescriptor(mediaType: subject.mediaType, digest: subject.digest, size: subject.size)
+        subjectDescriptor.artifactType = subject.artifactType
+        let manifest = OCIManifest(artifactType: OCIMediaType.sigstoreBundle, config: .empty, layers: [layer],
+                                   subject: subjectDescriptor, annotations: annotations)
+        manifestBytes = manifest.encoded
+        descriptor = OCIDescriptor(mediaType: OCIMediaType.imageManifest, of: manifestBytes,
+                                   artifactType: OCIMediaType.sigstoreBundle, annotations: annotations)
+    }
+
+    /// Writes the blobs (empty config, bundle, manifest), then appends the descriptors to
+    /// `index.json` in one atomic write.
+    public static func attach(_ referrers: [BundleReferrer], to layout: inout OCIImageLayout) throws(OCILayoutError) {
+        guard !referrers.isEmpty else { return }
+        try layout.writeBlob(OCIDescriptor.emptyBlob)
+        for referrer in referrers {
+            try layout.writeBlob(referrer.bundleBytes)
+            try layout.writeBlob(referrer.manifestBytes)
+        }
+        try layout.append(referrers.map(\.descriptor))
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import SigstoreKit
+
+/// Signs and attests images in an OCI layout (issue 6 §2). What is signed is the manifest:
+/// `sign` makes a message signature over the SHA-256 of the manifest's bytes (a hashedrekord
+/// whose digest is the manifest digest), `attest` an in-toto statement whose subject is the
+/// manifest digest. Every payload is signed and logged first; only then are the bundles
+/// written as OCI 1.1 referrers, with one atomic `index.json` update, so a failed signing
+/// leaves the layout untouched.
+public struct ImageSigner: Sendable {
+    public let session: SigningSession
+    public var now: @Sendable () -> Date = { Date() }
+
+    public init(session: SigningSession) {
+        self.session = session
+    }
+
+    /// One referrer written for one image.
+    public struct Attached: Sendable {
+        public let target: OCIDescriptor
+        public let referrer: OCIDescriptor
+        public let result: SigningResult
+    }
+
+    /// What to sign for `image`: the image itself and, with `recursive`, each manifest of an
+    /// index (as `cosign sign --recursive`). Checks every blob the images need first.
+    public static func targets(_ image: OCIDescriptor, in layout: OCIImageLayout, recursive: Bool) throws(OCILayoutError) -> [OCIDescriptor] {
+        try layout.checkComplete(image)
+        guard image.digest.algorithm == "sha256" else { throw .malformed("only sha256 manifests can be signed; \(image.digest) is not one") }
+        guard recursive else { return [image] }
+        return [image] + (try layout.children(of: image)).filter { OCIMediaType.isManifest($0.mediaType) || OCIMediaType.isIndex($0.mediaType) }
+    }
+
+    /// Signs each target's manifest digest.
+    public func sign(_ targets: [OCIDescriptor], in layout: inout OCIImageLayout) async throws -> [Attached] {
+        var payloads: [(OCIDescriptor, SigningPayload, [String: String])] = []
+        for target in targets {
+            payloads.append((target, .digest(ArtifactDigest(data: try layout.blob(target))), [:]))
+        }
+        return try await attach(payloads, to: &layout)
+    }
+
+    /// Attests each target: a statement with subject `name` and the manifest digest.
+    public func attest(_ targets: [OCIDescriptor], name: String, predicateType: String, predicate: JSONValue,
+                       annotations: [String: String] = [:], in layout: inout OCIImageLayout) async throws -> [Attached] {
+        var payloads: [(OCIDescriptor, SigningPayload, [String: String])] = []
+        for target in targets {
+            _ = try layout.blob(target)
+            let statement = try InTotoStatement(subjects: [.init(name: name, sha256: target.digest.bytes)],
+                                                predicateType: predicateType, predicate: predicate)
+            payloads.append((target, .statement(statement), annotations))
+        }
+        return try await attach(payloads, to: &layout)
+    }
+
+    private func attach(_ payloads: [(OCIDescriptor, SigningPayload, [String: String])], to layout: inout OCIImageLayout) async throws -> [Attached] {
+        var signed: [(OCIDescriptor, SigningResult, BundleReferrer)] = []
+        for (target, payload, annotations) in payloads {
+            let result = try await session.sign(payload)
+            signed.append((target, result, BundleReferrer(bundle: result.bundle, subject: target, created: now(),
+                                                          signer: result.identity, extraAnnotations: annotations)))
+        }
+        try BundleReferrer.attach(signed.map(\.2), to: &layout)
+        return signed.map { Attached(target: $0.0, referrer: $0.2.descriptor, result: $0.1) }
+    }
+}

@@ -1,0 +1,55 @@
+// OCI image layouts in SigilClient
+//
+// OCI image-spec v1.1: `image-layout.md` (the `oci-layout` file, `index.json`, `blobs/<alg>/<hex>`),
+// `descriptor.md` (digests, sizes, the empty descriptor), `manifest.md` (image manifests with
+// `artifactType` and `subject`: OCI 1.1 referrers), `image-index.md`, `annotations.md`. Types:
+// `OCIDigest`, `OCIDescriptor`, `OCIManifest`, `OCIIndex`, `OCIImageLayout` (reads, verifying the
+// digest of every blob read, and appends manifests atomically), `OCIReference` (`DIR`, `DIR:tag`,
+// `DIR@sha256:…`). These files do file I/O and hashing only: no networking.
+
+import Crypto
+import Foundation
+import SigstoreKit
+
+/// A content digest, `<algorithm>:<encoded>` (OCI `descriptor.md` §Digests). Only the registered
+/// algorithms `sha256` (64 lowercase hex) and `sha512` (128) are accepted, as the spec requires
+/// of implementations that verify.
+public struct OCIDigest: Hashable, Sendable, Comparable, CustomStringConvertible {
+    public let algorithm: String
+    public let hex: String
+
+    public init?(_ text: String) {
+        guard let colon = text.firstIndex(of: ":") else { return nil }
+        let algorithm = String(text[..<colon]), hex = String(text[text.index(after: colon)...])
+        let length = switch algorithm { case "sha256": 64; case "sha512": 128; default: 0 }
+        guard length > 0, hex.utf8.count == length, LowercaseHex.decode(hex) != nil else { return nil }
+        self.algorithm = algorithm
+        self.hex = hex
+    }
+
+    /// The SHA-256 digest of `bytes`.
+    public static func sha256(of bytes: some DataProtocol) -> OCIDigest {
+        OCIDigest("sha256:" + LowercaseHex.encode(SHA256.hash(data: bytes)))!
+    }
+
+    /// The digest of `bytes` with this digest's algorithm.
+    func computed(over bytes: [UInt8]) -> OCIDigest {
+        switch algorithm {
+        case "sha512": OCIDigest("sha512:" + LowercaseHex.encode(SHA512.hash(data: bytes)))!
+        default: Self.sha256(of: bytes)
+        }
+    }
+
+    /// The raw digest bytes.
+    public var bytes: [UInt8] { LowercaseHex.decode(hex)! }
+
+    /// `blobs/<algorithm>/<hex>`, relative to the layout's root.
+    public var blobPath: String { "blobs/\(algorithm)/\(hex)" }
+
+    public var description: String { "\(algorithm):\(hex)" }
+
+    /// A short form for people: `sha256:0123456789ab`.
+    public var short: String { "\(algorithm):\(hex.prefix(12))" }
+
+    public static func < (a: OCIDigest, b: OCIDigest) -> Bool { a.description < b.description }
+}

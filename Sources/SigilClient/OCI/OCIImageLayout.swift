@@ -1,0 +1,227 @@
+import Foundation
+import SigstoreKit
+
+/// An OCI image layout directory (OCI `image-layout.md`): `oci-layout` (`{"imageLayoutVersion":
+/// "1.0.0"}`), `index.json`, and content-addressed `blobs/<alg>/<hex>`.
+///
+/// Reading verifies every blob it returns against its digest (and its descriptor's size).
+/// Writing only ever adds: new blobs (an existing blob is never replaced), then one atomic
+/// rewrite of `index.json` (temporary file + rename) that appends descriptors and keeps
+/// everything else as it was, under an exclusive `flock` of the layout directory so concurrent
+/// writers do not lose each other's entries.
+public struct OCIImageLayout: Sendable {
+    public static let layoutVersion = "1.0.0"
+    /// The most bytes Sigil reads of any blob: it reads manifests, indexes and bundles, never layers.
+    public static let maximumBlobSize = 16 << 20
+
+    public let root: String
+    /// `index.json` as last read or written.
+    public private(set) var index: OCIIndex
+
+    /// Opens the layout at `path`, checking `oci-layout` and parsing `index.json`.
+    public init(path: String) throws(OCILayoutError) {
+        root = path
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw .notALayout(path: path, reason: "no such directory")
+        }
+        guard let marker = FileManager.default.contents(atPath: path + "/oci-layout") else {
+            throw .notALayout(path: path, reason: "it has no oci-layout file")
+        }
+        guard let json = try? JSONValue(parsing: Array(marker)), let version = json["imageLayoutVersion"]?.stringValue else {
+            throw .notALayout(path: path, reason: "oci-layout is not {\"imageLayoutVersion\": \"1.0.0\"}")
+        }
+        guard version == Self.layoutVersion else {
+            throw .notALayout(path: path, reason: "imageLayoutVersion \(JSONError.quoted(version)) is not \(Self.layoutVersion)")
+        }
+        index = try Self.readIndex(root: path)
+    }
+
+    /// Creates an empty layout at `path` (which must not exist or be empty).
+    public static func create(at path: String) throws(OCILayoutError) -> OCIImageLayout {
+        if let contents = try? FileManager.default.contentsOfDirectory(atPath: path), !contents.isEmpty {
+            throw .writeFailed("\(path) exists and is not empty")
+        }
+        do {
+            try FileManager.default.createDirectory(atPath: path + "/blobs/sha256", withIntermediateDirectories: true)
+            try AtomicFile.write(Array("{\"imageLayoutVersion\":\"\(layoutVersion)\"}".utf8), to: path + "/oci-layout", permissions: 0o644)
+            try AtomicFile.write(OCIIndex(manifests: []).encoded, to: path + "/index.json", permissions: 0o644)
+        } catch {
+            throw .writeFailed("\(error)")
+        }
+        return try OCIImageLayout(path: path)
+    }
+
+    private static func readIndex(root: String) throws(OCILayoutError) -> OCIIndex {
+        guard let data = FileManager.default.contents(atPath: root + "/index.json") else {
+            throw .notALayout(path: root, reason: "it has no readable index.json")
+        }
+        guard data.count <= OCIDocument.maximumSize else { throw .malformed("index.json is larger than \(OCIDocument.maximumSize) bytes") }
+        return try OCIIndex(parsing: Array(data), name: "index.json")
+    }
+
+    // MARK: - Reading
+
+    /// The blob's bytes, verified against `digest` (and `size`, when given).
+    public func blob(_ digest: OCIDigest, size: Int64? = nil) throws(OCILayoutError) -> [UInt8] {
+        let path = root + "/" + digest.blobPath
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw .missingBlob(digest) }
+        defer { try? handle.close() }
+        let data: Data
+        do { data = try handle.read(upToCount: Self.maximumBlobSize + 1) ?? Data() } catch { throw .missingBlob(digest) }
+        guard data.count <= Self.maximumBlobSize else { throw .malformed("blob \(digest) is larger than Sigil reads (\(Self.maximumBlobSize) bytes)") }
+        let bytes = Array(data)
+        let actual = digest.computed(over: bytes)
+        guard actual == digest else { throw .digestMismatch(expected: digest, actual: actual) }
+        if let size, size != Int64(bytes.count) { throw .sizeMismatch(digest, expected: size, actual: Int64(bytes.count)) }
+        return bytes
+    }
+
+    /// The blob a descriptor names, verified against its digest and size.
+    public func blob(_ descriptor: OCIDescriptor) throws(OCILayoutError) -> [UInt8] {
+        try blob(descriptor.digest, size: descriptor.size)
+    }
+
+    /// The image manifest a descriptor names.
+    public func manifest(_ descriptor: OCIDescriptor) throws(OCILayoutError) -> OCIManifest {
+        try OCIManifest(parsing: try blob(descriptor), name: descriptor.digest.description)
+    }
+
+    /// The image index a descriptor names.
+    public func imageIndex(_ descriptor: OCIDescriptor) throws(OCILayoutError) -> OCIIndex {
+        try OCIIndex(parsing: try blob(descriptor), name: "index \(descriptor.digest)")
+    }
+
+    /// The platform manifests of an index (empty for a manifest).
+    public func children(of descriptor: OCIDescriptor) throws(OCILayoutError) -> [OCIDescriptor] {
+        OCIMediaType.isIndex(descriptor.mediaType) ? try imageIndex(descriptor).manifests : []
+    }
+
+    /// Checks that everything an image needs is present: its manifest or index (verified), and for
+    /// each manifest the config and layer blobs (present with their stated sizes; layers can be
+    /// gigabytes, so they are not hashed: the manifest's digest, which is what gets signed,
+    /// already commits to theirs).
+    public func checkComplete(_ descriptor: OCIDescriptor) throws(OCILayoutError) {
+        if OCIMediaType.isIndex(descriptor.mediaType) {
+            for child in try children(of: descriptor) where OCIMediaType.isManifest(child.mediaType) || OCIMediaType.isIndex(child.mediaType) {
+                try checkComplete(child)
+            }
+        } else if OCIMediaType.isManifest(descriptor.mediaType) {
+            let manifest = try manifest(descriptor)
+            for part in [manifest.config] + manifest.layers { try checkPresent(part) }
+        } else {
+            throw .malformed("\(descriptor.digest) is a \(descriptor.mediaType), not an image manifest or index")
+        }
+    }
+
+    private func checkPresent(_ descriptor: OCIDescriptor) throws(OCILayoutError) {
+        let path = root + "/" + descriptor.digest.blobPath
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path), let size = attributes[.size] as? Int else {
+            throw .missingBlob(descriptor.digest)
+        }
+        guard Int64(size) == descriptor.size else { throw .sizeMismatch(descriptor.digest, expected: descriptor.size, actual: Int64(size)) }
+    }
+
+    /// The tags `index.json` gives `digest`.
+    public func tags(of digest: OCIDigest) -> [String] {
+        index.manifests.filter { $0.digest == digest }.compactMap(\.tag).sorted()
+    }
+
+    /// Finds what a reference names: the tagged manifest, the one with the digest (in
+    /// `index.json` or inside one of its indexes), or the layout's only image.
+    public func resolve(_ selector: OCIReference.Selector) throws(OCILayoutError) -> OCIDescriptor {
+        switch selector {
+        case .tag(let tag):
+            let matches = index.manifests.filter { $0.tag == tag }
+            guard let first = matches.first else {
+                throw .unknownTag(tag, available: Array(Set(index.manifests.compactMap(\.tag))).sorted())
+            }
+            guard matches.allSatisfy({ $0.digest == first.digest }) else { throw .ambiguous("tag \(JSONError.quoted(tag)) names several manifests") }
+            return first
+        case .digest(let digest):
+            var queue = index.manifests
+            var seen: Set<OCIDigest> = []
+            while !queue.isEmpty {
+                let descriptor = queue.removeFirst()
+                if descriptor.digest == digest { return descriptor }
+                guard seen.insert(descriptor.digest).inserted, OCIMediaType.isIndex(descriptor.mediaType) else { continue }
+                queue += try children(of: descriptor)
+            }
+            throw .unknownDigest(digest)
+        case .only:
+            var images: [OCIDescriptor] = []
+            for descriptor in index.manifests where !images.contains(where: { $0.digest == descriptor.digest }) {
+                if OCIMediaType.isManifest(descriptor.mediaType), try manifest(descriptor).subject != nil { continue }
+                if OCIMediaType.isManifest(descriptor.mediaType) || OCIMediaType.isIndex(descriptor.mediaType) { images.append(descriptor) }
+            }
+            guard images.count == 1 else {
+                let tags = Array(Set(index.manifests.compactMap(\.tag))).sorted()
+                throw .ambiguous(images.isEmpty ? "the layout \(root) holds no image"
+                    : "the layout \(root) holds \(images.count) images; name one as DIR:tag or DIR@sha256:…" + (tags.isEmpty ? "" : " (tags: \(tags.joined(separator: ", ")))"))
+            }
+            return images[0]
+        }
+    }
+
+    /// A manifest in `index.json` whose `subject` is another manifest: an OCI 1.1 referrer.
+    public struct Referrer: Sendable, Equatable {
+        /// Its descriptor in `index.json` (with `artifactType` and annotations).
+        public let descriptor: OCIDescriptor
+        public let manifest: OCIManifest
+    }
+
+    /// The referrers of `digest`: every image manifest listed in `index.json` whose `subject`
+    /// has that digest (what a registry's referrers API answers), in index order.
+    public func referrers(of digest: OCIDigest) throws(OCILayoutError) -> [Referrer] {
+        var found: [Referrer] = []
+        for descriptor in index.manifests where OCIMediaType.isManifest(descriptor.mediaType) && !found.contains(where: { $0.descriptor.digest == descriptor.digest }) {
+            let manifest = try manifest(descriptor)
+            if manifest.subject?.digest == digest { found.append(Referrer(descriptor: descriptor, manifest: manifest)) }
+        }
+        return found
+    }
+
+    // MARK: - Writing
+
+    /// Stores `bytes` as a blob and returns its digest. An existing blob with the same digest is
+    /// kept (after checking it is intact), never rewritten.
+    @discardableResult
+    public func writeBlob(_ bytes: [UInt8]) throws(OCILayoutError) -> OCIDigest {
+        let digest = OCIDigest.sha256(of: bytes)
+        let path = root + "/" + digest.blobPath
+        if FileManager.default.fileExists(atPath: path) {
+            _ = try blob(digest, size: Int64(bytes.count))
+            return digest
+        }
+        do {
+            try FileManager.default.createDirectory(atPath: root + "/blobs/sha256", withIntermediateDirectories: true)
+            try AtomicFile.write(bytes, to: path, permissions: 0o644)
+        } catch {
+            throw .writeFailed("\(error)")
+        }
+        return digest
+    }
+
+    /// Appends `descriptors` to `index.json` in one atomic rewrite. The index is re-read under an
+    /// exclusive lock of the layout directory first, so entries another writer added meanwhile
+    /// are kept; descriptors already listed (same digest and tag) are not added twice. Write the
+    /// blobs they name first: a reader must never find an index entry whose blob is missing.
+    public mutating func append(_ descriptors: [OCIDescriptor]) throws(OCILayoutError) {
+        for descriptor in descriptors {
+            guard FileManager.default.fileExists(atPath: root + "/" + descriptor.digest.blobPath) else { throw .missingBlob(descriptor.digest) }
+        }
+        let fd = open(root, O_RDONLY)
+        guard fd >= 0 else { throw .writeFailed("\(root): cannot open the directory") }
+        defer { close(fd) }
+        guard flock(fd, LOCK_EX) == 0 else { throw .writeFailed("\(root): cannot lock the directory") }
+        defer { flock(fd, LOCK_UN) }
+        var current = try Self.readIndex(root: root)
+        for descriptor in descriptors where !current.manifests.contains(where: { $0.digest == descriptor.digest && $0.tag == descriptor.tag }) {
+            current.manifests.append(descriptor)
+        }
+        do { try AtomicFile.write(current.encoded, to: root + "/index.json", permissions: 0o644) } catch {
+            throw .writeFailed("\(error)")
+        }
+        index = current
+    }
+}

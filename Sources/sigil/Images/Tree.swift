@@ -1,0 +1,82 @@
+import ArgumentParser
+import Foundation
+import SigilClient
+import SigstoreKit
+
+/// `sigil tree LAYOUT[:tag|@sha256:…]`: what is attached to an image, as `index.json` and the
+/// referrer manifests say (nothing is verified: use verify-image for that).
+struct Tree: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tree",
+        abstract: "List the signatures, attestations and lifecycle statements attached to an image (unverified).",
+        discussion: """
+            Example:
+              sigil tree ./app-layout:v1.2
+            """)
+
+    @Argument(help: "The image: LAYOUT, LAYOUT:tag or LAYOUT@sha256:<hex>.")
+    var image: String
+
+    @Flag(help: "Print the tree as JSON.")
+    var json = false
+
+    struct Node: Encodable {
+        let digest: String
+        let mediaType: String
+        let platform: String?
+        let tags: [String]
+        let attached: [Attachment]
+        let manifests: [Node]
+    }
+
+    struct Attachment: Encodable {
+        let digest: String
+        let kind: String
+        let artifactType: String
+        let created: String?
+        let signer: String?
+        let lifecycleStatus: String?
+    }
+
+    func run() async throws {
+        let opened = try LayoutInput.open(image)
+        let root = try LayoutInput.attempt(image) { try node(opened.image, in: opened.layout) }
+        if json {
+            try Output.json(root)
+        } else {
+            print("\(opened.reference.layout)@\(root.digest) \(root.mediaType)" + (root.tags.isEmpty ? "" : " [\(root.tags.joined(separator: ", "))]"))
+            render(root, prefix: "")
+            print("(annotations as written; run verify-image to verify)")
+        }
+    }
+
+    private func node(_ descriptor: OCIDescriptor, in layout: OCIImageLayout) throws -> Node {
+        let attached = try layout.referrers(of: descriptor.digest).map { referrer in
+            let annotations = referrer.manifest.annotations
+            return Attachment(digest: referrer.descriptor.digest.description,
+                              kind: ImageVerifier.Kind(claimedBy: referrer.descriptor, manifest: referrer.manifest).description,
+                              artifactType: referrer.manifest.effectiveArtifactType, created: annotations[OCIAnnotation.created],
+                              signer: annotations[OCIAnnotation.signerIdentity], lifecycleStatus: annotations[OCIAnnotation.lifecycleStatus])
+        }
+        return Node(digest: descriptor.digest.description, mediaType: descriptor.mediaType, platform: descriptor.platformName,
+                    tags: layout.tags(of: descriptor.digest), attached: attached,
+                    manifests: try layout.children(of: descriptor).map { try node($0, in: layout) })
+    }
+
+    private func render(_ node: Node, prefix: String) {
+        let lines: [(String, Node?)] = node.attached.map { a in
+            var text = "\(a.kind) \(OCIDigest(a.digest)?.short ?? a.digest)"
+            if let status = a.lifecycleStatus { text += " status=\(status)" }
+            if let signer = a.signer { text += " signer=\(signer)" }
+            if let created = a.created { text += " created=\(created)" }
+            return (text, nil)
+        } + node.manifests.map { child in
+            ("manifest \(OCIDigest(child.digest)?.short ?? child.digest)" + (child.platform.map { " (\($0))" } ?? ""), child)
+        }
+        for (k, (text, child)) in lines.enumerated() {
+            let last = k == lines.count - 1
+            print(prefix + (last ? "└── " : "├── ") + text)
+            if let child { render(child, prefix: prefix + (last ? "    " : "│   ")) }
+        }
+    }
+}

@@ -1,0 +1,75 @@
+import ArgumentParser
+import Foundation
+import SigilClient
+import SigstoreKit
+
+/// How the signing commands (`sign-blob`, `attest`, `sign-image`, `attest-image`, `lifecycle
+/// set`) get a key: keylessly (an identity token and the CA), or `--key`; and where they log.
+struct SigningOptions: ParsableArguments {
+    @Option(help: "ClientTrustConfig JSON (default .sigil/trust_config.json).")
+    var trustConfig: String?
+
+    @Option(help: "An OIDC identity token, or a file holding one.")
+    var identityToken: String?
+
+    @Option(help: "Sign with this encrypted private key (from generate-key-pair) instead of keylessly.")
+    var key: String?
+
+    @Option(help: "CA (Fulcio v2 API) URL; overrides the trust config.")
+    var fulcioURL: String?
+
+    @Option(help: "Transparency log (Rekor v1 API) URL; overrides the trust config.")
+    var rekorURL: String?
+
+    @Option(help: "Refuse identity tokens from any other issuer.")
+    var oidcIssuer: String?
+
+    /// A signing session: the managed key, or an ephemeral key with a fresh certificate.
+    func session() async throws(SigningError) -> SigningSession {
+        let trust = try SigningSetup.trust(path: trustConfig)
+        guard let logURL = rekorURL ?? trust.rekorURL else {
+            throw SigningError(.trustConfig, "no transparency log: the trust config lists none; pass --rekor-url")
+        }
+        let log = LogClient(baseURL: logURL)
+        if let key {
+            let password: [UInt8]
+            do { password = try Password.read(prompt: "Enter password for private key \(key): ") } catch {
+                throw SigningError(.key, "\(error)")
+            }
+            let privateKey = try ManagedKeyPair.openPrivateKey(path: key, password: password)
+            return try KeySigner(privateKeyInfo: privateKey, trustedRoot: trust.trustedRoot, log: log).session
+        }
+        guard let caURL = fulcioURL ?? trust.caURL else {
+            throw SigningError(.trustConfig, "no certificate authority: the trust config lists none; pass --fulcio-url")
+        }
+        let token: IdentityToken
+        do {
+            token = try await IdentityTokenSource(explicitToken: identityToken).resolve().token
+        } catch {
+            throw SigningError(.identityToken, "\(error)")
+        }
+        if let oidcIssuer, token.issuer != oidcIssuer {
+            throw SigningError(.identityToken, "the token was issued by \(token.issuer), not \(oidcIssuer)")
+        }
+        return try await KeylessSigner(trustedRoot: trust.trustedRoot, fulcio: FulcioClient(baseURL: caURL), log: log).session(token: token)
+    }
+
+    /// `alice@example.com (issuer …)` or `managed key`.
+    static func describe(_ identity: IssuedCertificateCheck.Identity?) -> String {
+        identity.map { ($0.subjectAlternativeNames.first ?? "?") + ($0.issuer.map { " (issuer \($0))" } ?? "") } ?? "managed key"
+    }
+}
+
+/// Trust file lookup shared by the signing and verifying commands.
+enum SigningSetup {
+    /// Where `sigil-server init` writes the client trust config (`--data` defaults to `./.sigil`).
+    static let defaultTrustConfig = ".sigil/trust_config.json"
+
+    static func trust(path: String?) throws(SigningError) -> TrustConfiguration {
+        let chosen = path ?? defaultTrustConfig
+        guard path != nil || FileManager.default.fileExists(atPath: chosen) else {
+            throw SigningError(.trustConfig, "no --trust-config given and \(defaultTrustConfig) does not exist")
+        }
+        do { return try TrustConfiguration.load(path: chosen) } catch { throw SigningError(.trustConfig, error.message) }
+    }
+}
