@@ -1,6 +1,7 @@
 /// The settings files `init` writes into `<data>/config/`, holding every setting at its default so
 /// operators see what they can change. Paths are left out: they default to files in the data
-/// folder, which keeps the folder relocatable. The README documents each key.
+/// folder, which keeps the folder relocatable. So is the issuer URL, which follows the port unless
+/// set. The README documents each key.
 enum ServerConfigDefaults {
     static let files: [(server: String, text: String)] = [
         ("log", """
@@ -37,7 +38,6 @@ enum ServerConfigDefaults {
               "port": 5556,
               "allowPlainHTTP": false,
               "logLevel": "info",
-              "issuerURL": "http://127.0.0.1:5556",
               "tokenLifetimeSeconds": 600,
               "tokenClients": "loopback"
             }
