@@ -5,21 +5,27 @@
 #
 #   sigil-server all &  then  sh examples/ci-job.sh
 #
-# Environment (all optional):
+# Environment (all optional; JOB_ names, because SIGIL_LOG_*, SIGIL_CA_* and SIGIL_OIDC_* are
+# the servers' own settings):
 #   SIGIL                 the sigil client                      (default: sigil on PATH)
-#   SIGIL_OIDC_URL        the development OIDC issuer           (default: http://127.0.0.1:5556)
-#   SIGIL_CA_URL          the certificate authority             (default: http://127.0.0.1:5555)
-#   SIGIL_LOG_URL         the transparency log                  (default: http://127.0.0.1:3000)
-#   SIGIL_TRUST_CONFIG    the trust config `init` wrote         (default: .sigil/trust_config.json)
-#   SIGIL_LOG_KEY         the log's public key, for the auditor (default: .sigil/log-public-key.pem)
+#   JOB_OIDC_URL          the development OIDC issuer           (default: http://127.0.0.1:5556)
+#   JOB_CA_URL            the certificate authority             (default: http://127.0.0.1:5555)
+#   JOB_LOG_URL           the transparency log                  (default: http://127.0.0.1:3000)
+#   JOB_TRUST_CONFIG      the trust config `init` wrote         (default: .sigil/trust_config.json)
+#   JOB_LOG_KEY           the log's public key, for the auditor (default: .sigil/log-public-key.pem)
 set -eu
 
 SIGIL=${SIGIL:-sigil}
-OIDC=${SIGIL_OIDC_URL:-http://127.0.0.1:5556}
-CA=${SIGIL_CA_URL:-http://127.0.0.1:5555}
-LOG=${SIGIL_LOG_URL:-http://127.0.0.1:3000}
-TRUST=${SIGIL_TRUST_CONFIG:-.sigil/trust_config.json}
-LOG_KEY=${SIGIL_LOG_KEY:-.sigil/log-public-key.pem}
+OIDC=${JOB_OIDC_URL:-http://127.0.0.1:5556}
+CA=${JOB_CA_URL:-http://127.0.0.1:5555}
+LOG=${JOB_LOG_URL:-http://127.0.0.1:3000}
+# Absolute, because the job works in a folder of its own.
+absolute() { case $1 in /*) printf '%s' "$1" ;; *) printf '%s/%s' "$PWD" "$1" ;; esac; }
+TRUST=$(absolute "${JOB_TRUST_CONFIG:-.sigil/trust_config.json}")
+LOG_KEY=$(absolute "${JOB_LOG_KEY:-.sigil/log-public-key.pem}")
+case $SIGIL in */*) SIGIL=$(absolute "$SIGIL") ;; esac
+[ -f "$TRUST" ] || { echo "ci-job: no trust config at $TRUST (set JOB_TRUST_CONFIG)" >&2; exit 1; }
+[ -f "$LOG_KEY" ] || { echo "ci-job: no log public key at $LOG_KEY (set JOB_LOG_KEY)" >&2; exit 1; }
 
 REPOSITORY=octo-org/app
 WORKFLOW=.github/workflows/release.yml

@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
 work=$(mktemp -d)
-.build/debug/sigil-server all --data "$work/sigil" --ca-config ca >"$work/server.log" 2>&1 &
+.build/debug/sigil-server all --data "$work/.sigil" --ca-config ca >"$work/server.log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null || true; rm -rf "$work"' EXIT
 for _ in $(seq 150); do
@@ -13,8 +13,8 @@ for _ in $(seq 150); do
     && curl -fs http://127.0.0.1:5556/readyz >/dev/null 2>&1 && break
   sleep 0.2
 done
-SIGIL="$repo/.build/debug/sigil" SIGIL_TRUST_CONFIG="$work/sigil/trust_config.json" SIGIL_LOG_KEY="$work/sigil/log-public-key.pem" \
-  sh examples/ci-job.sh
+# The defaults of the script (./.sigil, sigil on PATH) are what a user in the repository gets.
+(cd "$work" && PATH="$repo/.build/debug:$PATH" sh "$repo/examples/ci-job.sh")
 kill -TERM $pid
 status=0
 wait $pid || status=$?

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
@@ -35,7 +38,7 @@ public struct ListenerSettings: Sendable, Equatable {
             tlsCertificate: try reader.optionalString("tls.certificate"),
             tlsKey: try reader.optionalString("tls.key"),
             allowPlainHTTP: try reader.bool("allowPlainHTTP", default: false))
-        let source = reader.file ?? "configuration"
+        func source(_ key: String) -> String { reader.origin(of: key, flag: nil, flagSet: false) }
         switch (settings.tlsCertificate, settings.tlsKey) {
         case (nil, nil):
             guard settings.isLoopback || settings.allowPlainHTTP else {
@@ -43,8 +46,10 @@ public struct ListenerSettings: Sendable, Equatable {
                     source: reader.origin(of: "host", flag: "host", flagSet: host != nil), field: "host",
                     problem: "\(settings.host) is not a loopback address; set tls.certificate and tls.key, or allowPlainHTTP: true behind a TLS proxy")
             }
-        case (.some, nil): throw ConfigurationError(source: source, field: "tls.key", problem: "tls.certificate is set, so tls.key is required")
-        case (nil, .some): throw ConfigurationError(source: source, field: "tls.certificate", problem: "tls.key is set, so tls.certificate is required")
+        case (.some, nil):
+            throw ConfigurationError(source: source("tls.certificate"), field: "tls.key", problem: "tls.certificate is set, so tls.key is required")
+        case (nil, .some):
+            throw ConfigurationError(source: source("tls.key"), field: "tls.certificate", problem: "tls.key is set, so tls.certificate is required")
         case (.some, .some): break
         }
         return settings
@@ -61,6 +66,29 @@ public struct ListenerSettings: Sendable, Equatable {
     public var localURL: String {
         let shown = host == "0.0.0.0" || host == "::" ? "127.0.0.1" : host
         return "\(scheme)://\(shown):\(port)"
+    }
+
+    /// Fails when the address cannot be bound (in use, or not an address of this machine), so that
+    /// start-up stops with host and port named before anything reports itself ready. The listener
+    /// binds again for real moments later.
+    public func checkAvailable() throws(ConfigurationError) {
+        var hints = addrinfo()
+        hints.ai_flags = AI_PASSIVE
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        var results: UnsafeMutablePointer<addrinfo>?
+        guard getaddrinfo(host, String(port), &hints, &results) == 0, let first = results else {
+            throw ConfigurationError(source: "listener", field: "host", problem: "\(host) is not an address of this machine")
+        }
+        defer { freeaddrinfo(results) }
+        let socket = Glibc.socket(first.pointee.ai_family, first.pointee.ai_socktype, first.pointee.ai_protocol)
+        guard socket >= 0 else { return }
+        defer { close(socket) }
+        var on: Int32 = 1
+        setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &on, socklen_t(MemoryLayout<Int32>.size))
+        guard bind(socket, first.pointee.ai_addr, first.pointee.ai_addrlen) == 0 else {
+            let reason = String(cString: strerror(errno))
+            throw ConfigurationError(source: "listener", field: "port", problem: "cannot listen on \(host):\(port): \(reason)")
+        }
     }
 
     /// The Hummingbird server for these settings: HTTP/1.1, wrapped in TLS when configured. Loading
@@ -81,6 +109,11 @@ public struct ListenerSettings: Sendable, Equatable {
         }
         let configuration = TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) },
                                                                      privateKey: .privateKey(key))
+        // The TLS context is what checks that the key belongs to the certificate; make one now so a
+        // mismatched pair stops start-up here, named, rather than when the listener opens.
+        do { _ = try NIOSSLContext(configuration: configuration) } catch {
+            throw ConfigurationError(source: keyPath, field: "tls.key", problem: "does not belong to the certificate in \(certificatePath) (\(error))")
+        }
         do { return try .tls(.http1(), tlsConfiguration: configuration) } catch {
             throw ConfigurationError(source: certificatePath, field: "tls.certificate", problem: "TLS set-up failed: \(error)")
         }

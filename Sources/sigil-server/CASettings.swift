@@ -4,7 +4,7 @@ import ServerSupport
 /// list and certificate profile live, and overrides of the profile's lifetime and request limit.
 struct CASettings {
     let common: CommonSettings
-    let ctLogURL: String
+    var ctLogURL: String
     let issuersFile: String
     let certificateProfileFile: String
     let certificateLifetimeSeconds: Int?
@@ -21,7 +21,7 @@ struct CASettings {
         let limit: Int? = reader.has("maxRequestBytes") ? try reader.integer("maxRequestBytes", default: 65_536, range: 1_024...(16 << 20)) : nil
         return CASettings(
             common: common,
-            ctLogURL: try reader.string("ctLogURL", flag: ("ct-log-url", flagURL), default: "http://127.0.0.1:3000"),
+            ctLogURL: try reader.url("ctLogURL", flag: ("ct-log-url", flagURL), default: "http://127.0.0.1:3000"),
             issuersFile: try reader.string("issuersFile", default: common.folder.caIssuers.path),
             certificateProfileFile: try reader.string("certificateProfileFile", default: common.folder.caProfile.path),
             certificateLifetimeSeconds: lifetime,

@@ -41,8 +41,12 @@ struct DataFolder {
 
     /// Reads a file the servers need, failing closed with the file named.
     func read(_ url: URL, what: String) throws -> String {
-        guard let text = try? String(contentsOf: url, encoding: .utf8) else {
+        guard FileManager.default.fileExists(atPath: url.path) else {
             throw ServerError("\(what) is missing at \(url.path); run `sigil-server init --data \(root.path)` first")
+        }
+        guard let text = try? String(contentsOf: url, encoding: .utf8) else {
+            let reason = access(url.path, R_OK) == 0 ? "it is not UTF-8 text" : "permission denied for uid \(getuid())"
+            throw ServerError("\(what) at \(url.path) cannot be read: \(reason)")
         }
         return text
     }

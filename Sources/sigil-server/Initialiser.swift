@@ -31,7 +31,7 @@ struct Initialiser {
             _ = try IssuerPool(configurationFile: issuersFile.path)
             profile = try CertificateProfile(file: profileFile.path)
         } catch {
-            throw ServerError("CA configuration in \(caConfiguration.path): \(error)")
+            throw ServerError("--ca-config \(caConfiguration.path): \(Servers.reason(error)) (it must hold issuers.json and certificate-profile.json; see ca/README.md)")
         }
         do {
             try fm.createDirectory(at: folder.file("keys"), withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
@@ -40,6 +40,7 @@ struct Initialiser {
         }
         try fm.createDirectory(at: folder.file("ca"), withIntermediateDirectories: true)
         try fm.copyItem(at: issuersFile, to: folder.caIssuers)
+        try retargetDevelopmentIssuers()
         try fm.copyItem(at: profileFile, to: folder.caProfile)
 
         let logKey = SigningKey.generateP256(), ctKey = SigningKey.generateP256()
@@ -72,6 +73,19 @@ struct Initialiser {
         for (server, text) in ServerConfigDefaults.files {
             try DataFolder.writePublic(text, to: folder.serverConfig(server))
         }
+    }
+}
+
+extension Initialiser {
+    /// The checked-in issuer list trusts the development issuer at its default URL; when this folder's
+    /// issuer lives elsewhere, the copy trusts it (and its Actions emulation) there instead.
+    func retargetDevelopmentIssuers() throws {
+        let standard = Endpoints().oidc
+        guard endpoints.oidc != standard else { return }
+        let text = try String(contentsOf: folder.caIssuers, encoding: .utf8)
+        try text.replacingOccurrences(of: "\"\(standard)\"", with: "\"\(endpoints.oidc)\"")
+            .replacingOccurrences(of: "\"\(standard)/actions\"", with: "\"\(endpoints.oidc)/actions\"")
+            .write(to: folder.caIssuers, atomically: true, encoding: .utf8)
     }
 }
 

@@ -16,7 +16,7 @@ struct OIDCSettings {
         let reader = common.reader
         return OIDCSettings(
             common: common,
-            issuerURL: try reader.string("issuerURL", flag: ("issuer-url", flagURL), default: common.listener.localURL),
+            issuerURL: try reader.url("issuerURL", flag: ("issuer-url", flagURL), default: common.listener.localURL),
             tokenLifetimeSeconds: try reader.integer("tokenLifetimeSeconds", default: 600, range: 60...86_400),
             tokenClients: try reader.choice("tokenClients", default: "loopback", among: ["loopback", "any"]))
     }

@@ -34,6 +34,7 @@ struct RotateIntermediate: ParsableCommand {
 
     func run() throws {
         let folder = DataFolder(path: options.data)
+        try DataFolderLock.acquire(folder.file("ca"), holder: "sigil-server ca")
         let trust = try TrustFileSet(folder: folder)
         let profile: CertificateProfile
         do { profile = try CertificateProfile(file: folder.caProfile.path) } catch {
@@ -91,6 +92,7 @@ struct RotateLogKey: ParsableCommand {
 
     func run() throws {
         let folder = DataFolder(path: options.data)
+        try DataFolderLock.acquire(folder.root, holder: "sigil-server log")
         let trust = try TrustFileSet(folder: folder)
         let oldKey = try folder.loadLogKey()
         let identity: LogIdentity

@@ -21,6 +21,7 @@ struct LogCommand: AsyncParsableCommand {
     func run() async throws {
         let settings = try LogSettings.load(flags: flags, overrides: .init(queueCapacity: queueCapacity, maxBatch: maxBatch,
                                                                           maxRequestBytes: maxRequestBytes))
+        if !flags.checkConfig { try settings.common.listener.checkAvailable() }
         let metrics = ServerRuntime.bootstrap(levels: ["sigil.log": settings.common.logLevel])
         let services = try Servers.log(settings, metrics: metrics)
         if flags.finishCheck("log", settings: settings.common) { return }
@@ -46,6 +47,7 @@ struct CACommand: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try CASettings.load(flags: flags, ctLogURL: ctLogURL)
+        if !flags.checkConfig { try settings.common.listener.checkAvailable() }
         let metrics = ServerRuntime.bootstrap(levels: ["sigil.ca": settings.common.logLevel])
         let service = try Servers.ca(settings, metrics: metrics)
         if flags.finishCheck("ca", settings: settings.common) { return }
@@ -69,6 +71,7 @@ struct OIDCCommand: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try OIDCSettings.load(flags: flags, issuerURL: issuerURL)
+        if !flags.checkConfig { try settings.common.listener.checkAvailable() }
         let metrics = ServerRuntime.bootstrap(levels: ["sigil.oidc": settings.common.logLevel])
         let service = try Servers.oidc(settings, metrics: metrics)
         if flags.finishCheck("oidc", settings: settings.common) { return }
@@ -92,16 +95,21 @@ struct AllCommand: AsyncParsableCommand {
 
     func run() async throws {
         let folder = DataFolder(path: data)
-        if !folder.isInitialised {
-            try Initialiser(folder: folder, caConfiguration: URL(fileURLWithPath: caConfig, isDirectory: true),
-                            endpoints: .init()).run(logName: "sigil-log")
-            print("Initialised \(folder.root.path)")
-        }
         let flags = try ServerFlags.parse(["--data", data])
         // Every setting is read and checked before any server starts listening.
         let oidc = try OIDCSettings.load(flags: flags, issuerURL: nil)
-        let ca = try CASettings.load(flags: flags, ctLogURL: nil)
         let log = try LogSettings.load(flags: flags, overrides: .init())
+        var ca = try CASettings.load(flags: flags, ctLogURL: nil)
+        // In one process the CA's CT log is this log, wherever its settings put it.
+        if !ca.common.reader.has("ctLogURL") { ca.ctLogURL = log.common.listener.localURL }
+        if !folder.isInitialised {
+            // The trust files and the CA's issuer list follow the ports the settings chose.
+            try Initialiser(folder: folder, caConfiguration: URL(fileURLWithPath: caConfig, isDirectory: true),
+                            endpoints: .init(oidc: oidc.issuerURL, ca: ca.common.listener.localURL, log: log.common.listener.localURL))
+                .run(logName: "sigil-log")
+            print("Initialised \(folder.root.path)")
+        }
+        for listener in [oidc.common.listener, ca.common.listener, log.common.listener] { try listener.checkAvailable() }
         let metrics = ServerRuntime.bootstrap(levels: ["sigil.oidc": oidc.common.logLevel, "sigil.ca": ca.common.logLevel,
                                                        "sigil.log": log.common.logLevel])
         var services: [any Service] = [try Servers.oidc(oidc, metrics: metrics), try Servers.ca(ca, metrics: metrics)]

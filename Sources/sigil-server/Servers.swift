@@ -21,6 +21,7 @@ enum Servers {
         let folder = common.folder
         let server = try common.listener.serverBuilder()
         try requireWritable(folder, common)
+        do { try DataFolderLock.acquire(folder.root, holder: "sigil-server log") } catch { throw common.dataError("\(error)") }
         let key: SigningKey
         do { key = try folder.loadLogKey() } catch { throw common.dataError("\(error)") }
         let store: SQLiteLogStore
@@ -48,7 +49,7 @@ enum Servers {
             addOperations(to: router, checks: checks, metrics: metrics, logger: logger)
         }
         let app = application(router: router, server: server, listener: common.listener, name: "sigil-log", logger: logger)
-        logger.info("transparency log ready", metadata: ["url": "\(common.listener.localURL)",
+        logger.info("transparency log configured", metadata: ["url": "\(common.listener.localURL)",
                                                          "treeSize": .stringConvertible(service.treeHead.treeSize),
                                                          "ctLog": "\(ctLog != nil)"])
         // Listed first so it stops last: after the server has answered its in-flight requests.
@@ -60,15 +61,15 @@ enum Servers {
         guard FileManager.default.fileExists(atPath: folder.ctDatabase.path) else { return nil }
         let root: Certificate
         do { root = try Certificate(pemEncoded: try folder.read(folder.caRoot, what: "the CA root certificate")) } catch let e as ServerError {
-            throw e
+            throw common.dataError(e.description)
         } catch {
-            throw ServerError("\(folder.caRoot.path): \(error)")
+            throw common.dataError("\(folder.caRoot.path): \(error)")
         }
         do {
             return try CTLogService(store: try SQLiteLogStore.open(path: folder.ctDatabase.path), signingKey: try folder.loadCTKey(),
                                     acceptedRoots: [root])
         } catch let error as ServerError {
-            throw error
+            throw common.dataError(error.description)
         } catch {
             throw common.dataError("refusing to open the CT log \(folder.ctDatabase.path) with \(folder.ctKey.path): \(error)")
         }
@@ -77,6 +78,11 @@ enum Servers {
     static func ca(_ settings: CASettings, metrics: PrometheusCollectorRegistry?) throws -> any Service {
         let folder = settings.common.folder
         let server = try settings.common.listener.serverBuilder()
+        if FileManager.default.fileExists(atPath: folder.file("ca").path) {
+            do { try DataFolderLock.acquire(folder.file("ca"), holder: "sigil-server ca") } catch {
+                throw settings.common.dataError("\(error)")
+            }
+        }
         let keys: CAKeyMaterial
         let issuers: IssuerPool
         var profile: CertificateProfile
@@ -91,12 +97,14 @@ enum Servers {
         } catch {
             throw settings.common.dataError("refusing to start the CA: \(error)")
         }
-        let source = settings.common.reader.file ?? "settings"
+        let reader = settings.common.reader
         do { issuers = try IssuerPool(configurationFile: settings.issuersFile) } catch {
-            throw ConfigurationError(source: source, field: "issuersFile", problem: "\(settings.issuersFile): \(error)")
+            throw ConfigurationError(source: reader.origin(of: "issuersFile", flag: nil, flagSet: false), field: "issuersFile",
+                                     problem: "\(settings.issuersFile): \(Self.reason(error))")
         }
         do { profile = try CertificateProfile(file: settings.certificateProfileFile) } catch {
-            throw ConfigurationError(source: source, field: "certificateProfileFile", problem: "\(settings.certificateProfileFile): \(error)")
+            throw ConfigurationError(source: reader.origin(of: "certificateProfileFile", flag: nil, flagSet: false),
+                                     field: "certificateProfileFile", problem: "\(settings.certificateProfileFile): \(Self.reason(error))")
         }
         if let lifetime = settings.certificateLifetimeSeconds { profile.leafValiditySeconds = lifetime }
         if let limit = settings.maxRequestBytes { profile.maxRequestBytes = limit }
@@ -108,7 +116,7 @@ enum Servers {
         let router = buildCARouter(authority: authority, logger: logger) { router in
             addOperations(to: router, checks: checks, metrics: metrics, logger: logger)
         }
-        logger.info("certificate authority ready", metadata: ["url": "\(settings.common.listener.localURL)", "ctLog": "\(settings.ctLogURL)",
+        logger.info("certificate authority configured", metadata: ["url": "\(settings.common.listener.localURL)", "ctLog": "\(settings.ctLogURL)",
                                                               "certificateLifetimeSeconds": .stringConvertible(profile.leafValiditySeconds)])
         return application(router: router, server: server, listener: settings.common.listener, name: "sigil-ca", logger: logger)
     }
@@ -133,7 +141,7 @@ enum Servers {
         let router = buildOIDCRouter(issuer: issuer, logger: logger) { router in
             addOperations(to: router, checks: [.settled("keys")], metrics: metrics, logger: logger)
         }
-        logger.info("development OIDC issuer ready",
+        logger.info("development OIDC issuer configured",
                     metadata: ["issuer": "\(settings.issuerURL)", "actionsIssuer": "\(configuration.actionsIssuerURL)",
                                   "tokenClients": "\(settings.tokenClients)"])
         return application(router: router, server: server, listener: settings.common.listener, name: "sigil-oidc", logger: logger)
@@ -168,6 +176,25 @@ enum Servers {
         }
         close(descriptor)
         unlink(probe)
+        // SQLite opens a file it may not write read-only and fails on the first commit instead.
+        for database in [folder.logDatabase.path, folder.ctDatabase.path] {
+            for file in [database, database + "-wal", database + "-shm"] where FileManager.default.fileExists(atPath: file) {
+                let handle = open(file, O_RDWR)
+                guard handle >= 0 else {
+                    throw common.dataError("\(file) is not writable (\(String(cString: strerror(errno)))); the log appends to it")
+                }
+                close(handle)
+            }
+        }
+    }
+
+    /// A readable reason for a file error: Foundation's own descriptions of missing files are dumps.
+    static func reason(_ error: any Error) -> String {
+        let nsError = error as NSError
+        if nsError.domain == NSCocoaErrorDomain, let path = nsError.userInfo[NSFilePathErrorKey] as? String {
+            return FileManager.default.fileExists(atPath: path) ? "\(path) cannot be read" : "\(path) does not exist"
+        }
+        return "\(error)"
     }
 
     /// Runs services until SIGTERM or SIGINT, then shuts them down gracefully in reverse order.

@@ -98,6 +98,45 @@ import Testing
         #expect(try refusal(["oidc", "--data", data, "--config", unreadable]).contains("/nonexistent.pem: tls.certificate: not a readable PEM"))
     }
 
+    @Test func invalidURLsAndUnusablePortsAreNamed() async throws {
+        let data = try initialised()
+        #expect(try refusal(["ca", "--data", data], environment: ["SIGIL_CA_CT_LOG_URL": "notaurl"])
+            .contains("environment SIGIL_CA_CT_LOG_URL: ctLogURL: \"notaurl\" is not an http:// or https:// URL with a host"))
+        #expect(try refusal(["oidc", "--data", data, "--issuer-url", "ftp://x"]).contains("--issuer-url: issuerURL:"))
+        let running = try await ServerProcess(data: data, command: "oidc")
+        defer { running.stop() }
+        let busy = try refusal(["ca", "--data", data, "--port", String(running.port)])
+        #expect(busy.contains("listener: port: cannot listen on 127.0.0.1:\(running.port)"), "\(busy)")
+    }
+
+    @Test func aDataFolderServesOneLogAndIsNotRotatedUnderIt() async throws {
+        let data = try initialised()
+        let running = try await ServerProcess(data: data)
+        defer { running.stop() }
+        let second = try refusal(["log", "--data", data, "--port", String(running.port + 1)])
+        #expect(second.contains("is in use by another process"), "\(second)")
+        let rotation = try runToCompletion(ServerProcess.binary, ["rotate", "log-key", "--data", data])
+        #expect(rotation.status != 0 && rotation.output.contains("is in use by another process"), "\(rotation.output)")
+        #expect(FileManager.default.fileExists(atPath: data + "/log.sqlite"), "nothing moved")
+    }
+
+    @Test func mismatchedTLSKeyIsNamed() throws {
+        let data = try initialised()
+        var files: [String] = []
+        for name in ["one", "two"] {
+            let certificate = directory.path("\(name).pem"), key = directory.path("\(name).key")
+            let made = try runToCompletion("/usr/bin/openssl", [
+                "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "1",
+                "-subj", "/CN=127.0.0.1", "-keyout", key, "-out", certificate])
+            try #require(made.status == 0, "\(made.output)")
+            files += [certificate, key]
+        }
+        let config = try write(#"{"tls": {"certificate": "\#(files[0])", "key": "\#(files[3])"}}"#, "mismatch.json")
+        let error = try refusal(["log", "--data", data, "--config", config])
+        #expect(error.contains("\(files[3]): tls.key: does not belong to the certificate in \(files[0])"), "\(error)")
+        #expect(!error.contains("BEGIN"), "no key material in the message")
+    }
+
     @Test func allChecksEveryServerBeforeStartingAny() throws {
         let data = try initialised()
         try #"{"tokenClients": "everyone"}"#.write(toFile: data + "/config/oidc.json", atomically: true, encoding: .utf8)

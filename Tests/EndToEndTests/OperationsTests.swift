@@ -84,6 +84,41 @@ import Testing
         #expect(untrusted.status != 0, "an untrusted certificate must fail verification")
     }
 
+    @Test func allOnOtherPortsInitialisesTrustFilesAndIssuersForThem() async throws {
+        let data = directory.path("data")
+        let base = Int.random(in: 20_000...59_000)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: ServerProcess.binary)
+        process.arguments = ["all", "--data", data, "--ca-config", InitTests.caConfig]
+        process.environment = ProcessInfo.processInfo.environment.merging([
+            "SIGIL_OIDC_PORT": String(base), "SIGIL_CA_PORT": String(base + 1), "SIGIL_LOG_PORT": String(base + 2),
+        ]) { $1 }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer { process.terminate(); process.waitUntilExit() }
+        var ready = false
+        for _ in 0..<150 where !ready {
+            ready = try curl(["-f", "http://127.0.0.1:\(base + 1)/readyz"]).status == 0 && curl(["-f", "http://127.0.0.1:\(base + 2)/readyz"]).status == 0
+            if !ready { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        try #require(ready)
+        let trust = try ClientTrustConfig(parsing: Array(try Data(contentsOf: URL(fileURLWithPath: data + "/trust_config.json"))))
+        #expect(trust.signingConfig.caURLs.first?.url == "http://127.0.0.1:\(base + 1)")
+        #expect(trust.signingConfig.rekorTlogURLs.first?.url == "http://127.0.0.1:\(base + 2)")
+        let issuers = try String(contentsOfFile: data + "/ca/issuers.json", encoding: .utf8)
+        #expect(issuers.contains("\"http://127.0.0.1:\(base)\"") && issuers.contains("\"http://127.0.0.1:\(base)/actions\""))
+        // And it signs: the CA trusts this issuer and submits to this CT log.
+        let token = try JSONValue(parsing: Array(try curl(["-f", "-X", "POST", "-d", "subject=a@example.com&email=a@example.com",
+                                                           "http://127.0.0.1:\(base)/token"]).output.utf8))["id_token"]?.stringValue
+        let artifact = directory.path("a.txt")
+        try "artifact".write(toFile: artifact, atomically: true, encoding: .utf8)
+        let sigil = URL(fileURLWithPath: ServerProcess.binary).deletingLastPathComponent().appendingPathComponent("sigil").path
+        let signed = try runToCompletion(sigil, ["sign-blob", artifact, "--trust-config", data + "/trust_config.json",
+                                                 "--identity-token", try #require(token)])
+        #expect(signed.status == 0, "\(signed.output)")
+    }
+
     @Test(.timeLimit(.minutes(2)))
     func sigtermCommitsQueuedEntriesAndClosesTheDatabase() async throws {
         let data = directory.path("data")
@@ -91,7 +126,7 @@ import Testing
         let errorLog = directory.path("log.log")
         // A batch period keeps entries queued long enough for SIGTERM to arrive while they wait.
         let config = directory.path("log.json")
-        try #"{"batchPeriodMilliseconds": 300}"#.write(toFile: config, atomically: true, encoding: .utf8)
+        try #"{"batchPeriodMilliseconds": 1500}"#.write(toFile: config, atomically: true, encoding: .utf8)
         let server = try await ServerProcess(data: data, extraArguments: ["--config", config], errorLog: errorLog)
         let signer = TestSigner()
         let acknowledged = AcknowledgedIDs()
@@ -104,7 +139,8 @@ import Testing
                     }
                 }
             }
-            try await Task.sleep(for: .milliseconds(100))
+            // Every request has arrived well before the batch period ends and the batch commits.
+            try await Task.sleep(for: .milliseconds(700))
             kill(server.process.processIdentifier, SIGTERM)
             try await group.waitForAll()
         }

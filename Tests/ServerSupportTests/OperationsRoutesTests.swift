@@ -40,8 +40,13 @@ import Testing
             try await client.execute(uri: "/things/7?token=secret-value", method: .get,
                                      headers: [.authorization: "Bearer secret-header"]) { #expect($0.status == .ok) }
         }
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/eyJhbGciOiJFUzI1NiJ9.secret-path-token", method: .get) { #expect($0.status == .notFound) }
+        }
         let recorded = lines.all
-        #expect(recorded.count == 1)
+        #expect(recorded.count == 2)
+        let unmatched = try JSONValue(parsing: recorded[1].dropLast())
+        #expect(unmatched["route"] == .string("unmatched") && unmatched["path"] == nil && unmatched["status"] == .integer(404))
         let line = try #require(recorded.first)
         #expect(line.last == UInt8(ascii: "\n") && line.dropLast().allSatisfy { $0 != UInt8(ascii: "\n") })
         let fields = try JSONValue(parsing: line.dropLast())
@@ -49,7 +54,7 @@ import Testing
         #expect(fields["path"] == .string("/things/7"))
         #expect(fields["status"] == .integer(200) && fields["method"] == .string("GET"))
         #expect(fields["logger"] == .string("test") && fields["level"] == .string("info"))
-        #expect(!String(decoding: line, as: UTF8.self).contains("secret"))
+        for line in recorded { #expect(!String(decoding: line, as: UTF8.self).contains("secret")) }
     }
 }
 

@@ -64,6 +64,24 @@ import Testing
         #expect(throws: OCILayoutError.missingBlob(amd.layers[0].digest)) { try layout.checkComplete(layout.resolve(.tag("index"))) }
     }
 
+    @Test(arguments: ["layer", "config"])
+    func aBlobChangedInPlaceFailsTheCompletenessCheck(part: String) throws {
+        let directory = TemporaryDirectory()
+        let sample = try TestImageLayout.sample(at: directory.path("layout"))
+        let layout = try OCIImageLayout(path: sample.layout.path)
+        let app = try layout.resolve(.tag("app"))
+        let manifest = try layout.manifest(app)
+        let target = part == "layer" ? manifest.layers[0] : manifest.config
+        // Same size, one byte different: only hashing notices.
+        let path = sample.layout.path + "/" + target.digest.blobPath
+        var bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+        bytes[bytes.count - 2] ^= 0x20
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        #expect(throws: OCILayoutError.digestMismatch(expected: target.digest, actual: .sha256(of: bytes))) {
+            try layout.checkComplete(app)
+        }
+    }
+
     @Test func appendingKeepsEverythingElseAndLeavesNoTemporaryFiles() throws {
         let directory = TemporaryDirectory()
         let sample = try TestImageLayout.sample(at: directory.path("layout"))

@@ -33,8 +33,8 @@ public struct BundleReferrer: Sendable {
         if let signer {
             annotations[OCIAnnotation.signerIdentity] = signer.subjectAlternativeNames.first
             annotations[OCIAnnotation.signerIssuer] = signer.issuer
-        } else if case .publicKey(let hint) = bundle.verificationMaterial.signer {
-            annotations[OCIAnnotation.signerIdentity] = "key:\(hint)"
+        } else if case .publicKey(let hint?) = bundle.verificationMaterial.signer {
+            annotations[OCIAnnotation.signerIdentity] = "key:" + hint
         }
         var subjectDescriptor = OCIDescriptor(mediaType: subject.mediaType, digest: subject.digest, size: subject.size)
         subjectDescriptor.artifactType = subject.artifactType

@@ -40,6 +40,9 @@ public struct OCIDigest: Hashable, Sendable, Comparable, CustomStringConvertible
         }
     }
 
+    /// A streaming hash with this digest's algorithm, for blobs too large to hold in memory.
+    func hasher() -> StreamingDigest { StreamingDigest(algorithm: algorithm) }
+
     /// The raw digest bytes.
     public var bytes: [UInt8] { LowercaseHex.decode(hex)! }
 
@@ -52,4 +55,24 @@ public struct OCIDigest: Hashable, Sendable, Comparable, CustomStringConvertible
     public var short: String { "\(algorithm):\(hex.prefix(12))" }
 
     public static func < (a: OCIDigest, b: OCIDigest) -> Bool { a.description < b.description }
+}
+
+/// SHA-256 or SHA-512 over a stream of chunks, ending in an `OCIDigest`.
+struct StreamingDigest {
+    private var sha256: SHA256?
+    private var sha512: SHA512?
+
+    init(algorithm: String) {
+        if algorithm == "sha512" { sha512 = SHA512() } else { sha256 = SHA256() }
+    }
+
+    mutating func update(_ chunk: Data) {
+        sha256?.update(data: chunk)
+        sha512?.update(data: chunk)
+    }
+
+    func finalize() -> OCIDigest {
+        if let sha512 { return OCIDigest("sha512:" + LowercaseHex.encode(sha512.finalize()))! }
+        return OCIDigest("sha256:" + LowercaseHex.encode(sha256!.finalize()))!
+    }
 }

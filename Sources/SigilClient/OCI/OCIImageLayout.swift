@@ -97,10 +97,9 @@ public struct OCIImageLayout: Sendable {
         OCIMediaType.isIndex(descriptor.mediaType) ? try imageIndex(descriptor).manifests : []
     }
 
-    /// Checks that everything an image needs is present: its manifest or index (verified), and for
-    /// each manifest the config and layer blobs (present with their stated sizes; layers can be
-    /// gigabytes, so they are not hashed: the manifest's digest, which is what gets signed,
-    /// already commits to theirs).
+    /// Checks that everything an image needs is present and intact: its manifest or index, and for
+    /// each manifest the config and every layer, each hashed against its digest and size. Layers
+    /// can be gigabytes, so they are hashed as a stream, never held in memory.
     public func checkComplete(_ descriptor: OCIDescriptor) throws(OCILayoutError) {
         if OCIMediaType.isIndex(descriptor.mediaType) {
             for child in try children(of: descriptor) where OCIMediaType.isManifest(child.mediaType) || OCIMediaType.isIndex(child.mediaType) {
@@ -108,18 +107,28 @@ public struct OCIImageLayout: Sendable {
             }
         } else if OCIMediaType.isManifest(descriptor.mediaType) {
             let manifest = try manifest(descriptor)
-            for part in [manifest.config] + manifest.layers { try checkPresent(part) }
+            for part in [manifest.config] + manifest.layers { try checkIntact(part) }
         } else {
             throw .malformed("\(descriptor.digest) is a \(descriptor.mediaType), not an image manifest or index")
         }
     }
 
-    private func checkPresent(_ descriptor: OCIDescriptor) throws(OCILayoutError) {
+    private func checkIntact(_ descriptor: OCIDescriptor) throws(OCILayoutError) {
         let path = root + "/" + descriptor.digest.blobPath
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path), let size = attributes[.size] as? Int else {
-            throw .missingBlob(descriptor.digest)
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw .missingBlob(descriptor.digest) }
+        defer { try? handle.close() }
+        var hasher = descriptor.digest.hasher()
+        var size: Int64 = 0
+        while true {
+            let chunk: Data
+            do { chunk = try handle.read(upToCount: 1 << 20) ?? Data() } catch { throw .missingBlob(descriptor.digest) }
+            if chunk.isEmpty { break }
+            size += Int64(chunk.count)
+            hasher.update(chunk)
         }
-        guard Int64(size) == descriptor.size else { throw .sizeMismatch(descriptor.digest, expected: descriptor.size, actual: Int64(size)) }
+        guard size == descriptor.size else { throw .sizeMismatch(descriptor.digest, expected: descriptor.size, actual: size) }
+        let actual = hasher.finalize()
+        guard actual == descriptor.digest else { throw .digestMismatch(expected: descriptor.digest, actual: actual) }
     }
 
     /// The tags `index.json` gives `digest`.

@@ -54,6 +54,9 @@ struct LifecycleSet: AsyncParsableCommand {
         let successor = try supersededBy.map { text in
             try OCIDigest(text) ?? LayoutInput.attempt(image) { try opened.layout.resolve(.tag(text)).digest }
         }
+        if let successor, successor == opened.image.digest {
+            throw ValidationError("--superseded-by names the image itself (\(successor)); an image cannot supersede itself")
+        }
         let date = try endOfLife.map { try DateArgument.parse($0, option: "--end-of-life") }
         let statement: LifecycleStatement
         do { statement = try LifecycleStatement(status: parsedStatus, supersededBy: successor, endOfLife: date, reason: reason) } catch {

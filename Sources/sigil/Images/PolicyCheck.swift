@@ -57,6 +57,8 @@ struct PolicyCheck: AsyncParsableCommand {
         let parsed: DeploymentPolicy
         do { parsed = try DeploymentPolicy.load(path: policy) } catch { throw CLIError("\(error)") }
         let opened = try LayoutInput.open(image)
+        // The gate admits what is on disk: every blob must match the digests the signatures cover.
+        try LayoutInput.attempt(image) { try opened.layout.checkComplete(opened.image) }
         let root = try trust.load()
         let result: PolicyEvaluator.Report
         do { result = try await PolicyEvaluator(trustedRoot: root, at: when).evaluate(parsed, image: opened.image, in: opened.layout) } catch {

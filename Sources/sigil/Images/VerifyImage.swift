@@ -42,6 +42,9 @@ struct VerifyImage: AsyncParsableCommand {
         let verifier = ImageVerifier(trustedRoot: try trust.load())
         var targets = [opened.image]
         if recursive { targets += try LayoutInput.attempt(image) { try opened.layout.children(of: opened.image) } }
+        // A signature covers the manifest, which names each blob by digest: a blob changed on disk
+        // would be deployed unsigned, so every blob is hashed before any verdict.
+        try LayoutInput.attempt(image) { try opened.layout.checkComplete(opened.image) }
         var reports: [ImageResult] = []
         for target in targets {
             let verdicts: [ImageVerifier.Verdict]
