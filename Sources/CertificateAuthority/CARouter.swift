@@ -35,7 +35,7 @@ private func signingCertificate(authority: CertificateIssuer, request: Request, 
         let parsed = try SigningCertificateRequest(json: Array(buffer: body), bearerToken: bearerToken(request))
         let chain = try await authority.issue(parsed)
         // The issuers' PEM never changes; only the leaf needs encoding per request.
-        let pems = [try chain[0].serializeAsPEM().pemString + "\n"] + authority.keys.issuerPEMs
+        let pems = [PEMEncoding.encode(try CertificateIssuer.der(chain[0]), label: "CERTIFICATE")] + authority.keys.issuerPEMs
         logger.info("issued certificate", metadata: [
             "serial": .string(chain[0].serialNumber.description),
             "oidc_issuer": .string(chain[0].extensions[oid: FulcioExtension.issuerV1.oid].map { String(decoding: $0.value, as: UTF8.self) } ?? ""),
