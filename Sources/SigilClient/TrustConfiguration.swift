@@ -33,7 +33,7 @@ public struct TrustConfiguration: Sendable {
             return
         }
         let config: ClientTrustConfig
-        do { config = try ClientTrustConfig(parsing: bytes) } catch { throw TrustConfigError(error.message) }
+        do { config = try ClientTrustConfig(json: json) } catch { throw TrustConfigError(error.message) }
         let signing = config.signingConfig
         self.init(trustedRoot: config.trustedRoot,
                   caURL: SigningConfig.select(signing.caURLs, supportedVersions: [1], at: now).first?.url,

@@ -53,8 +53,9 @@ struct SignBlob: AsyncParsableCommand {
     }
 
     static func format(_ unixSeconds: Int64) -> String {
-        // The Swift-native format style: ISO8601DateFormatter loads ICU, a millisecond per process.
-        Date(timeIntervalSince1970: Double(unixSeconds)).formatted(Date.ISO8601FormatStyle())
+        // Hand-rolled: Foundation's formatters build a calendar and find the time zone first, a
+        // noticeable part of a 10 ms verify-blob.
+        RFC3339.format(Date(timeIntervalSince1970: Double(unixSeconds)))
     }
 }
 

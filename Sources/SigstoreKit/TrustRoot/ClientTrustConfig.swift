@@ -13,15 +13,27 @@ public struct ClientTrustConfig: Sendable, Hashable {
 
     public init(parsing bytes: some Collection<UInt8>) throws(TrustedRootError) {
         do throws(ProtoJSONError) {
-            let o = try ProtoJSONObject.document(bytes)
-            try o.rejectUnknown(["mediaType", "trustedRoot", "signingConfig"])
-            let name = try o.string("mediaType")
-            guard name == Self.mediaType else { throw ProtoJSONError("unsupported mediaType \(JSONError.quoted(name))") }
-            trustedRoot = try TrustedRoot(object: try o.object("trustedRoot"))
-            signingConfig = try SigningConfig(object: try o.object("signingConfig"))
+            try self.init(object: try ProtoJSONObject.document(bytes))
         } catch {
             throw TrustedRootError(error.message)
         }
+    }
+
+    /// Reads an already-parsed JSON value, for callers that looked at it first.
+    public init(json: JSONValue) throws(TrustedRootError) {
+        do throws(ProtoJSONError) {
+            try self.init(object: try ProtoJSONObject(json, path: ""))
+        } catch {
+            throw TrustedRootError(error.message)
+        }
+    }
+
+    init(object o: ProtoJSONObject) throws(ProtoJSONError) {
+        try o.rejectUnknown(["mediaType", "trustedRoot", "signingConfig"])
+        let name = try o.string("mediaType")
+        guard name == Self.mediaType else { throw ProtoJSONError("unsupported mediaType \(JSONError.quoted(name))") }
+        trustedRoot = try TrustedRoot(object: try o.object("trustedRoot"))
+        signingConfig = try SigningConfig(object: try o.object("signingConfig"))
     }
 
     public var json: JSONValue {
