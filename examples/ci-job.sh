@@ -81,7 +81,7 @@ echo "rejected as expected: $(cat rejected.txt)"
 
 step "Auditor: find the artifact in the log by its hash"
 "$SIGIL" log search --log-url "$LOG" --log-key "$LOG_KEY" --artifact app-1.2.3.tar | tee search.txt
-grep -q . search.txt || fail "the artifact's entry was not found in the log"
+grep -Eq '^[0-9a-f]{64}$' search.txt || fail "the artifact's entry was not found in the log"
 for uuid in $(cat search.txt); do
   "$SIGIL" log get --log-url "$LOG" --log-key "$LOG_KEY" --uuid "$uuid" | sed -n 1,5p
 done

@@ -71,9 +71,21 @@ private func registerJobEndpoint(issuer: OIDCIssuer, request: Request, context: 
     let form = try await readForm(request, context: context, issuer: issuer)
     let credentials = try await issuer.registerJob(form: form)
     return jsonResponse([
-        "ACTIONS_ID_TOKEN_REQUEST_URL": .string(credentials.requestURL),
+        "ACTIONS_ID_TOKEN_REQUEST_URL": .string(reachable(credentials.requestURL, by: request)),
         "ACTIONS_ID_TOKEN_REQUEST_TOKEN": .string(credentials.requestToken),
     ])
+}
+
+/// The request URL as the registering client reached this server: a runner on the host of a
+/// container network registers through a published port, while the issuer URL names the service
+/// inside the network, which the host cannot resolve. Tokens keep the configured issuer.
+private func reachable(_ url: String, by request: Request) -> String {
+    guard let authority = request.head.authority, !authority.isEmpty,
+          var components = URLComponents(string: url), let scheme = components.scheme,
+          let reached = URLComponents(string: "\(scheme)://\(authority)"), let host = reached.host else { return url }
+    components.host = host
+    components.port = reached.port
+    return components.string ?? url
 }
 
 private func actionsTokenEndpoint(issuer: OIDCIssuer, request: Request) async throws -> Response {

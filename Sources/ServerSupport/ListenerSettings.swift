@@ -18,6 +18,13 @@ public struct ListenerSettings: Sendable, Equatable {
     public var tlsCertificate: String?
     public var tlsKey: String?
     public var allowPlainHTTP: Bool
+    /// Where the TLS paths were set (a file, a variable), for messages about them.
+    var tlsSources: (certificate: String, key: String)?
+
+    public static func == (a: Self, b: Self) -> Bool {
+        a.host == b.host && a.port == b.port && a.tlsCertificate == b.tlsCertificate && a.tlsKey == b.tlsKey
+            && a.allowPlainHTTP == b.allowPlainHTTP
+    }
 
     public init(host: String, port: Int, tlsCertificate: String? = nil, tlsKey: String? = nil, allowPlainHTTP: Bool = false) {
         self.host = host
@@ -32,7 +39,7 @@ public struct ListenerSettings: Sendable, Equatable {
 
     /// Reads the listener from a server's settings; flags override the file and environment.
     public static func read(from reader: SettingsReader, defaultPort: Int, host: String?, port: Int?) throws(ConfigurationError) -> Self {
-        let settings = ListenerSettings(
+        var settings = ListenerSettings(
             host: try reader.string("host", flag: ("host", host), default: "127.0.0.1"),
             port: try reader.integer("port", flag: ("port", port), default: defaultPort, range: 1...65_535),
             tlsCertificate: try reader.optionalString("tls.certificate"),
@@ -50,7 +57,7 @@ public struct ListenerSettings: Sendable, Equatable {
             throw ConfigurationError(source: source("tls.certificate"), field: "tls.key", problem: "tls.certificate is set, so tls.key is required")
         case (nil, .some):
             throw ConfigurationError(source: source("tls.key"), field: "tls.certificate", problem: "tls.key is set, so tls.certificate is required")
-        case (.some, .some): break
+        case (.some, .some): settings.tlsSources = (source("tls.certificate"), source("tls.key"))
         }
         return settings
     }
@@ -95,27 +102,33 @@ public struct ListenerSettings: Sendable, Equatable {
     /// the certificate and key here means a bad file stops start-up with its path named.
     public func serverBuilder() throws(ConfigurationError) -> HTTPServerBuilder {
         guard let certificatePath = tlsCertificate, let keyPath = tlsKey else { return .http1() }
+        // "environment SIGIL_LOG_TLS_KEY (/etc/tls/key.pem)", or just the path when a file set it.
+        func named(_ path: String, _ source: String?) -> String {
+            guard let source, !source.hasPrefix("/"), source != "default" else { return path }
+            return "\(source) (\(path))"
+        }
+        let certificateName = named(certificatePath, tlsSources?.certificate), keyName = named(keyPath, tlsSources?.key)
         let chain: [NIOSSLCertificate]
         do { chain = try NIOSSLCertificate.fromPEMFile(certificatePath) } catch {
-            throw ConfigurationError(source: certificatePath, field: "tls.certificate", problem: "not a readable PEM certificate chain (\(error))")
+            throw ConfigurationError(source: certificateName, field: "tls.certificate", problem: "not a readable PEM certificate chain")
         }
         guard !chain.isEmpty else {
-            throw ConfigurationError(source: certificatePath, field: "tls.certificate", problem: "holds no certificate")
+            throw ConfigurationError(source: certificateName, field: "tls.certificate", problem: "holds no certificate")
         }
         let key: NIOSSLPrivateKey
         do { key = try NIOSSLPrivateKey(file: keyPath, format: .pem) } catch {
             // The key's bytes never appear in the message.
-            throw ConfigurationError(source: keyPath, field: "tls.key", problem: "not a readable PEM private key")
+            throw ConfigurationError(source: keyName, field: "tls.key", problem: "not a readable PEM private key")
         }
         let configuration = TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) },
                                                                      privateKey: .privateKey(key))
         // The TLS context is what checks that the key belongs to the certificate; make one now so a
         // mismatched pair stops start-up here, named, rather than when the listener opens.
         do { _ = try NIOSSLContext(configuration: configuration) } catch {
-            throw ConfigurationError(source: keyPath, field: "tls.key", problem: "does not belong to the certificate in \(certificatePath) (\(error))")
+            throw ConfigurationError(source: keyName, field: "tls.key", problem: "does not belong to the certificate in \(certificatePath)")
         }
         do { return try .tls(.http1(), tlsConfiguration: configuration) } catch {
-            throw ConfigurationError(source: certificatePath, field: "tls.certificate", problem: "TLS set-up failed: \(error)")
+            throw ConfigurationError(source: certificateName, field: "tls.certificate", problem: "TLS set-up failed: \(error)")
         }
     }
 }

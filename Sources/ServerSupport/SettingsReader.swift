@@ -141,12 +141,13 @@ public struct SettingsReader {
 
     /// An absolute `http` or `https` URL with a host, without a trailing slash.
     public func url(_ key: String, flag: (name: String, value: String?)? = nil, default fallback: String) throws(ConfigurationError) -> String {
-        var value = try string(key, flag: flag, default: fallback)
+        let given = try string(key, flag: flag, default: fallback)
+        var value = given
         while value.hasSuffix("/") { value.removeLast() }
         guard let components = URLComponents(string: value), let scheme = components.scheme?.lowercased(),
               scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty else {
             throw ConfigurationError(source: origin(of: key, flag: flag?.name, flagSet: flag?.value != nil), field: key,
-                                     problem: "\"\(value)\" is not an http:// or https:// URL with a host")
+                                     problem: "\"\(given)\" is not an http:// or https:// URL with a host")
         }
         return value
     }

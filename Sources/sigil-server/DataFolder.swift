@@ -42,7 +42,10 @@ struct DataFolder {
     /// Reads a file the servers need, failing closed with the file named.
     func read(_ url: URL, what: String) throws -> String {
         guard FileManager.default.fileExists(atPath: url.path) else {
-            throw ServerError("\(what) is missing at \(url.path); run `sigil-server init --data \(root.path)` first")
+            guard FileManager.default.fileExists(atPath: root.path) else {
+                throw ServerError("\(what) is missing at \(url.path); run `sigil-server init --data \(root.path)` first")
+            }
+            throw ServerError("\(what) is missing at \(url.path); restore it, or create a new data folder with `sigil-server init --data NEW`")
         }
         guard let text = try? String(contentsOf: url, encoding: .utf8) else {
             let reason = access(url.path, R_OK) == 0 ? "it is not UTF-8 text" : "permission denied for uid \(getuid())"

@@ -102,6 +102,7 @@ struct AllCommand: AsyncParsableCommand {
         var ca = try CASettings.load(flags: flags, ctLogURL: nil)
         // In one process the CA's CT log is this log, wherever its settings put it.
         if !ca.common.reader.has("ctLogURL") { ca.ctLogURL = log.common.listener.localURL }
+        for listener in [oidc.common.listener, ca.common.listener, log.common.listener] { try listener.checkAvailable() }
         if !folder.isInitialised {
             // The trust files and the CA's issuer list follow the ports the settings chose.
             try Initialiser(folder: folder, caConfiguration: URL(fileURLWithPath: caConfig, isDirectory: true),
@@ -109,7 +110,6 @@ struct AllCommand: AsyncParsableCommand {
                 .run(logName: "sigil-log")
             print("Initialised \(folder.root.path)")
         }
-        for listener in [oidc.common.listener, ca.common.listener, log.common.listener] { try listener.checkAvailable() }
         let metrics = ServerRuntime.bootstrap(levels: ["sigil.oidc": oidc.common.logLevel, "sigil.ca": ca.common.logLevel,
                                                        "sigil.log": log.common.logLevel])
         var services: [any Service] = [try Servers.oidc(oidc, metrics: metrics), try Servers.ca(ca, metrics: metrics)]

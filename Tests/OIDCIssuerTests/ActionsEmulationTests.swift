@@ -19,8 +19,11 @@ import Testing
             }
             let url = try #require(credentials["ACTIONS_ID_TOKEN_REQUEST_URL"]?.stringValue)
             let bearer = try #require(credentials["ACTIONS_ID_TOKEN_REQUEST_TOKEN"]?.stringValue)
-            #expect(url.hasPrefix("http://127.0.0.1:5556/actions/token?"))
-            let path = String(url.dropFirst("http://127.0.0.1:5556".count)) + "&audience=sigstore"
+            // The runner is pointed back at the address it registered through (the test client's
+            // `localhost`), not the issuer URL, which a host outside a container network cannot resolve.
+            let components = try #require(URLComponents(string: url))
+            #expect(components.scheme == "http" && components.host == "localhost" && components.path == "/actions/token")
+            let path = components.path + "?" + (components.query ?? "") + "&audience=sigstore"
             try await client.execute(uri: path, method: .get, headers: [.authorization: "Bearer \(bearer)"]) { response in
                 #expect(response.status == .ok)
                 let token = try #require(try OIDCTestFixtures.json(response.body)["value"]?.stringValue)

@@ -9,6 +9,8 @@ struct LogSearch: AsyncParsableCommand {
         commandName: "search",
         abstract: "Find entries by artifact hash, signer identity (SAN) or public key.",
         discussion: """
+            Every entry found is fetched and its inclusion proof, checkpoint and SET are verified before
+            it is listed, so an index that points at entries the log cannot prove is an error.
             Examples:
               sigil log search --artifact release.tar.gz
               sigil log search --sha256 9f86d081884c7d65...
@@ -38,6 +40,15 @@ struct LogSearch: AsyncParsableCommand {
         guard !query.isEmpty else { throw ValidationError("give at least one of --artifact, --sha256, --identity, --public-key") }
         if all { query["operator"] = .string("and") }
         let uuids = try await options.client.search(.object(query))
+        if !uuids.isEmpty {
+            let key = try await options.verificationKey()
+            for uuid in uuids {
+                let (id, entry) = try await options.client.entry(uuid: uuid)
+                do { _ = try LogEntryVerification.verify(entry, entryID: id, logKey: key) } catch {
+                    throw CLIError("the log's answer for entry \(uuid) does not verify: \(error)")
+                }
+            }
+        }
         if options.json { return try Output.json(uuids) }
         if uuids.isEmpty { print("No entries found.") }
         for uuid in uuids { print(uuid) }
