@@ -28,7 +28,7 @@ public struct SettingsReader {
         if let file {
             let data: Data
             do { data = try Data(contentsOf: URL(fileURLWithPath: file)) } catch {
-                throw ConfigurationError(source: file, field: "(file)", problem: "cannot be read: \(Self.reason(error))")
+                throw ConfigurationError(source: file, field: "(file)", problem: "cannot be read: \(FileErrorReason.describe(error))")
             }
             let parsed: JSONValue
             do { parsed = try JSONValue(parsing: data) } catch {
@@ -176,10 +176,4 @@ public struct SettingsReader {
         }
     }
 
-    private static func reason(_ error: any Error) -> String {
-        if let cocoa = error as? CocoaError, let underlying = cocoa.userInfo[NSUnderlyingErrorKey] as? NSError {
-            return String(cString: strerror(Int32(underlying.code)))
-        }
-        return "\((error as NSError).localizedDescription)"
-    }
 }

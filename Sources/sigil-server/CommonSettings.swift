@@ -34,9 +34,6 @@ struct CommonSettings {
                               logLevel: Logger.Level(rawValue: levelName) ?? .info)
     }
 
-    /// Where the data folder setting came from, for messages about files inside it.
-    var dataOrigin: String { reader.origin(of: "data", flag: "data", flagSet: false) }
-
     /// A start-up failure about a file in the data folder, naming the setting that chose the folder.
     func dataError(_ problem: String) -> ConfigurationError {
         ConfigurationError(source: reader.file ?? "settings", field: "data", problem: problem)

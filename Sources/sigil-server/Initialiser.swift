@@ -1,6 +1,7 @@
 import CertificateAuthority
 import Foundation
 import OIDCIssuer
+import ServerSupport
 import SigstoreKit
 import TransparencyLog
 
@@ -26,13 +27,13 @@ struct Initialiser {
         }
         let issuersFile = caConfiguration.appendingPathComponent("issuers.json")
         let profileFile = caConfiguration.appendingPathComponent("certificate-profile.json")
-        let profile: CertificateProfile
-        do {
-            _ = try IssuerPool(configurationFile: issuersFile.path)
-            profile = try CertificateProfile(file: profileFile.path)
-        } catch {
-            throw ServerError("--ca-config \(caConfiguration.path): \(Servers.reason(error)) (it must hold issuers.json and certificate-profile.json; see ca/README.md)")
+        func refusal(_ file: URL, _ error: any Error) -> ServerError {
+            ServerError("--ca-config \(caConfiguration.path): \(file.lastPathComponent): \(FileErrorReason.describe(error)) "
+                        + "(the folder must hold issuers.json and certificate-profile.json; see ca/README.md)")
         }
+        do { _ = try IssuerPool(configurationFile: issuersFile.path) } catch { throw refusal(issuersFile, error) }
+        let profile: CertificateProfile
+        do { profile = try CertificateProfile(file: profileFile.path) } catch { throw refusal(profileFile, error) }
         do {
             try fm.createDirectory(at: folder.file("keys"), withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         } catch {

@@ -21,11 +21,7 @@ struct LogCommand: AsyncParsableCommand {
     func run() async throws {
         let settings = try LogSettings.load(flags: flags, overrides: .init(queueCapacity: queueCapacity, maxBatch: maxBatch,
                                                                           maxRequestBytes: maxRequestBytes))
-        if !flags.checkConfig { try settings.common.listener.checkAvailable() }
-        let metrics = ServerRuntime.bootstrap(levels: ["sigil.log": settings.common.logLevel])
-        let services = try Servers.log(settings, metrics: metrics)
-        if flags.finishCheck("log", settings: settings.common) { return }
-        try await Servers.run(services)
+        try await flags.launch("log", settings.common) { try Servers.log(settings, metrics: $0) }
     }
 }
 
@@ -47,11 +43,7 @@ struct CACommand: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try CASettings.load(flags: flags, ctLogURL: ctLogURL)
-        if !flags.checkConfig { try settings.common.listener.checkAvailable() }
-        let metrics = ServerRuntime.bootstrap(levels: ["sigil.ca": settings.common.logLevel])
-        let service = try Servers.ca(settings, metrics: metrics)
-        if flags.finishCheck("ca", settings: settings.common) { return }
-        try await Servers.run([service])
+        try await flags.launch("ca", settings.common) { [try Servers.ca(settings, metrics: $0)] }
     }
 }
 
@@ -71,11 +63,7 @@ struct OIDCCommand: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try OIDCSettings.load(flags: flags, issuerURL: issuerURL)
-        if !flags.checkConfig { try settings.common.listener.checkAvailable() }
-        let metrics = ServerRuntime.bootstrap(levels: ["sigil.oidc": settings.common.logLevel])
-        let service = try Servers.oidc(settings, metrics: metrics)
-        if flags.finishCheck("oidc", settings: settings.common) { return }
-        try await Servers.run([service])
+        try await flags.launch("oidc", settings.common) { [try Servers.oidc(settings, metrics: $0)] }
     }
 }
 

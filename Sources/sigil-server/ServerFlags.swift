@@ -1,4 +1,6 @@
 import ArgumentParser
+import Prometheus
+import ServiceLifecycle
 
 /// Flags every single-server command takes. Each overrides the same setting from the server's
 /// configuration file and environment; unset flags leave those in charge.
@@ -14,10 +16,19 @@ struct ServerFlags: ParsableArguments {
     @Flag(help: "Check the settings, keys, certificates and databases, then exit without listening.")
     var checkConfig = false
 
-    /// Ends a command that was only asked to check its configuration.
-    func finishCheck(_ server: String, settings: CommonSettings) -> Bool {
-        guard checkConfig else { return false }
-        print("sigil-server \(server): configuration OK (\(settings.reader.file ?? "no settings file"), listening would be on \(settings.listener.localURL))")
-        return true
+    /// Runs one server once its settings are loaded: checks that its port can be bound, sets up
+    /// logging and metrics, builds it (every key, certificate and database is checked here), then
+    /// either reports the configuration good (`--check-config`) or serves until SIGTERM.
+    func launch(_ server: String, _ settings: CommonSettings,
+                build: (PrometheusCollectorRegistry) throws -> [any Service]) async throws {
+        // A running server holds its own port, so checking a configuration does not try to bind it.
+        if !checkConfig { try settings.listener.checkAvailable() }
+        let metrics = ServerRuntime.bootstrap(levels: ["sigil.\(server)": settings.logLevel])
+        let services = try build(metrics)
+        if checkConfig {
+            print("sigil-server \(server): configuration OK (\(settings.reader.file ?? "no settings file"), listening would be on \(settings.listener.localURL))")
+            return
+        }
+        try await Servers.run(services)
     }
 }

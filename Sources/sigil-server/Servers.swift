@@ -100,11 +100,11 @@ enum Servers {
         let reader = settings.common.reader
         do { issuers = try IssuerPool(configurationFile: settings.issuersFile) } catch {
             throw ConfigurationError(source: reader.origin(of: "issuersFile", flag: nil, flagSet: false), field: "issuersFile",
-                                     problem: "\(settings.issuersFile): \(Self.reason(error))")
+                                     problem: "\(settings.issuersFile): \(FileErrorReason.describe(error))")
         }
         do { profile = try CertificateProfile(file: settings.certificateProfileFile) } catch {
             throw ConfigurationError(source: reader.origin(of: "certificateProfileFile", flag: nil, flagSet: false),
-                                     field: "certificateProfileFile", problem: "\(settings.certificateProfileFile): \(Self.reason(error))")
+                                     field: "certificateProfileFile", problem: "\(settings.certificateProfileFile): \(FileErrorReason.describe(error))")
         }
         if let lifetime = settings.certificateLifetimeSeconds { profile.leafValiditySeconds = lifetime }
         if let limit = settings.maxRequestBytes { profile.maxRequestBytes = limit }
@@ -186,15 +186,6 @@ enum Servers {
                 close(handle)
             }
         }
-    }
-
-    /// A readable reason for a file error: Foundation's own descriptions of missing files are dumps.
-    static func reason(_ error: any Error) -> String {
-        let nsError = error as NSError
-        if nsError.domain == NSCocoaErrorDomain, let path = nsError.userInfo[NSFilePathErrorKey] as? String {
-            return FileManager.default.fileExists(atPath: path) ? "\(path) cannot be read" : "\(path) does not exist"
-        }
-        return "\(error)"
     }
 
     /// Runs services until SIGTERM or SIGINT, then shuts them down gracefully in reverse order.
