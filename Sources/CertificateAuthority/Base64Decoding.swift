@@ -5,11 +5,16 @@ enum Base64Decoding {
     /// Unpadded base64url (RFC 7515 §2). Padding, whitespace and the standard alphabet are
     /// rejected, so each JWS segment has exactly one spelling.
     static func base64URL(_ text: some StringProtocol) -> [UInt8]? {
+        base64URL(utf8: text.utf8)
+    }
+
+    /// `base64URL` over the UTF-8 bytes of the text.
+    static func base64URL(utf8 text: some Collection<UInt8>) -> [UInt8]? {
         // Byte-wise: every token is decoded on every certificate request, and String counting and
         // replacing was a visible share of issuance time.
         var standard = [UInt8]()
-        standard.reserveCapacity(text.utf8.count + 3)
-        for byte in text.utf8 {
+        standard.reserveCapacity(text.count + 3)
+        for byte in text {
             guard isBase64URLSymbol(byte) else { return nil }
             standard.append(byte == 0x2D ? 0x2B : byte == 0x5F ? 0x2F : byte)   // '-' → '+', '_' → '/'
         }

@@ -28,8 +28,9 @@ public struct CAKeyMaterial: Sendable {
     let intermediateKeyIdentifier: ArraySlice<UInt8>
     /// DER SubjectPublicKeyInfo of the intermediate: its SHA-256 is the CT `issuer_key_hash`.
     public let intermediateSPKI: [UInt8]
-    /// Intermediate then root, PEM: encoded once, since every issued chain ends with them.
+    /// Intermediate then root, PEM and DER: encoded once, since every issued chain ends with them.
     public let issuerPEMs: [String]
+    let issuerDERs: [[UInt8]]
 
     /// Loads and cross-checks PEM files: the key must match the intermediate, and the root must
     /// have signed the intermediate.
@@ -56,6 +57,7 @@ public struct CAKeyMaterial: Sendable {
         intermediateKeyIdentifier = ski.keyIdentifier
         intermediateSPKI = try Self.spki(intermediate.publicKey)
         issuerPEMs = try [intermediate, root].map { try $0.serializeAsPEM().pemString + "\n" }
+        issuerDERs = try [intermediate, root].map(CertificateIssuer.der)
         signatureAlgorithm = try Self.signatureAlgorithm(for: intermediate.publicKey)
     }
 

@@ -37,7 +37,7 @@ private func signingCertificate(authority: CertificateIssuer, request: Request, 
         // The issuers' PEM never changes; only the leaf needs encoding per request.
         let pems = [PEMEncoding.encode(try CertificateIssuer.der(chain[0]), label: "CERTIFICATE")] + authority.keys.issuerPEMs
         logger.info("issued certificate", metadata: [
-            "serial": .string(chain[0].serialNumber.bytes.map { String(format: "%02x", $0) }.joined(separator: ":")),
+            "serial": .string(LowercaseHex.encode(chain[0].serialNumber.bytes)),
             "oidc_issuer": .string(chain[0].extensions[oid: FulcioExtension.issuerV1.oid].map { String(decoding: $0.value, as: UTF8.self) } ?? ""),
         ])
         return caJSON(["signedCertificateEmbeddedSct": ["chain": ["certificates": .array(pems.map { .string($0) })]]])

@@ -85,7 +85,7 @@ public struct CertificateIssuer: Sendable {
     private func submit(_ precertificate: Certificate) async throws(IssuanceError) -> SignedCertificateTimestamp {
         let sct: SignedCertificateTimestamp
         do {
-            let chain = try [precertificate, keys.intermediate, keys.root].map(Self.der)
+            let chain = try [Self.der(precertificate)] + keys.issuerDERs
             sct = try await ctLog.submitPrecertificate(chain: chain)
         } catch {
             throw .transparencyLogFailed("\(error)")

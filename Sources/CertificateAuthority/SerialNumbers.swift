@@ -1,3 +1,4 @@
+import Crypto
 import X509
 
 /// Certificate serial numbers: exactly 20 octets, positive (RFC 5280 §4.1.2.2 allows at most 20).
@@ -6,7 +7,8 @@ import X509
 public enum SerialNumbers {
     /// A new random serial number.
     public static func random() -> Certificate.SerialNumber {
-        var bytes = (0..<20).map { _ in UInt8.random(in: 0...255) }
+        // One draw from BoringSSL's CSPRNG; `UInt8.random` would make a getrandom call per byte.
+        var bytes = SymmetricKey(size: SymmetricKeySize(bitCount: 160)).withUnsafeBytes { Array($0) }
         bytes[0] = (bytes[0] & 0x7F) | 0x40
         return Certificate.SerialNumber(bytes: bytes)
     }

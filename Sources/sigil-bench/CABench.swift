@@ -4,7 +4,9 @@ import Foundation
 import SigstoreKit
 
 /// Certificate issuance over HTTP: `sigil-server all` (CA + its CT log + the development issuer),
-/// loaded by wrk; every request carries a fresh P-256 key and its proof of possession.
+/// loaded by wrk; every request carries a fresh P-256 key and its proof of possession. In `all` the
+/// CA hands precertificates to its CT log in process; `--ct-over-http` makes it post them to
+/// `add-pre-chain` instead, as a CA running in its own process (docker-compose) does.
 struct CABench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ca",
@@ -14,14 +16,17 @@ struct CABench: AsyncParsableCommand {
     @Option(help: "Seconds of load.") var duration: Int = 10
     @Option(help: "Concurrent connections.") var connections: Int = 32
     @Option(help: "Distinct requests to prepare.") var requests: Int = 40_000
+    @Flag(help: "Submit precertificates to the CT log over HTTP, as a CA in its own process does.") var ctOverHTTP = false
 
     func run() async throws {
         let scratch = try ScratchFolder("ca")
         defer { scratch.remove() }
         let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..").standardizedFileURL
         let binary = Bundle.main.executableURL!.deletingLastPathComponent().appendingPathComponent("sigil-server").path
+        // `localhost` rather than the log's own 127.0.0.1 URL, so `all` does not recognise its log.
         let server = try Subprocess.start(binary, ["all", "--data", scratch.path("data"),
-                                                   "--ca-config", repository.appendingPathComponent("ca").path])
+                                                   "--ca-config", repository.appendingPathComponent("ca").path],
+                                          environment: ctOverHTTP ? ["SIGIL_CA_CT_LOG_URL": "http://localhost:3000"] : [:])
         defer { server.terminate(); server.waitUntilExit() }
         let token = try await developmentToken(email: "bench@example.com")
 
@@ -49,7 +54,7 @@ struct CABench: AsyncParsableCommand {
                                             environment: ["SIGIL_ENTRIES": scratch.path("requests.jsonl"), "SIGIL_THREADS": "1",
                                                           "SIGIL_PATH": "/api/v2/signingCert"])
         let result = try WrkResult(output: output)
-        print("certificate issuance: \(connections) connections, \(duration) s (CT submission included)")
+        print("certificate issuance: \(connections) connections, \(duration) s (CT submission included, \(ctOverHTTP ? "over HTTP" : "in process"))")
         print("  issued:     \(result.succeeded) (non-2xx: \(result.non2xx))")
         print("  throughput: \(rate(result.succeeded, result.seconds)) certificates/s")
         print(String(format: "  latency:    p50 %.2f ms, p99 %.2f ms", result.p50, result.p99))

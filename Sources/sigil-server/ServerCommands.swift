@@ -21,7 +21,7 @@ struct LogCommand: AsyncParsableCommand {
     func run() async throws {
         let settings = try LogSettings.load(flags: flags, overrides: .init(queueCapacity: queueCapacity, maxBatch: maxBatch,
                                                                           maxRequestBytes: maxRequestBytes))
-        try await flags.launch("log", settings.common) { try Servers.log(settings, metrics: $0) }
+        try await flags.launch("log", settings.common) { try Servers.log(settings, metrics: $0).services }
     }
 }
 
@@ -88,8 +88,10 @@ struct AllCommand: AsyncParsableCommand {
         let oidc = try OIDCSettings.load(flags: flags, issuerURL: nil)
         let log = try LogSettings.load(flags: flags, overrides: .init())
         var ca = try CASettings.load(flags: flags, ctLogURL: nil)
-        // In one process the CA's CT log is this log, wherever its settings put it.
+        // In one process the CA's CT log is this log unless its settings name another, and the CA
+        // hands it precertificates directly; a ctLogURL naming another log keeps the HTTP submission.
         if !ca.common.reader.has("ctLogURL") { ca.ctLogURL = log.common.listener.localURL }
+        let caUsesThisLog = ca.ctLogURL == log.common.listener.localURL || ca.ctLogURL == log.common.listener.localURL + "/"
         for listener in [oidc.common.listener, ca.common.listener, log.common.listener] { try listener.checkAvailable() }
         if !folder.isInitialised {
             // The trust files and the CA's issuer list follow the ports the settings chose.
@@ -100,8 +102,11 @@ struct AllCommand: AsyncParsableCommand {
         }
         let metrics = ServerRuntime.bootstrap(levels: ["sigil.oidc": oidc.common.logLevel, "sigil.ca": ca.common.logLevel,
                                                        "sigil.log": log.common.logLevel])
-        var services: [any Service] = [try Servers.oidc(oidc, metrics: metrics), try Servers.ca(ca, metrics: metrics)]
-        services += try Servers.log(log, metrics: metrics)
+        let logServer = try Servers.log(log, metrics: metrics)
+        // Shutdown runs in reverse: the CA finishes its in-flight requests while the CT log still
+        // takes precertificates, and the issuer stays up for the CA's key fetches until the end.
+        let services = [try Servers.oidc(oidc, metrics: metrics)] + logServer.services
+            + [try Servers.ca(ca, metrics: metrics, localCTLog: caUsesThisLog ? logServer.ctLog : nil)]
         print("""
             Sigil is running:
               OIDC issuer (development)  \(oidc.common.listener.localURL)   (GitHub Actions emulation: /actions)

@@ -16,7 +16,13 @@ import X509
 /// nothing is created on the fly. Each server gets the same operational surface: one structured
 /// log line per request, request metrics, `/healthz`, `/readyz` and `/metrics`.
 enum Servers {
-    static func log(_ settings: LogSettings, metrics: PrometheusCollectorRegistry?) throws -> [any Service] {
+    /// The log server's services, in start order, and its CT log when the folder has one.
+    struct LogServer {
+        let services: [any Service]
+        let ctLog: CTLogService?
+    }
+
+    static func log(_ settings: LogSettings, metrics: PrometheusCollectorRegistry?) throws -> LogServer {
         let common = settings.common
         let folder = common.folder
         let server = try common.listener.serverBuilder()
@@ -53,7 +59,7 @@ enum Servers {
                                                          "treeSize": .stringConvertible(service.treeHead.treeSize),
                                                          "ctLog": "\(ctLog != nil)"])
         // Listed first so it stops last: after the server has answered its in-flight requests.
-        return [LogShutdown(service: service, ctLog: ctLog, logger: logger), app]
+        return LogServer(services: [LogShutdown(service: service, ctLog: ctLog, logger: logger), app], ctLog: ctLog)
     }
 
     /// The CT log beside the transparency log, if the folder has one (it accepts chains to the CA root).
@@ -75,7 +81,9 @@ enum Servers {
         }
     }
 
-    static func ca(_ settings: CASettings, metrics: PrometheusCollectorRegistry?) throws -> any Service {
+    /// `localCTLog`, given by `all` when the CA's CT log runs in the same process, takes the place of
+    /// the HTTP submission to `ctLogURL`.
+    static func ca(_ settings: CASettings, metrics: PrometheusCollectorRegistry?, localCTLog: CTLogService? = nil) throws -> any Service {
         let folder = settings.common.folder
         let server = try settings.common.listener.serverBuilder()
         if FileManager.default.fileExists(atPath: folder.file("ca").path) {
@@ -109,14 +117,28 @@ enum Servers {
         if let lifetime = settings.certificateLifetimeSeconds { profile.leafValiditySeconds = lifetime }
         if let limit = settings.maxRequestBytes { profile.maxRequestBytes = limit }
         let validator = TokenValidator(issuers: issuers, keyFetcher: HTTPOIDCKeyFetcher())
-        let authority = CertificateIssuer(keys: keys, validator: validator, ctLog: HTTPCTLogSubmitter(logURL: settings.ctLogURL),
-                                          options: .init(profile: profile, ctLogKey: ctKey))
+        let submitter: any CTLogSubmitter
+        let sctCheckKey: VerificationKey?
+        if let localCTLog {
+            // The in-process log signs with the key clients trust, checked once here instead of per SCT.
+            guard localCTLog.publicKey.keyID == ctKey.keyID else {
+                throw settings.common.dataError("the CT log key does not match \(folder.ctPublicKey.path), the key clients are given")
+            }
+            submitter = InProcessCTLogSubmitter(log: localCTLog)
+            sctCheckKey = nil
+        } else {
+            submitter = HTTPCTLogSubmitter(logURL: settings.ctLogURL)
+            sctCheckKey = ctKey
+        }
+        let authority = CertificateIssuer(keys: keys, validator: validator, ctLog: submitter,
+                                          options: .init(profile: profile, ctLogKey: sctCheckKey))
         let logger = Logger(label: "sigil.ca")
         let checks: [ReadinessCheck] = [.settled("keys"), .settled("issuers")]
         let router = buildCARouter(authority: authority, logger: logger) { router in
             addOperations(to: router, checks: checks, metrics: metrics, logger: logger)
         }
-        logger.info("certificate authority configured", metadata: ["url": "\(settings.common.listener.localURL)", "ctLog": "\(settings.ctLogURL)",
+        let ctLogLocation = localCTLog == nil ? settings.ctLogURL : "in process (\(settings.ctLogURL))"
+        logger.info("certificate authority configured", metadata: ["url": "\(settings.common.listener.localURL)", "ctLog": "\(ctLogLocation)",
                                                               "certificateLifetimeSeconds": .stringConvertible(profile.leafValiditySeconds)])
         return application(router: router, server: server, listener: settings.common.listener, name: "sigil-ca", logger: logger)
     }

@@ -137,6 +137,24 @@ import Testing
         #expect(!error.contains("BEGIN"), "no key material in the message")
     }
 
+    @Test func allRefusesACTLogKeyClientsDoNotTrust() throws {
+        let data = try initialised()
+        // The CA skips its per-SCT check for the CT log in its own process only because that log's
+        // key was found to be the one clients are given.
+        let other = try runToCompletion("/usr/bin/openssl", ["ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", directory.path("other.pem")])
+        try #require(other.status == 0, "\(other.output)")
+        let exported = try runToCompletion("/usr/bin/openssl", ["ec", "-in", directory.path("other.pem"), "-pubout", "-out", data + "/ct-public-key.pem"])
+        try #require(exported.status == 0, "\(exported.output)")
+        let base = Int.random(in: 20_000...59_000)
+        // Servers built before the CA have logged their start-up lines; the refusal is the last one.
+        let (status, error) = try runToCompletion(ServerProcess.binary, ["all", "--data", data], environment: [
+            "SIGIL_OIDC_PORT": String(base), "SIGIL_CA_PORT": String(base + 1), "SIGIL_LOG_PORT": String(base + 2),
+            "SIGIL_CA_CT_LOG_URL": "http://127.0.0.1:\(base + 2)",
+        ])
+        #expect(status != 0)
+        #expect(error.contains("the CT log key does not match \(data)/ct-public-key.pem"), "\(error)")
+    }
+
     @Test func allChecksEveryServerBeforeStartingAny() throws {
         let data = try initialised()
         try #"{"tokenClients": "everyone"}"#.write(toFile: data + "/config/oidc.json", atomically: true, encoding: .utf8)

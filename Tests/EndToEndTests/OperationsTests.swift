@@ -117,6 +117,9 @@ import Testing
         let signed = try runToCompletion(sigil, ["sign-blob", artifact, "--trust-config", data + "/trust_config.json",
                                                  "--identity-token", try #require(token)])
         #expect(signed.status == 0, "\(signed.output)")
+        // The CA handed the precertificate to its CT log in this process; the log holds it.
+        let head = try JSONValue(parsing: Array(try curl(["-f", "http://127.0.0.1:\(base + 2)/ct/v1/get-sth"]).output.utf8))
+        #expect(head["tree_size"]?.integerValue == 1, "\(head)")
     }
 
     @Test(.timeLimit(.minutes(2)))

@@ -1,3 +1,4 @@
+import Foundation
 import Merkle
 import Testing
 @testable import TransparencyLog
@@ -18,6 +19,29 @@ import Testing
         for size in Int64(1)...100 {
             #expect(try treeHash(treeSize: size, reader: store) == (try treeHash(treeSize: size, reader: service.reader)))
         }
+    }
+
+    /// Commits reach the database file through background checkpoints, spaced out so that a run of
+    /// small commits shares one instead of paying a database sync each.
+    @Test func checkpointsCopyCommitsIntoTheDatabaseFileAndShareOneInterval() async throws {
+        let log = try TestLog()
+        let store = try log.openStore()
+        let service = try log.service(store: store)
+        let emptySize = try FileManager.default.attributesOfItem(atPath: log.databasePath)[.size] as? Int ?? 0
+        let start = ContinuousClock.now
+        for n in 0..<40 { _ = try await service.sequencer.submit(prepared(n)) }
+        let elapsed = ContinuousClock.now - start
+        var size = emptySize
+        for _ in 0..<100 where size == emptySize {
+            try await Task.sleep(for: .milliseconds(20))
+            size = try FileManager.default.attributesOfItem(atPath: log.databasePath)[.size] as? Int ?? 0
+        }
+        #expect(size > emptySize, "no checkpoint copied the commits into \(log.databasePath)")
+        // 40 commits, one at a time; at most one checkpoint per 100 ms interval (plus the last).
+        let allowed = Int(elapsed / .milliseconds(100)) + 2
+        #expect(store.checkpointer.completed <= allowed, "\(store.checkpointer.completed) checkpoints for 40 commits in \(elapsed)")
+        try store.close()
+        #expect(try log.openStore().latestTreeHead().treeSize == 40)
     }
 
     @Test func locationOfStoredHashes() {
