@@ -174,6 +174,26 @@ import Testing
         #expect(report.verdicts[0].evidence.contains("the image has no signatures"))
     }
 
+    /// An identity that pins a certificate extension admits only signatures whose certificate holds
+    /// exactly that value; alice's test certificate carries no workflow claims.
+    @Test func identityExtensionsMustMatchTheSigningCertificate() async throws {
+        let f = try await Fixture(), s = f.s
+        defer { Task { await s.stop() } }
+        var layout = f.layout
+        let session = try await s.signer.session(token: IdentityToken(s.fulcio.token()))
+        _ = try await ImageSigner(session: session).sign([try layout.resolve(.tag("app"))], in: &layout)
+        func gate(_ identity: String) async throws -> PolicyEvaluator.Report {
+            let text = #"{"identities": {"r": [\#(identity)]}, "rules": [{"rule": "signed", "by": "r"}]}"#
+            return try await PolicyEvaluator(trustedRoot: s.root, at: Date())
+                .evaluate(try DeploymentPolicy(parsing: Array(text.utf8), baseDirectory: "/"), image: try layout.resolve(.tag("app")), in: layout)
+        }
+        let plain = #"{"issuer": "https://issuer.example.com", "subject": "alice@example.com"}"#
+        #expect(try await gate(plain).passed)
+        let pinned = #"{"issuer": "https://issuer.example.com", "subject": "alice@example.com", "extensions": {"sourceRepositoryRef": "refs/heads/main"}}"#
+        let report = try await gate(pinned)
+        #expect(!report.passed, "\(report.verdicts)")
+    }
+
     /// A signing that cannot finish (a blob of the image is missing) writes nothing.
     @Test func failedSigningLeavesTheLayoutUnchanged() async throws {
         let f = try await Fixture(), s = f.s, sample = f.sample

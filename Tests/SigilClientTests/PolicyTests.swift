@@ -74,10 +74,35 @@ import Testing
         (#"[{"rule": "notSuperseded", "maxDays": -1}]"#, "maxDays"),
     ])
     func strictDeploymentPolicies(_ rules: String, _ message: String) {
-        let text = "{\(Self.identities), \"rules\": \(rules)}"
+        expectRejected("{\(Self.identities), \"rules\": \(rules)}", message)
+    }
+
+    @Test func identitiesPinCertificateExtensionsByName() throws {
+        let text = #"{"identities": {"r": [{"issuer": "https://token.actions.githubusercontent.com", "subjectRegExp": "^https://github.com/org/app/", "#
+            + #""extensions": {"sourceRepositoryRef": "refs/heads/main", "githubWorkflowRepository": "org/app"}}]}, "rules": [{"rule": "signed", "by": "r"}]}"#
+        let policy = try DeploymentPolicy(parsing: Array(text.utf8), baseDirectory: "/")
+        guard case .certificate(let identity)? = policy.identities["r"]?.first else {
+            Issue.record("not a certificate identity")
+            return
+        }
+        #expect(identity.extensions == [.sourceRepositoryRef: "refs/heads/main", .githubWorkflowRepository: "org/app"])
+    }
+
+    @Test(arguments: [
+        (#"{"sourceRepoRef": "main"}"#, "unknown extension \"sourceRepoRef\""),
+        (#"{"issuer": "https://x"}"#, "unknown extension \"issuer\""),
+        (#"{"sourceRepositoryRef": 1}"#, "extensions.sourceRepositoryRef must be a string"),
+        (#"{}"#, "must be a non-empty object"),
+    ])
+    func strictIdentityExtensions(_ extensions: String, _ message: String) {
+        expectRejected(#"{"identities": {"r": [{"issuer": "https://i", "subject": "s", "extensions": \#(extensions)}]}, "rules": [{"rule": "signed", "by": "r"}]}"#,
+                       message)
+    }
+
+    func expectRejected(_ text: String, _ message: String) {
         do {
             _ = try DeploymentPolicy(parsing: Array(text.utf8), baseDirectory: "/")
-            Issue.record("accepted \(rules)")
+            Issue.record("accepted \(text)")
         } catch {
             #expect(error.description.contains(message), "\(error)")
         }

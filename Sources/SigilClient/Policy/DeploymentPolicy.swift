@@ -7,7 +7,8 @@ import SigstoreKit
 /// {
 ///   "identities": {
 ///     "release": [{"issuer": "https://token.actions.githubusercontent.com",
-///                  "subjectRegExp": "^https://github.com/org/app/\\.github/workflows/release\\.yml@"}],
+///                  "subjectRegExp": "^https://github.com/org/app/\\.github/workflows/release\\.yml@",
+///                  "extensions": {"sourceRepositoryRef": "refs/heads/main"}}],
 ///     "ops": [{"issuer": "https://accounts.google.com", "subject": "oncall@example.com"}, {"publicKey": "ops.pub"}]
 ///   },
 ///   "lifecycleSigners": "ops",
@@ -22,8 +23,10 @@ import SigstoreKit
 /// }
 /// ```
 ///
-/// An identity is `issuer` or `issuerRegExp` plus `subject` or `subjectRegExp`, or `publicKey`
-/// (a PEM file, relative to the policy file). Lifecycle rules trust only statements signed by
+/// An identity is `issuer` or `issuerRegExp` plus `subject` or `subjectRegExp`, optionally with
+/// `extensions` (Fulcio certificate extensions by name, each of which must hold exactly the given
+/// value, as the CLI's `--certificate-github-workflow-*` flags check), or `publicKey` (a PEM file,
+/// relative to the policy file). Lifecycle rules trust only statements signed by
 /// `lifecycleSigners`. Unknown rules and members are errors.
 public struct DeploymentPolicy: Sendable {
     public enum Rule: Sendable {
@@ -125,9 +128,15 @@ public struct DeploymentPolicy: Sendable {
         self.rules = rules
     }
 
+    /// Fulcio extensions a policy identity may pin, by their names in `FulcioExtension`. The issuer
+    /// extensions are left out: `issuer`/`issuerRegExp` match them.
+    static let extensionNames: [String: FulcioExtension] = Dictionary(uniqueKeysWithValues: FulcioExtension.allCases
+        .filter { $0 != .issuerV1 && $0 != .issuer }
+        .map { (String(describing: $0), $0) })
+
     private static func signer(_ value: JSONValue, path: String, baseDirectory: String) throws(PolicyError) -> VerificationPolicy.Signer {
         guard case .object(let fields) = value else { throw PolicyError("\(path) must be an object") }
-        try PolicyError.rejectUnknown(fields, allowed: ["issuer", "issuerRegExp", "subject", "subjectRegExp", "publicKey"], at: path)
+        try PolicyError.rejectUnknown(fields, allowed: ["issuer", "issuerRegExp", "subject", "subjectRegExp", "extensions", "publicKey"], at: path)
         if let file = fields["publicKey"] {
             guard fields.count == 1, let name = file.stringValue else { throw PolicyError("\(path).publicKey must be a file name, alone") }
             let full = name.hasPrefix("/") ? name : baseDirectory + "/" + name
@@ -143,8 +152,22 @@ public struct DeploymentPolicy: Sendable {
             default: throw PolicyError("\(path) needs exactly one of \(exact) and \(regex), as a string")
             }
         }
+        var extensions: [FulcioExtension: String] = [:]
+        if let value = fields["extensions"] {
+            guard case .object(let members) = value, !members.isEmpty else {
+                throw PolicyError("\(path).extensions must be a non-empty object of extension names and values")
+            }
+            for (name, expected) in members {
+                guard let kind = Self.extensionNames[name] else {
+                    throw PolicyError("\(path).extensions: unknown extension \(JSONError.quoted(name)) (known: \(Self.extensionNames.keys.sorted().joined(separator: ", ")))")
+                }
+                guard let text = expected.stringValue else { throw PolicyError("\(path).extensions.\(name) must be a string") }
+                extensions[kind] = text
+            }
+        }
         do {
-            return .certificate(try CertificateIdentity(subject: try matcher("subject", "subjectRegExp"), issuer: try matcher("issuer", "issuerRegExp")))
+            return .certificate(try CertificateIdentity(subject: try matcher("subject", "subjectRegExp"), issuer: try matcher("issuer", "issuerRegExp"),
+                                                        extensions: extensions))
         } catch let error as PolicyError {
             throw error
         } catch {
