@@ -44,6 +44,21 @@ import Testing
         #expect(try log.openStore().latestTreeHead().treeSize == 40)
     }
 
+    /// Under steady appends the WAL still starts over: without restarts its file would hold every
+    /// frame ever committed (at least two 4 KB pages per commit).
+    @Test func walFileStaysBoundedUnderSteadyAppends() async throws {
+        let log = try TestLog()
+        let store = try SQLiteLogStore.open(path: log.databasePath, walRestartFrames: 64)
+        let service = try log.service(store: store)
+        let commits = 2_000
+        for n in 0..<commits { _ = try await service.sequencer.submit(prepared(n)) }
+        let walBytes = try FileManager.default.attributesOfItem(atPath: log.databasePath + "-wal")[.size] as? Int ?? 0
+        let unbounded = commits * 2 * 4096
+        #expect(walBytes < unbounded / 2, "WAL is \(walBytes) bytes after \(commits) commits")
+        try store.close()
+        #expect(try log.openStore().latestTreeHead().treeSize == Int64(commits))
+    }
+
     @Test func locationOfStoredHashes() {
         for leaf in Int64(0)..<1000 {
             let first = StoredHashes.index(level: 0, index: leaf)

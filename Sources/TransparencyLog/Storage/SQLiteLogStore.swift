@@ -29,7 +29,7 @@ public final class SQLiteLogStore: LogStore {
         }
     }
 
-    private init(path: String) throws {
+    private init(path: String, walRestartFrames: Int = WALCheckpointer.defaultRestartFrames) throws {
         var configuration = Configuration()
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
@@ -47,7 +47,7 @@ public final class SQLiteLogStore: LogStore {
         configuration.busyMode = .timeout(10)
         self.pool = try DatabasePool(path: path, configuration: configuration)
         self.path = path
-        self.checkpointer = try WALCheckpointer(path: path)
+        self.checkpointer = try WALCheckpointer(path: path, restartFrames: walRestartFrames)
     }
 
     /// Copies the whole WAL back into the database file, then closes every connection: a cleanly
@@ -60,8 +60,13 @@ public final class SQLiteLogStore: LogStore {
 
     /// Opens an existing database. Fails if it does not exist: the log never creates state silently.
     public static func open(path: String) throws -> SQLiteLogStore {
+        try open(path: path, walRestartFrames: WALCheckpointer.defaultRestartFrames)
+    }
+
+    /// `open`, restarting the WAL once it holds more than `walRestartFrames` (tests use a small bound).
+    static func open(path: String, walRestartFrames: Int) throws -> SQLiteLogStore {
         guard FileManager.default.fileExists(atPath: path) else { throw StoreError.missing(path: path) }
-        let store = try SQLiteLogStore(path: path)
+        let store = try SQLiteLogStore(path: path, walRestartFrames: walRestartFrames)
         _ = try store.identity()
         return store
     }
@@ -127,44 +132,53 @@ public final class SQLiteLogStore: LogStore {
     }
 
     public func append(_ batch: AppendBatch) async throws {
-        try await pool.write { db in
-            let insertEntry = try db.cachedStatement(sql: "INSERT INTO entries(idx, leaf_key, leaf_hash, body, integrated_time, kind, extra) VALUES (?, ?, ?, ?, ?, ?, ?)")
-            let insertTree = try db.cachedStatement(sql: "INSERT INTO tree(idx, hashes) VALUES (?, ?)")
-            let insertSearch = try db.cachedStatement(sql: "INSERT OR IGNORE INTO search(key, idx) VALUES (?, ?)")
-            // The per-entry inserts bind straight from our buffers (see `RowWriter`): at ~100k
-            // entries/s, GRDB's argument arrays and the `Data` copies were a tenth of the append.
-            var entryRow = RowWriter(insertEntry.sqliteStatement)
-            var treeRow = RowWriter(insertTree.sqliteStatement)
-            var blob: [UInt8] = []
-            for (entry, hashes) in zip(batch.entries, batch.treeHashes) {
-                entryRow.bind(1, entry.index)
-                entryRow.bind(2, Self.leafKey(entry.leafHash))
-                entryRow.bind(5, entry.integratedTime)
-                entryRow.bind(6, text: entry.kind)
-                try entry.leafHash.withUnsafeBytes { leafHash in
-                    try entry.body.withUnsafeBytes { body in
-                        entryRow.bind(3, leafHash)
-                        entryRow.bind(4, body)
-                        if let extra = entry.extra {
-                            try extra.withUnsafeBytes { entryRow.bind(7, $0); try entryRow.step(db) }
-                        } else {
-                            entryRow.bindNull(7)
-                            try entryRow.step(db)
-                        }
-                    }
-                }
-                blob.removeAll(keepingCapacity: true)
-                for hash in hashes { hash.withUnsafeBytes { blob.append(contentsOf: $0) } }
-                treeRow.bind(1, entry.index)
-                try blob.withUnsafeBytes { treeRow.bind(2, $0); try treeRow.step(db) }
+        try await pool.writeWithoutTransaction { db in
+            try db.inTransaction {
+                try Self.insert(batch, into: db)
+                return .commit
             }
-            for row in batch.searchRows {
-                try insertSearch.execute(arguments: [row.key, row.index])
-            }
-            try db.execute(sql: "INSERT INTO checkpoints(tree_size, root_hash, note) VALUES (?, ?, ?)",
-                           arguments: [batch.treeSize, Data(batch.rootHash.bytes), batch.checkpoint])
+            // ← committed. A failure from here on must not reach the sequencer as a failed commit.
+            if checkpointer.takeRestartRequest() { _ = try? db.checkpoint(.passive) }
         }
         checkpointer.schedule()
+    }
+
+    private static func insert(_ batch: AppendBatch, into db: Database) throws {
+        let insertEntry = try db.cachedStatement(sql: "INSERT INTO entries(idx, leaf_key, leaf_hash, body, integrated_time, kind, extra) VALUES (?, ?, ?, ?, ?, ?, ?)")
+        let insertTree = try db.cachedStatement(sql: "INSERT INTO tree(idx, hashes) VALUES (?, ?)")
+        let insertSearch = try db.cachedStatement(sql: "INSERT OR IGNORE INTO search(key, idx) VALUES (?, ?)")
+        // The per-entry inserts bind straight from our buffers (see `RowWriter`): at ~100k
+        // entries/s, GRDB's argument arrays and the `Data` copies were a tenth of the append.
+        var entryRow = RowWriter(insertEntry.sqliteStatement)
+        var treeRow = RowWriter(insertTree.sqliteStatement)
+        var blob: [UInt8] = []
+        for (entry, hashes) in zip(batch.entries, batch.treeHashes) {
+            entryRow.bind(1, entry.index)
+            entryRow.bind(2, Self.leafKey(entry.leafHash))
+            entryRow.bind(5, entry.integratedTime)
+            entryRow.bind(6, text: entry.kind)
+            try entry.leafHash.withUnsafeBytes { leafHash in
+                try entry.body.withUnsafeBytes { body in
+                    entryRow.bind(3, leafHash)
+                    entryRow.bind(4, body)
+                    if let extra = entry.extra {
+                        try extra.withUnsafeBytes { entryRow.bind(7, $0); try entryRow.step(db) }
+                    } else {
+                        entryRow.bindNull(7)
+                        try entryRow.step(db)
+                    }
+                }
+            }
+            blob.removeAll(keepingCapacity: true)
+            for hash in hashes { hash.withUnsafeBytes { blob.append(contentsOf: $0) } }
+            treeRow.bind(1, entry.index)
+            try blob.withUnsafeBytes { treeRow.bind(2, $0); try treeRow.step(db) }
+        }
+        for row in batch.searchRows {
+            try insertSearch.execute(arguments: [row.key, row.index])
+        }
+        try db.execute(sql: "INSERT INTO checkpoints(tree_size, root_hash, note) VALUES (?, ?, ?)",
+                       arguments: [batch.treeSize, Data(batch.rootHash.bytes), batch.checkpoint])
     }
 
     public func checkpoint(treeSize: Int64) throws -> String? {

@@ -9,10 +9,17 @@ import Synchronization
 /// checkpoint per commit made small commits (one certificate each, from the CA) pay for two more
 /// fsyncs, and for every reader remapping the grown file, on the path that acknowledges entries.
 /// Passive checkpoints never block the writer or readers.
+///
+/// SQLite starts the WAL over from its beginning only when a commit finds every frame already
+/// copied back, which a checkpoint on another thread rarely achieves under steady load: commits
+/// land while it copies. So once the WAL holds more than `restartFrames`, the checkpointer asks
+/// the writer (`takeRestartRequest`) to run one passive checkpoint itself right after a commit;
+/// that copies only the frames since the last background round and lets the next commit restart.
 final class WALCheckpointer: Sendable {
     private let connection: DatabaseQueue
     private let queue = DispatchQueue(label: "sigil.wal-checkpoint", qos: .utility)
     private let interval: DispatchTimeInterval
+    private let restartFrames: Int
     private let state = Mutex(State())
 
     private struct State {
@@ -22,14 +29,20 @@ final class WALCheckpointer: Sendable {
         var again = false
         var closed = false
         var completed = 0
+        /// The WAL has grown past `restartFrames`; the writer should checkpoint after its next commit.
+        var restartWanted = false
     }
 
-    init(path: String, interval: DispatchTimeInterval = .milliseconds(100)) throws {
+    /// 16 MB of 4 KB pages: the most the WAL holds before the writer is asked to let it restart.
+    static let defaultRestartFrames = 4096
+
+    init(path: String, interval: DispatchTimeInterval = .milliseconds(100), restartFrames: Int = defaultRestartFrames) throws {
         var configuration = Configuration()
         configuration.label = "wal-checkpoint"
         configuration.busyMode = .timeout(10)
         connection = try DatabaseQueue(path: path, configuration: configuration)
         self.interval = interval
+        self.restartFrames = restartFrames
     }
 
     /// Checkpoints run so far.
@@ -52,12 +65,21 @@ final class WALCheckpointer: Sendable {
         if start { queue.asyncAfter(deadline: .now() + interval) { self.run() } }
     }
 
+    /// Whether the writer should checkpoint after the commit it just made; clears the request.
+    func takeRestartRequest() -> Bool {
+        state.withLock { state in
+            defer { state.restartWanted = false }
+            return state.restartWanted
+        }
+    }
+
     private func run() {
         guard state.withLock({ !$0.closed }) else { return }
         // A failed passive checkpoint only leaves the WAL longer; the next commit retries.
-        _ = try? connection.writeWithoutTransaction { try $0.checkpoint(.passive) }
+        let frames = try? connection.writeWithoutTransaction { try $0.checkpoint(.passive) }
         let more = state.withLock { state -> Bool in
             state.completed += 1
+            if let frames, frames.walFrameCount > restartFrames { state.restartWanted = true }
             if state.again, !state.closed { state.again = false; return true }
             state.pending = false
             return false
