@@ -1,7 +1,8 @@
 /// The settings files `init` writes into `<data>/config/`, holding every setting at its default so
 /// operators see what they can change. Paths are left out: they default to files in the data
-/// folder, which keeps the folder relocatable. So is the issuer URL, which follows the port unless
-/// set. The README documents each key.
+/// folder, which keeps the folder relocatable. So are the issuer URL, which follows the port unless
+/// set, and the CA's `ctLogURL`, which `all` points at its own log wherever that listens (its
+/// default elsewhere is the log's default address). The README documents each key.
 enum ServerConfigDefaults {
     static let files: [(server: String, text: String)] = [
         ("log", """
@@ -26,8 +27,7 @@ enum ServerConfigDefaults {
               "host": "127.0.0.1",
               "port": 5555,
               "allowPlainHTTP": false,
-              "logLevel": "info",
-              "ctLogURL": "http://127.0.0.1:3000"
+              "logLevel": "info"
             }
 
             """),

@@ -115,6 +115,20 @@ import Testing
         let tree = try sigil(["tree", layout + ":index"])
         #expect(tree.status == 0 && tree.output.contains("(linux/arm64)") && tree.output.contains("signature"), "\(tree.output)")
 
+        // A signature over the attestation is listed under the attestation, not beside it.
+        func attachments() throws -> [JSONValue] {
+            try JSONValue(parsing: Array(try sigil(["tree", layout + ":app", "--json"]).output.utf8))["attached"]?.arrayValue ?? []
+        }
+        let attestation = try #require(try attachments().first { $0["kind"]?.stringValue?.hasPrefix("attestation") == true }?["digest"]?.stringValue)
+        let countersigned = try sigil(["sign-image", layout + "@" + attestation, "--identity-token", alice] + stack.signingFlags)
+        #expect(countersigned.status == 0, "\(countersigned.output)")
+        let listed = try attachments()
+        let nested = listed.first { $0["digest"]?.stringValue == attestation }?["attached"]?.arrayValue ?? []
+        #expect(nested.count == 1 && nested.first?["kind"] == "signature", "\(listed)")
+        #expect(listed.count == 2, "the image itself gained no attachment: \(listed)")
+        let drawn = try sigil(["tree", layout + ":app"]).output
+        #expect(drawn.contains("│   └── signature") || drawn.contains("    └── signature"), "\(drawn)")
+
         // Quarantine by ops: the gate fails and names the rule, the signer and the log index.
         let quarantined = try sigil(["lifecycle", "set", layout + ":app", "--status", "quarantined", "--reason", "CVE-2025-0001",
                                      "--identity-token", ops] + stack.signingFlags)

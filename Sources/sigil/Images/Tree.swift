@@ -8,7 +8,7 @@ import SigstoreKit
 struct Tree: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tree",
-        abstract: "List the signatures, attestations and lifecycle statements attached to an image (unverified).",
+        abstract: "List the signatures, attestations and lifecycle statements attached to an image, and what is attached to them (unverified).",
         discussion: """
             Example:
               sigil tree ./app-layout:v1.2
@@ -36,7 +36,12 @@ struct Tree: AsyncParsableCommand {
         let created: String?
         let signer: String?
         let lifecycleStatus: String?
+        /// Referrers of this referrer, such as a signature over an attestation.
+        let attached: [Attachment]
     }
+
+    /// How deep referrers of referrers are followed; real chains are one or two levels.
+    static let maxReferrerDepth = 8
 
     func run() async throws {
         let opened = try LayoutInput.open(image)
@@ -51,32 +56,50 @@ struct Tree: AsyncParsableCommand {
     }
 
     private func node(_ descriptor: OCIDescriptor, in layout: OCIImageLayout) throws -> Node {
-        let attached = try layout.referrers(of: descriptor.digest).map { referrer in
+        Node(digest: descriptor.digest.description, mediaType: descriptor.mediaType, platform: descriptor.platformName,
+             tags: layout.tags(of: descriptor.digest), attached: try attachments(of: descriptor.digest, in: layout, depth: 1),
+             manifests: try layout.children(of: descriptor).map { try node($0, in: layout) })
+    }
+
+    private func attachments(of digest: OCIDigest, in layout: OCIImageLayout, depth: Int) throws -> [Attachment] {
+        guard depth <= Self.maxReferrerDepth else { return [] }
+        return try layout.referrers(of: digest).map { referrer in
             let annotations = referrer.manifest.annotations
             return Attachment(digest: referrer.descriptor.digest.description,
                               kind: ImageVerifier.Kind(claimedBy: referrer.descriptor, manifest: referrer.manifest).description,
                               artifactType: referrer.manifest.effectiveArtifactType, created: annotations[OCIAnnotation.created],
-                              signer: annotations[OCIAnnotation.signerIdentity], lifecycleStatus: annotations[OCIAnnotation.lifecycleStatus])
+                              signer: annotations[OCIAnnotation.signerIdentity], lifecycleStatus: annotations[OCIAnnotation.lifecycleStatus],
+                              attached: try attachments(of: referrer.descriptor.digest, in: layout, depth: depth + 1))
         }
-        return Node(digest: descriptor.digest.description, mediaType: descriptor.mediaType, platform: descriptor.platformName,
-                    tags: layout.tags(of: descriptor.digest), attached: attached,
-                    manifests: try layout.children(of: descriptor).map { try node($0, in: layout) })
+    }
+
+    /// One printed branch: an attachment with its own referrers, or a child manifest.
+    private enum Branch {
+        case attachment(Attachment)
+        case manifest(Node)
     }
 
     private func render(_ node: Node, prefix: String) {
-        let lines: [(String, Node?)] = node.attached.map { a in
-            var text = "\(a.kind) \(OCIDigest(a.digest)?.short ?? a.digest)"
-            if let status = a.lifecycleStatus { text += " status=\(status)" }
-            if let signer = a.signer { text += " signer=\(signer)" }
-            if let created = a.created { text += " created=\(created)" }
-            return (text, nil)
-        } + node.manifests.map { child in
-            ("manifest \(OCIDigest(child.digest)?.short ?? child.digest)" + (child.platform.map { " (\($0))" } ?? ""), child)
-        }
-        for (k, (text, child)) in lines.enumerated() {
-            let last = k == lines.count - 1
-            print(prefix + (last ? "└── " : "├── ") + text)
-            if let child { render(child, prefix: prefix + (last ? "    " : "│   ")) }
+        render(node.attached.map(Branch.attachment) + node.manifests.map(Branch.manifest), prefix: prefix)
+    }
+
+    private func render(_ branches: [Branch], prefix: String) {
+        for (k, branch) in branches.enumerated() {
+            let last = k == branches.count - 1
+            let inner = prefix + (last ? "    " : "│   ")
+            switch branch {
+            case .attachment(let a):
+                var text = "\(a.kind) \(OCIDigest(a.digest)?.short ?? a.digest)"
+                if let status = a.lifecycleStatus { text += " status=\(status)" }
+                if let signer = a.signer { text += " signer=\(signer)" }
+                if let created = a.created { text += " created=\(created)" }
+                print(prefix + (last ? "└── " : "├── ") + text)
+                render(a.attached.map(Branch.attachment), prefix: inner)
+            case .manifest(let child):
+                print(prefix + (last ? "└── " : "├── ") + "manifest \(OCIDigest(child.digest)?.short ?? child.digest)"
+                      + (child.platform.map { " (\($0))" } ?? ""))
+                render(child, prefix: inner)
+            }
         }
     }
 }
