@@ -48,7 +48,7 @@ import Testing
     /// frame ever committed (at least two 4 KB pages per commit).
     @Test func walFileStaysBoundedUnderSteadyAppends() async throws {
         let log = try TestLog()
-        let store = try SQLiteLogStore.open(path: log.databasePath, walRestartFrames: 64)
+        let store = try SQLiteLogStore.open(path: log.databasePath, walRestartFrames: 64, walCheckpointInterval: .milliseconds(10))
         let service = try log.service(store: store)
         let commits = 2_000
         for n in 0..<commits { _ = try await service.sequencer.submit(prepared(n)) }

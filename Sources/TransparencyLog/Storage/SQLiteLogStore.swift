@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import GRDB
 import GRDBSQLite
@@ -29,7 +30,8 @@ public final class SQLiteLogStore: LogStore {
         }
     }
 
-    private init(path: String, walRestartFrames: Int = WALCheckpointer.defaultRestartFrames) throws {
+    private init(path: String, walRestartFrames: Int = WALCheckpointer.defaultRestartFrames,
+                 walCheckpointInterval: DispatchTimeInterval = WALCheckpointer.defaultInterval) throws {
         var configuration = Configuration()
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
@@ -47,7 +49,7 @@ public final class SQLiteLogStore: LogStore {
         configuration.busyMode = .timeout(10)
         self.pool = try DatabasePool(path: path, configuration: configuration)
         self.path = path
-        self.checkpointer = try WALCheckpointer(path: path, restartFrames: walRestartFrames)
+        self.checkpointer = try WALCheckpointer(path: path, interval: walCheckpointInterval, restartFrames: walRestartFrames)
     }
 
     /// Copies the whole WAL back into the database file, then closes every connection: a cleanly
@@ -60,13 +62,13 @@ public final class SQLiteLogStore: LogStore {
 
     /// Opens an existing database. Fails if it does not exist: the log never creates state silently.
     public static func open(path: String) throws -> SQLiteLogStore {
-        try open(path: path, walRestartFrames: WALCheckpointer.defaultRestartFrames)
+        try open(path: path, walRestartFrames: WALCheckpointer.defaultRestartFrames, walCheckpointInterval: WALCheckpointer.defaultInterval)
     }
 
-    /// `open`, restarting the WAL once it holds more than `walRestartFrames` (tests use a small bound).
-    static func open(path: String, walRestartFrames: Int) throws -> SQLiteLogStore {
+    /// `open` with the WAL checkpointer's tuning (tests use small values).
+    static func open(path: String, walRestartFrames: Int, walCheckpointInterval: DispatchTimeInterval) throws -> SQLiteLogStore {
         guard FileManager.default.fileExists(atPath: path) else { throw StoreError.missing(path: path) }
-        let store = try SQLiteLogStore(path: path, walRestartFrames: walRestartFrames)
+        let store = try SQLiteLogStore(path: path, walRestartFrames: walRestartFrames, walCheckpointInterval: walCheckpointInterval)
         _ = try store.identity()
         return store
     }
