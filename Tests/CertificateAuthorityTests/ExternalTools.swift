@@ -7,16 +7,8 @@ enum ExternalTools {
     struct Result { let status: Int32; let output: String }
 
     static func run(_ arguments: [String]) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
+        let (status, output) = try runToCompletion("/usr/bin/env", arguments)
+        return Result(status: status, output: output)
     }
 
     /// Writes the chain as root.pem / intermediate.pem / leaf.pem.

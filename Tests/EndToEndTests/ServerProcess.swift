@@ -1,5 +1,6 @@
 import Foundation
 import SigilClient
+import TestSupport
 
 /// A `sigil-server` child process on a loopback port, for tests that must kill and restart it.
 final class ServerProcess {
@@ -78,21 +79,3 @@ struct ServerProcessError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-/// Runs a binary to completion, with `environment` added to this process's; returns its exit
-/// status and combined stdout and stderr.
-func runToCompletion(_ binary: String, _ arguments: [String],
-                     environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: binary)
-    process.arguments = arguments
-    if !environment.isEmpty {
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-    }
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-}

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import SigstoreKit
+import TestSupport
 
 /// The whole Sigil stack as real `sigil-server` processes on random loopback ports: the
 /// development OIDC issuer, the log (with its CT log) and the CA, sharing one data folder made
