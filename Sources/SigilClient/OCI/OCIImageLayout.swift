@@ -37,21 +37,6 @@ public struct OCIImageLayout: Sendable {
         index = try Self.readIndex(root: path)
     }
 
-    /// Creates an empty layout at `path` (which must not exist or be empty).
-    public static func create(at path: String) throws(OCILayoutError) -> OCIImageLayout {
-        if let contents = try? FileManager.default.contentsOfDirectory(atPath: path), !contents.isEmpty {
-            throw .writeFailed("\(path) exists and is not empty")
-        }
-        do {
-            try FileManager.default.createDirectory(atPath: path + "/blobs/sha256", withIntermediateDirectories: true)
-            try AtomicFile.write(Array("{\"imageLayoutVersion\":\"\(layoutVersion)\"}".utf8), to: path + "/oci-layout", permissions: 0o644)
-            try AtomicFile.write(OCIIndex(manifests: []).encoded, to: path + "/index.json", permissions: 0o644)
-        } catch {
-            throw .writeFailed("\(error)")
-        }
-        return try OCIImageLayout(path: path)
-    }
-
     private static func readIndex(root: String) throws(OCILayoutError) -> OCIIndex {
         guard let data = FileManager.default.contents(atPath: root + "/index.json") else {
             throw .notALayout(path: root, reason: "it has no readable index.json")
@@ -100,14 +85,30 @@ public struct OCIImageLayout: Sendable {
     /// Checks that everything an image needs is present and intact: its manifest or index, and for
     /// each manifest the config and every layer, each hashed against its digest and size. Layers
     /// can be gigabytes, so they are hashed as a stream, never held in memory.
+    /// Each blob is checked once, however often the image lists it (platforms share layers; a
+    /// hostile index may list one child thousands of times), and indexes nest at most
+    /// `maximumIndexDepth` deep.
     public func checkComplete(_ descriptor: OCIDescriptor) throws(OCILayoutError) {
+        var checked: Set<String> = []
+        try checkComplete(descriptor, depth: 1, checked: &checked)
+    }
+
+    /// How deep image indexes may nest; real images use one or two levels.
+    public static let maximumIndexDepth = 16
+
+    /// `checked` holds digest and size of every descriptor seen: a repeat with another size is still checked.
+    private func checkComplete(_ descriptor: OCIDescriptor, depth: Int, checked: inout Set<String>) throws(OCILayoutError) {
+        guard checked.insert("\(descriptor.digest) \(descriptor.size)").inserted else { return }
         if OCIMediaType.isIndex(descriptor.mediaType) {
+            guard depth <= Self.maximumIndexDepth else {
+                throw .malformed("\(descriptor.digest): image indexes nest more than \(Self.maximumIndexDepth) deep")
+            }
             for child in try children(of: descriptor) where OCIMediaType.isManifest(child.mediaType) || OCIMediaType.isIndex(child.mediaType) {
-                try checkComplete(child)
+                try checkComplete(child, depth: depth + 1, checked: &checked)
             }
         } else if OCIMediaType.isManifest(descriptor.mediaType) {
             let manifest = try manifest(descriptor)
-            for part in [manifest.config] + manifest.layers { try checkIntact(part) }
+            for part in [manifest.config] + manifest.layers where checked.insert("\(part.digest) \(part.size)").inserted { try checkIntact(part) }
         } else {
             throw .malformed("\(descriptor.digest) is a \(descriptor.mediaType), not an image manifest or index")
         }

@@ -2,8 +2,6 @@
 public enum OCIMediaType {
     public static let imageManifest = "application/vnd.oci.image.manifest.v1+json"
     public static let imageIndex = "application/vnd.oci.image.index.v1+json"
-    public static let imageConfig = "application/vnd.oci.image.config.v1+json"
-    public static let layerTarGzip = "application/vnd.oci.image.layer.v1.tar+gzip"
     /// Docker's schema 2 types, which layouts copied from Docker registries may keep.
     public static let dockerManifest = "application/vnd.docker.distribution.manifest.v2+json"
     public static let dockerManifestList = "application/vnd.docker.distribution.manifest.list.v2+json"

@@ -102,11 +102,6 @@ public struct InTotoStatement: Sendable, Equatable {
     /// The payload bytes: RFC 8785 canonical JSON of `json`.
     public var encoded: [UInt8] { CanonicalJSON.encode(json) }
 
-    /// Whether some subject carries `digest` (raw bytes) under `algorithm`.
-    public func hasSubject(algorithm: HashAlgorithm, digest: [UInt8]) -> Bool {
-        subjects.contains { $0.digest[algorithm.rawValue].flatMap { LowercaseHex.decode($0.lowercased()) } == digest }
-    }
-
     /// `sha256:<hex>` for every subject with a well-formed `digest.sha256`, lowercased. Payloads
     /// that are not statements give none: indexing is best-effort, validity is DSSE's business.
     static func sha256SubjectDigests(payload: [UInt8]) -> [String] {

@@ -45,7 +45,8 @@ struct Tree: AsyncParsableCommand {
 
     func run() async throws {
         let opened = try LayoutInput.open(image)
-        let root = try LayoutInput.attempt(image) { try node(opened.image, in: opened.layout) }
+        var shown: Set<OCIDigest> = []
+        let root = try LayoutInput.attempt(image) { try node(opened.image, in: opened.layout, shown: &shown) }
         if json {
             try Output.json(root)
         } else {
@@ -55,10 +56,21 @@ struct Tree: AsyncParsableCommand {
         }
     }
 
-    private func node(_ descriptor: OCIDescriptor, in layout: OCIImageLayout) throws -> Node {
-        Node(digest: descriptor.digest.description, mediaType: descriptor.mediaType, platform: descriptor.platformName,
-             tags: layout.tags(of: descriptor.digest), attached: try attachments(of: descriptor.digest, in: layout, depth: 1),
-             manifests: try layout.children(of: descriptor).map { try node($0, in: layout) })
+    /// `shown` holds the manifests already expanded: a child an index lists again is named but not
+    /// expanded again, so a hostile index cannot make the tree grow exponentially.
+    private func node(_ descriptor: OCIDescriptor, in layout: OCIImageLayout, depth: Int = 1, shown: inout Set<OCIDigest>) throws -> Node {
+        guard shown.insert(descriptor.digest).inserted else {
+            return Node(digest: descriptor.digest.description, mediaType: descriptor.mediaType, platform: descriptor.platformName,
+                        tags: [], attached: [], manifests: [])
+        }
+        guard depth <= OCIImageLayout.maximumIndexDepth else {
+            throw OCILayoutError.malformed("\(descriptor.digest): image indexes nest more than \(OCIImageLayout.maximumIndexDepth) deep")
+        }
+        var manifests: [Node] = []
+        for child in try layout.children(of: descriptor) { manifests.append(try node(child, in: layout, depth: depth + 1, shown: &shown)) }
+        return Node(digest: descriptor.digest.description, mediaType: descriptor.mediaType, platform: descriptor.platformName,
+                    tags: layout.tags(of: descriptor.digest), attached: try attachments(of: descriptor.digest, in: layout, depth: 1),
+                    manifests: manifests)
     }
 
     private func attachments(of digest: OCIDigest, in layout: OCIImageLayout, depth: Int) throws -> [Attachment] {
