@@ -56,8 +56,8 @@ public struct CAKeyMaterial: Sendable {
         self.intermediateKey = intermediateKey
         intermediateKeyIdentifier = ski.keyIdentifier
         intermediateSPKI = try Self.spki(intermediate.publicKey)
-        issuerPEMs = try [intermediate, root].map { try $0.serializeAsPEM().pemString + "\n" }
         issuerDERs = try [intermediate, root].map(CertificateIssuer.der)
+        issuerPEMs = issuerDERs.map { PEMEncoding.encode($0, label: "CERTIFICATE") }
         signatureAlgorithm = try Self.signatureAlgorithm(for: intermediate.publicKey)
     }
 

@@ -33,7 +33,7 @@ struct LogSettings {
             batchPeriodMilliseconds: try reader.integer("batchPeriodMilliseconds", default: 0, range: 0...10_000),
             maxRequestBytes: try reader.integer("maxRequestBytes", flag: ("max-request-bytes", overrides.maxRequestBytes), default: defaults.maxRequestBytes, range: 1_024...(64 << 20)),
             maxBulkItems: try reader.integer("maxBulkItems", default: defaults.maxBulkItems, range: 1...100_000),
-            hashCacheEntries: try reader.integer("hashCacheEntries", default: defaults.hashCacheCapacity, range: 0...(1 << 28)))
+            hashCacheEntries: try reader.integer("hashCacheEntries", default: defaults.hashCacheCapacity, range: 0...(1 << 24)))
     }
 
     var logConfiguration: LogConfiguration {

@@ -66,9 +66,10 @@ struct RotateIntermediate: ParsableCommand {
 
         let retired = folder.file("ca/retired")
         try FileManager.default.createDirectory(at: retired, withIntermediateDirectories: true)
-        let serial = old.serialNumber.bytes.map { String(format: "%02x", $0) }.joined()
+        let serial = LowercaseHex.encode(old.serialNumber.bytes)
         try DataFolder.writePublic(try old.serializeAsPEM().pemString + "\n", to: retired.appendingPathComponent("intermediate-\(serial).pem"))
-        // The new key is in place before the old one goes, so a crash in between leaves a working CA.
+        // Key and certificate are two files: a crash between these writes leaves a key that does not
+        // match the certificate, and the CA then refuses to start rather than issue from a wrong pair.
         try DataFolder.writeSecret(rotated.intermediateKeyPEM, to: folder.caIntermediateKey)
         try DataFolder.writePublic(rotated.material.intermediatePEM, to: folder.caIntermediate)
         try trust.write(trustedRoot: root)

@@ -91,8 +91,13 @@ struct AllCommand: AsyncParsableCommand {
         // In one process the CA's CT log is this log unless its settings name another, and the CA
         // hands it precertificates directly; a ctLogURL naming another log keeps the HTTP submission.
         if !ca.common.reader.has("ctLogURL") { ca.ctLogURL = log.common.listener.localURL }
-        let caUsesThisLog = ca.ctLogURL == log.common.listener.localURL || ca.ctLogURL == log.common.listener.localURL + "/"
-        for listener in [oidc.common.listener, ca.common.listener, log.common.listener] { try listener.checkAvailable() }
+        let caUsesThisLog = ca.ctLogURL == log.common.listener.localURL
+        let listeners = [oidc.common.listener, ca.common.listener, log.common.listener]
+        // Binding each in turn would not notice two servers given the same address.
+        if Set(listeners.map(\.localURL)).count < listeners.count {
+            throw ValidationError("two servers are set to the same address: oidc \(oidc.common.listener.localURL), ca \(ca.common.listener.localURL), log \(log.common.listener.localURL)")
+        }
+        for listener in listeners { try listener.checkAvailable() }
         if !folder.isInitialised {
             // The trust files and the CA's issuer list follow the ports the settings chose.
             try Initialiser(folder: folder, caConfiguration: URL(fileURLWithPath: caConfig, isDirectory: true),

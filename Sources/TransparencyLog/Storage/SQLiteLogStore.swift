@@ -30,8 +30,7 @@ public final class SQLiteLogStore: LogStore {
         }
     }
 
-    private init(path: String, walRestartFrames: Int = WALCheckpointer.defaultRestartFrames,
-                 walCheckpointInterval: DispatchTimeInterval = WALCheckpointer.defaultInterval) throws {
+    private init(path: String, walRestartFrames: Int, walCheckpointInterval: DispatchTimeInterval) throws {
         var configuration = Configuration()
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
@@ -76,7 +75,8 @@ public final class SQLiteLogStore: LogStore {
     /// Creates a new, empty log database with its identity and the signed checkpoint of the empty tree.
     public static func create(path: String, identity: LogIdentity, emptyCheckpoint: String) throws -> SQLiteLogStore {
         guard !FileManager.default.fileExists(atPath: path) else { throw StoreError.alreadyExists(path: path) }
-        let store = try SQLiteLogStore(path: path)
+        let store = try SQLiteLogStore(path: path, walRestartFrames: WALCheckpointer.defaultRestartFrames,
+                                       walCheckpointInterval: WALCheckpointer.defaultInterval)
         try store.pool.write { db in
             try db.execute(sql: Self.schema)
             try db.execute(sql: "INSERT INTO meta(key, value) VALUES ('log_id', ?), ('tree_id', ?), ('origin', ?)",
