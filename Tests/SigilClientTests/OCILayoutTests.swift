@@ -64,6 +64,31 @@ import Testing
         #expect(throws: OCILayoutError.missingBlob(amd.layers[0].digest)) { try layout.checkComplete(layout.resolve(.tag("index"))) }
     }
 
+    /// Indexes that list one child hundreds of times, three deep (8 million paths), are checked
+    /// blob by blob once; indexes nested past the limit are refused, not followed.
+    @Test(.timeLimit(.minutes(1)))
+    func repeatedAndDeeplyNestedIndexesAreBounded() throws {
+        let directory = TemporaryDirectory()
+        let layout = try TestImageLayout(emptyAt: directory.path("layout"))
+        var top = try layout.image(architecture: "amd64", layer: "shared layer")
+        for _ in 0..<3 {
+            top = try layout.put(["schemaVersion": 2, "mediaType": .string(TestImageLayout.indexType),
+                                  "manifests": .array(Array(repeating: top.json, count: 200))], mediaType: TestImageLayout.indexType)
+        }
+        try layout.writeIndex([top.json])
+        let opened = try OCIImageLayout(path: layout.path)
+        try opened.checkComplete(opened.resolve(.only))
+
+        var nested = try layout.image(architecture: "amd64", layer: "deep layer")
+        for _ in 0..<(OCIImageLayout.maximumIndexDepth + 1) {
+            nested = try layout.put(["schemaVersion": 2, "mediaType": .string(TestImageLayout.indexType), "manifests": [nested.json]],
+                                    mediaType: TestImageLayout.indexType)
+        }
+        try layout.writeIndex([nested.json])
+        let deep = try OCIImageLayout(path: layout.path)
+        #expect(throws: OCILayoutError.self) { try deep.checkComplete(deep.resolve(.only)) }
+    }
+
     @Test(arguments: ["layer", "config"])
     func aBlobChangedInPlaceFailsTheCompletenessCheck(part: String) throws {
         let directory = TemporaryDirectory()
