@@ -113,7 +113,8 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),
-        // Fixtures shared by the test targets: entry builders, test keys and certificates.
+        // Shared by the test targets: the `fixtures/` folder, free ports, the built executables,
+        // entry builders, test keys and certificates.
         .target(name: "TestSupport", dependencies: [
             "SigstoreKit", "Merkle",
             .product(name: "Crypto", package: "swift-crypto"),
@@ -121,9 +122,9 @@ let package = Package(
             .product(name: "SwiftASN1", package: "swift-asn1"),
         ], path: "Tests/TestSupport"),
         .testTarget(name: "MerkleTests", dependencies: [
-            "Merkle", .product(name: "Crypto", package: "swift-crypto"),
+            "Merkle", "TestSupport", .product(name: "Crypto", package: "swift-crypto"),
         ]),
-        .testTarget(name: "SigstoreKitTests", dependencies: ["SigstoreKit", "Merkle"]),
+        .testTarget(name: "SigstoreKitTests", dependencies: ["SigstoreKit", "Merkle", "TestSupport"]),
         .testTarget(name: "OIDCIssuerTests", dependencies: [
             "OIDCIssuer", "SigstoreKit", "TestSupport",
             .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -54,7 +54,7 @@ private func signingCertificate(authority: CertificateIssuer, request: Request, 
 private func bearerToken(_ request: Request) -> String? {
     guard let header = request.headers[.authorization] else { return nil }
     let parts = header.split(separator: " ", maxSplits: 1)
-    guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
+    guard parts.count == 2, parts[0].lowercased().isExactly("bearer") else { return nil }
     return parts[1].trimmingCharacters(in: .whitespaces)
 }
 

@@ -16,9 +16,13 @@ struct GitHubWorkflowIdentity {
     let extensions: [(FulcioExtension, String)]
     let legacyExtensions: [(FulcioExtension, String)]
 
+    /// Claims that become part of a URL (the SAN and the `…URI` extensions): ASCII only.
+    static let urlClaims = ["job_workflow_ref", "repository", "repository_owner", "workflow_ref", "run_id", "run_attempt"]
+
     init(_ claims: ClaimReader, providerURL url: String) throws(TokenError) {
+        // Keyed by our own constant claim names, never by token text.
         var c: [String: String] = [:]
-        for name in Self.requiredClaims { c[name] = try claims.required(name) }
+        for name in Self.requiredClaims { c[name] = try claims.required(name, asciiOnly: Self.urlClaims.contains(name)) }
         let environment = try claims.optional("environment")
         let value = { (name: String) in c[name] ?? "" }
         subjectAlternativeName = "\(url)/\(value("job_workflow_ref"))"

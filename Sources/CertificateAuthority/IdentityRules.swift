@@ -3,17 +3,19 @@ import SigstoreKit
 import SwiftASN1
 import X509
 
-/// The per-type claim checks of Fulcio's principals (sigstore-spec.md §A.6).
+/// The per-type claim checks of Fulcio's principals (sigstore-spec.md §A.6). Every test is on
+/// UTF-8 bytes: a `Character` search misses `@` followed by a combining mark, and `String ==`
+/// equates canonically equivalent text.
 enum IdentityRules {
     /// `email` issuers: a syntactically valid `email` that the provider verified.
     static func email(_ claims: ClaimReader, config: IssuerConfiguration) throws(TokenError) -> String {
-        let email = try claims.required("email")
+        let email = try claims.required("email", asciiOnly: true)
         guard isPlausibleEmail(email) else { throw .invalidClaim(name: "email", reason: "not an email address") }
         if !config.skipEmailVerification {
             // Fulcio accepts a JSON true or the strings "true"/"True" (some IdPs send strings).
             switch claims.claims["email_verified"] {
             case .bool(true)?: break
-            case .string(let text)? where text == "true" || text == "True": break
+            case .string(let text)? where text.isExactly("true") || text.isExactly("True"): break
             default: throw .emailNotVerified
             }
         }
@@ -22,25 +24,29 @@ enum IdentityRules {
 
     /// One `@`, non-empty local part and a dotless-or-dotted domain, no spaces or controls.
     static func isPlausibleEmail(_ text: String) -> Bool {
-        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty, text.utf8.count <= 320 else { return false }
+        let bytes = Array(text.utf8)
+        let parts = bytes.split(separator: UInt8(ascii: "@"), omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty, bytes.count <= 320 else { return false }
         // rfc822Name is an IA5String, so only ASCII can be certified.
-        return text.unicodeScalars.allSatisfy { $0.value > 0x20 && $0.value < 0x7F && !"<>()[],;:\\\"".unicodeScalars.contains($0) }
+        let forbidden = Array("<>()[],;:\\\"".utf8)
+        return bytes.allSatisfy { $0 > 0x20 && $0 < 0x7F && !forbidden.contains($0) }
     }
 
     /// `uri` issuers: `sub` is a URI (not an email) whose scheme and host equal `subject-domain`'s.
     static func uri(sub: String, config: IssuerConfiguration) throws(TokenError) -> String {
-        guard !sub.contains("@") || sub.contains("://"),
+        if let problem = CertifiableText.problem(in: sub, asciiOnly: true) { throw .invalidClaim(name: "sub", reason: problem) }
+        guard !sub.containsByte(UInt8(ascii: "@")) || sub.containsExactly("://"),
               let uri = URL(string: sub), let scheme = uri.scheme, let host = uri.host,
               let domain = config.subjectDomain.flatMap({ URL(string: $0) }),
-              scheme == domain.scheme, host == domain.host
+              let domainScheme = domain.scheme, let domainHost = domain.host,
+              scheme.isExactly(domainScheme), host.isExactly(domainHost)
         else { throw .invalidClaim(name: "sub", reason: "not a URI under \(config.subjectDomain ?? "the subject domain")") }
         return sub
     }
 
     /// `username` issuers: `sub!subject-domain`, where `sub` is neither an email nor contains `!`.
     static func username(sub: String, config: IssuerConfiguration) throws(TokenError) -> String {
-        guard !sub.contains("!"), !sub.contains("@"), let domain = config.subjectDomain else {
+        guard !sub.containsByte(UInt8(ascii: "!")), !sub.containsByte(UInt8(ascii: "@")), let domain = config.subjectDomain else {
             throw .invalidClaim(name: "sub", reason: "usernames may not contain ! or @")
         }
         return "\(sub)!\(domain)"
@@ -69,7 +75,8 @@ enum IdentityRules {
 
     /// `spiffe` issuers: `sub` is a SPIFFE ID in the configured trust domain.
     static func spiffe(sub: String, config: IssuerConfiguration) throws(TokenError) {
-        guard let domain = config.spiffeTrustDomain, sub.hasPrefix("spiffe://\(domain)/") else {
+        guard let domain = config.spiffeTrustDomain, CertifiableText.problem(in: sub, asciiOnly: true) == nil,
+              sub.hasExactPrefix("spiffe://\(domain)/") else {
             throw .invalidClaim(name: "sub", reason: "not a SPIFFE ID in trust domain \(config.spiffeTrustDomain ?? "")")
         }
     }

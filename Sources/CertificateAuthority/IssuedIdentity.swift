@@ -13,8 +13,9 @@ public struct IssuedIdentity: Sendable, Equatable {
     public let extensions: [(FulcioExtension, String)]
 
     public static func == (lhs: Self, rhs: Self) -> Bool {
-        lhs.challenge == rhs.challenge && lhs.subjectAlternativeName == rhs.subjectAlternativeName
-            && lhs.extensions.map(\.0) == rhs.extensions.map(\.0) && lhs.extensions.map(\.1) == rhs.extensions.map(\.1)
+        lhs.challenge.isExactly(rhs.challenge) && lhs.subjectAlternativeName == rhs.subjectAlternativeName
+            && lhs.extensions.map(\.0) == rhs.extensions.map(\.0)
+            && lhs.extensions.map(\.1).elementsEqual(rhs.extensions.map(\.1)) { $0.isExactly($1) }
     }
 
     init(challenge: String, subjectAlternativeName: GeneralName, extensions: [(FulcioExtension, String)]) throws(TokenError) {
@@ -69,23 +70,30 @@ public struct IssuedIdentity: Sendable, Equatable {
     }
 }
 
-/// String claims of a verified token.
+/// String claims of a verified token. Every claim read here is copied into the certificate or
+/// signed as the challenge, so each must be text the certificate can hold faithfully
+/// (`CertifiableText`): no control or invisible characters, NFC, and ASCII where it forms a URL.
 struct ClaimReader {
     let claims: [String: JSONValue]
     init(_ claims: [String: JSONValue]) { self.claims = claims }
 
     /// A claim that must be a non-empty string.
-    func required(_ name: String) throws(TokenError) -> String {
+    func required(_ name: String, asciiOnly: Bool = false) throws(TokenError) -> String {
         guard let value = claims[name] else { throw .missingClaim(name) }
         guard let text = value.stringValue else { throw .invalidClaim(name: name, reason: "not a string") }
         guard !text.isEmpty else { throw .missingClaim(name) }
-        return text
+        return try certifiable(text, name: name, asciiOnly: asciiOnly)
     }
 
     /// A claim that may be absent; present, it must be a string.
-    func optional(_ name: String) throws(TokenError) -> String {
+    func optional(_ name: String, asciiOnly: Bool = false) throws(TokenError) -> String {
         guard let value = claims[name], !value.isNull else { return "" }
         guard let text = value.stringValue else { throw .invalidClaim(name: name, reason: "not a string") }
+        return try certifiable(text, name: name, asciiOnly: asciiOnly)
+    }
+
+    private func certifiable(_ text: String, name: String, asciiOnly: Bool) throws(TokenError) -> String {
+        if let problem = CertifiableText.problem(in: text, asciiOnly: asciiOnly) { throw .invalidClaim(name: name, reason: problem) }
         return text
     }
 }

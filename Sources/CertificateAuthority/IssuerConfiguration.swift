@@ -1,4 +1,5 @@
 import Foundation
+import SigstoreKit
 
 /// One configured OIDC issuer (Fulcio's `oidc-issuers` / `meta-issuers` entries): which token
 /// issuers are trusted, how their claims become an identity, and which audience they must carry.
@@ -44,11 +45,13 @@ public struct IssuerConfiguration: Sendable, Equatable {
 
     /// Fulcio's config checks, so a bad file fails at startup rather than at the first token.
     private func validate() throws(IssuerConfigurationError) {
+        // Tokens' `iss` must be printable ASCII (see `TokenValidator`), so an issuer that isn't could never match.
+        if let problem = CertifiableText.problem(in: url, asciiOnly: true) { throw .invalid(url: url, reason: "the URL \(problem)") }
         guard URL(string: url.replacingOccurrences(of: "*", with: "x"))?.scheme != nil else {
             throw .invalid(url: url, reason: "not an absolute URL")
         }
         guard !clientID.isEmpty else { throw .invalid(url: url, reason: "client-id is empty") }
-        if match == .exact, url.contains("*") { throw .invalid(url: url, reason: "`*` is only allowed in meta-issuers") }
+        if match == .exact, url.containsByte(UInt8(ascii: "*")) { throw .invalid(url: url, reason: "`*` is only allowed in meta-issuers") }
         switch type {
         case .uri, .username:
             guard let subjectDomain, !subjectDomain.isEmpty else {
@@ -64,10 +67,11 @@ public struct IssuerConfiguration: Sendable, Equatable {
         }
     }
 
-    /// Whether a token's `iss` belongs to this issuer.
+    /// Whether a token's `iss` belongs to this issuer, byte for byte: `String ==` would let
+    /// `…/\u{212A}elvin` (KELVIN SIGN) stand for `…/Kelvin`.
     func matches(_ issuer: String) -> Bool {
         switch match {
-        case .exact: issuer == url
+        case .exact: issuer.isExactly(url)
         case .wildcard: wildcardMatches(pattern: url, issuer)
         }
     }

@@ -55,7 +55,7 @@ public struct IssuerPool: Sendable {
 
     private static func entry(url: String, match: IssuerConfiguration.Match, _ value: JSONValue) throws(IssuerConfigurationError) -> IssuerConfiguration {
         guard let fields = value.objectValue else { throw .invalid(url: url, reason: "entry is not an object") }
-        if let unknown = fields.keys.first(where: { !entryKeys.contains($0) }) {
+        if let unknown = fields.keys.first(where: { !entryKeys.containsExactly($0) }) {
             throw .invalid(url: url, reason: "unknown key \(unknown)")
         }
         func string(_ name: String) throws(IssuerConfigurationError) -> String? {

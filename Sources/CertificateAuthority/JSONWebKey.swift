@@ -28,9 +28,10 @@ struct JSONWebKey: Sendable {
     /// Parses one JWK; nil for keys the CA cannot use (other curves, encryption keys, RSA < 2048).
     init?(_ jwk: JSONValue) {
         guard let kty = jwk["kty"]?.stringValue else { return nil }
-        if let use = jwk["use"]?.stringValue, use != "sig" { return nil }
+        // Every field is compared as bytes (`isExactly`, `ExactString` patterns): the JWKS is the issuer's text.
+        if let use = jwk["use"]?.stringValue, !use.isExactly("sig") { return nil }
         keyID = jwk["kid"]?.stringValue
-        switch kty {
+        switch ExactString(kty) {
         case "RSA":
             guard let n = jwk["n"]?.stringValue.flatMap(Base64Decoding.base64URL),
                   let e = jwk["e"]?.stringValue.flatMap(Base64Decoding.base64URL),
@@ -38,14 +39,14 @@ struct JSONWebKey: Sendable {
             else { return nil }
             backing = .rsa(key)
         case "EC":
-            guard jwk["crv"]?.stringValue == "P-256",
+            guard jwk["crv"]?.stringValue?.isExactly("P-256") == true,
                   let x = jwk["x"]?.stringValue.flatMap(Base64Decoding.base64URL), x.count == 32,
                   let y = jwk["y"]?.stringValue.flatMap(Base64Decoding.base64URL), y.count == 32,
                   let key = try? P256.Signing.PublicKey(x963Representation: [0x04] + x + y)
             else { return nil }
             backing = .p256(key)
         case "OKP":
-            guard jwk["crv"]?.stringValue == "Ed25519",
+            guard jwk["crv"]?.stringValue?.isExactly("Ed25519") == true,
                   let x = jwk["x"]?.stringValue.flatMap(Base64Decoding.base64URL),
                   let key = try? Curve25519.Signing.PublicKey(rawRepresentation: x)
             else { return nil }
@@ -53,7 +54,7 @@ struct JSONWebKey: Sendable {
         default:
             return nil
         }
-        if let alg = jwk["alg"]?.stringValue, alg != algorithm { return nil }
+        if let alg = jwk["alg"]?.stringValue, !alg.isExactly(algorithm) { return nil }
     }
 
     /// Verifies a JWS signature (RFC 7518 §3.3 RS256, §3.4 ES256 as raw r ‖ s, RFC 8037 EdDSA).
@@ -84,8 +85,9 @@ public struct JSONWebKeySet: Sendable {
     }
 
     /// Keys that may have signed a token whose header names `kid` (all keys when it names none).
+    /// Key IDs match byte for byte, never by Unicode canonical equivalence.
     func candidates(kid: String?) -> [JSONWebKey] {
         guard let kid else { return keys }
-        return keys.filter { $0.keyID == kid }
+        return keys.filter { $0.keyID?.isExactly(kid) == true }
     }
 }

@@ -1,60 +1,89 @@
 import Foundation
+import SigstoreKit
 
-/// Caches each issuer's JWKS. A token whose `kid` is not cached triggers one refetch (the issuer
-/// may have rotated), but at most one per `minimumRefreshInterval` per issuer, so a stream of
-/// tokens with made-up key IDs can't turn the CA into a traffic amplifier. Concurrent misses for
-/// the same issuer share one fetch.
+/// Caches each issuer's JWKS for as long as the issuer's `Cache-Control` allows, bounded to
+/// `minimumLifetime...maximumLifetime` (`defaultLifetime` when it says nothing). An expired entry
+/// is refetched before it is used again, so a key the issuer removed stops verifying tokens once
+/// its advertised lifetime is over, not only when some token names an unknown `kid`.
+///
+/// A token whose `kid` is not cached also triggers one refetch (the issuer may have rotated), but
+/// at most one per `minimumRefreshInterval` per issuer, so a stream of tokens with made-up key IDs
+/// can't turn the CA into a traffic amplifier. Concurrent misses for the same issuer share one fetch.
+///
+/// Entries are keyed by the issuer URL's bytes (`ExactString`): `…/realms/Kelvin` and
+/// `…/realms/\u{212A}elvin` (KELVIN SIGN) are canonically equivalent `String`s, but different
+/// issuers with different keys, and must neither share nor evict each other's entry.
 actor JWKSCache {
     private struct Entry {
         var keys: JSONWebKeySet
         var fetchedAt: Date
+        var expiresAt: Date
     }
 
     private let fetcher: any OIDCKeyFetcher
     private let now: @Sendable () -> Date
-    private let maxAge: TimeInterval
+    private let minimumLifetime: TimeInterval
+    private let maximumLifetime: TimeInterval
+    private let defaultLifetime: TimeInterval
     private let minimumRefreshInterval: TimeInterval
-    private var entries: [String: Entry] = [:]
-    private var inFlight: [String: Task<JSONWebKeySet, any Error>] = [:]
+    private var entries: [ExactString: Entry] = [:]
+    private var inFlight: [ExactString: Task<FetchedKeySet, any Error>] = [:]
 
+    /// The lower bound keeps an issuer that sends `no-store` (or `max-age=0`) from making the CA
+    /// fetch its JWKS for every token; the upper bound is how long a removed key may stay trusted.
     init(fetcher: any OIDCKeyFetcher, now: @escaping @Sendable () -> Date,
-         maxAge: TimeInterval = 3600, minimumRefreshInterval: TimeInterval = 10) {
+         minimumLifetime: TimeInterval = 60, maximumLifetime: TimeInterval = 3600, defaultLifetime: TimeInterval = 3600,
+         minimumRefreshInterval: TimeInterval = 10) {
+        precondition(minimumLifetime <= defaultLifetime && defaultLifetime <= maximumLifetime, "JWKSCache: lifetimes out of order")
         self.fetcher = fetcher
         self.now = now
-        self.maxAge = maxAge
+        self.minimumLifetime = minimumLifetime
+        self.maximumLifetime = maximumLifetime
+        self.defaultLifetime = defaultLifetime
         self.minimumRefreshInterval = minimumRefreshInterval
     }
 
-    /// Keys of `issuer` that may verify a token naming `kid`; refetches once if none match.
+    /// Keys of `issuer` that may verify a token naming `kid`; refetches once if none match, and
+    /// always when the cached set has expired.
     func candidates(issuer: String, kid: String?) async throws(TokenError) -> [JSONWebKey] {
+        let key = ExactString(issuer)
         let current = now()
-        if let entry = entries[issuer], current.timeIntervalSince(entry.fetchedAt) < maxAge {
+        if let entry = entries[key], current < entry.expiresAt {
             let found = entry.keys.candidates(kid: kid)
             let mayRefresh = current.timeIntervalSince(entry.fetchedAt) >= minimumRefreshInterval
             if !found.isEmpty || !mayRefresh { return found }
         }
-        return try await refresh(issuer: issuer).candidates(kid: kid)
+        return try await refresh(issuer: key).candidates(kid: kid)
     }
 
-    private func refresh(issuer: String) async throws(TokenError) -> JSONWebKeySet {
-        let task: Task<JSONWebKeySet, any Error>
+    /// How long a fetched set stays usable: the issuer's `maxAge`, clamped.
+    func lifetime(advertised maxAge: Double?) -> TimeInterval {
+        guard let maxAge else { return defaultLifetime }
+        return min(max(maxAge, minimumLifetime), maximumLifetime)
+    }
+
+    private func refresh(issuer: ExactString) async throws(TokenError) -> JSONWebKeySet {
+        let task: Task<FetchedKeySet, any Error>
         if let running = inFlight[issuer] {
             task = running
         } else {
             let fetcher = self.fetcher
-            task = Task { try await fetcher.fetchKeys(issuerURL: issuer) }
+            let url = issuer.text
+            task = Task { try await fetcher.fetchKeys(issuerURL: url) }
             inFlight[issuer] = task
         }
         do {
-            let keys = try await task.value
+            let fetched = try await task.value
             if inFlight[issuer] == task {
                 inFlight[issuer] = nil
-                entries[issuer] = Entry(keys: keys, fetchedAt: now())
+                let fetchedAt = now()
+                entries[issuer] = Entry(keys: fetched.keys, fetchedAt: fetchedAt,
+                                        expiresAt: fetchedAt.addingTimeInterval(lifetime(advertised: fetched.maxAge)))
             }
-            return keys
+            return fetched.keys
         } catch {
             if inFlight[issuer] == task { inFlight[issuer] = nil }
-            throw error as? TokenError ?? .discoveryFailed(issuer: issuer, reason: "\(error)")
+            throw error as? TokenError ?? .discoveryFailed(issuer: issuer.text, reason: "\(error)")
         }
     }
 }

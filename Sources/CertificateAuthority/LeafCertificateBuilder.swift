@@ -52,12 +52,17 @@ struct LeafCertificateBuilder {
     }
 
     /// KeyUsage (critical), EKU codeSigning (non-critical: sigstore-python rejects a critical one),
-    /// AKI, the single SAN (critical because the subject is empty, RFC 5280 §4.2.1.6), then the
-    /// Fulcio OIDs.
+    /// SKI, AKI, the single SAN (critical because the subject is empty, RFC 5280 §4.2.1.6), then
+    /// the Fulcio OIDs: Fulcio's order, which is Go's `x509.CreateCertificate` order.
+    ///
+    /// The SKI is RFC 5280 §4.2.1.2 method (1), SHA-1 of the subjectPublicKey BIT STRING, as Go
+    /// computes it for Fulcio's leaves; tools that index certificates by key (and path builders
+    /// that match a key identifier) find our leaves the same way.
     func baseExtensions() throws -> [Certificate.Extension] {
         var extensions = [
             try Certificate.Extension(KeyUsage(digitalSignature: true), critical: true),
             try Certificate.Extension(ExtendedKeyUsage([.codeSigning]), critical: false),
+            try Certificate.Extension(SubjectKeyIdentifier(hash: publicKey), critical: false),
             try Certificate.Extension(AuthorityKeyIdentifier(keyIdentifier: keys.intermediateKeyIdentifier), critical: false),
             try Certificate.Extension(SubjectAlternativeNames([identity.subjectAlternativeName]), critical: true),
         ]

@@ -6,16 +6,20 @@ import SigstoreKit
 /// Fetches an issuer's signing keys. The CA only calls this for configured issuers; tests inject
 /// an in-memory implementation so they never touch the network.
 public protocol OIDCKeyFetcher: Sendable {
-    /// The current JWKS of `issuerURL`, found through its discovery document.
-    func fetchKeys(issuerURL: String) async throws(TokenError) -> JSONWebKeySet
+    /// The current JWKS of `issuerURL`, found through its discovery document, with the lifetime
+    /// its response advertises (`Cache-Control`).
+    func fetchKeys(issuerURL: String) async throws(TokenError) -> FetchedKeySet
 }
 
 /// OpenID Connect Discovery 1.0 over HTTP: `GET {iss}/.well-known/openid-configuration`, check that
-/// its `issuer` is byte-identical to `iss` (§4.3), then `GET jwks_uri`.
+/// its `issuer` is byte-identical to `iss` (§4.3), then `GET jwks_uri`, whose `Cache-Control`
+/// and `Age` give the key set's lifetime (`HTTPFreshness`).
 public struct HTTPOIDCKeyFetcher: OIDCKeyFetcher {
     let httpClient: HTTPClient
     let timeout: TimeAmount
-    let baseURLOverrides: [String: String]
+    /// Keyed by bytes: two issuer URLs that differ only by Unicode canonical equivalence are two
+    /// different issuers, and must not share (or shadow) each other's override.
+    let baseURLOverrides: [ExactString: String]
     /// Discovery documents and JWKS are small; a bigger answer is an attack or a misconfiguration.
     static let maxResponseBytes = 1 << 20
 
@@ -25,35 +29,38 @@ public struct HTTPOIDCKeyFetcher: OIDCKeyFetcher {
     /// `baseURLOverrides` maps an issuer's public base URL to where the CA can reach it, for
     /// deployments where they differ (e.g. `http://127.0.0.1:5556` → `http://oidc:5556` between
     /// containers). Both the discovery and the JWKS URL are rewritten; the discovery document must
-    /// still name the public issuer URL.
-    public init(httpClient: HTTPClient = .shared, timeout: TimeAmount = .seconds(10), baseURLOverrides: [String: String] = [:]) {
+    /// still name the public issuer URL. Prefixes match byte for byte.
+    public init(httpClient: HTTPClient = .shared, timeout: TimeAmount = .seconds(10), baseURLOverrides: [ExactString: String] = [:]) {
         self.httpClient = httpClient
         self.timeout = timeout
         self.baseURLOverrides = baseURLOverrides
     }
 
-    /// `url` with the longest matching overridden prefix replaced.
+    /// `url` with the longest matching overridden prefix (compared as UTF-8 bytes) replaced.
     func reachable(_ url: String) -> String {
-        let match = baseURLOverrides.keys.filter { url.hasPrefix($0) }.max { $0.count < $1.count }
+        let match = baseURLOverrides.keys.filter { url.hasExactPrefix($0.text) }.max { $0.utf8.count < $1.utf8.count }
         guard let match, let target = baseURLOverrides[match] else { return url }
-        return target + url.dropFirst(match.count)
+        // The prefix is whole UTF-8, so the rest starts on a scalar boundary and decodes unchanged.
+        return target + String(decoding: url.utf8.dropFirst(match.utf8.count), as: UTF8.self)
     }
 
-    public func fetchKeys(issuerURL: String) async throws(TokenError) -> JSONWebKeySet {
-        let discovery = try await get(issuerURL + "/.well-known/openid-configuration", issuer: issuerURL)
+    public func fetchKeys(issuerURL: String) async throws(TokenError) -> FetchedKeySet {
+        let discovery = try await get(issuerURL + "/.well-known/openid-configuration", issuer: issuerURL).body
         guard let doc = try? JSONValue(parsing: discovery) else {
             throw .discoveryFailed(issuer: issuerURL, reason: "discovery document is not JSON")
         }
-        guard doc["issuer"]?.stringValue == issuerURL else {
+        guard let named = doc["issuer"]?.stringValue, named.isExactly(issuerURL) else {
             throw .discoveryFailed(issuer: issuerURL, reason: "discovery document names a different issuer")
         }
         guard let jwksURI = doc["jwks_uri"]?.stringValue else {
             throw .discoveryFailed(issuer: issuerURL, reason: "discovery document has no jwks_uri")
         }
-        return try JSONWebKeySet(json: try await get(jwksURI, issuer: issuerURL))
+        let jwks = try await get(jwksURI, issuer: issuerURL)
+        return FetchedKeySet(keys: try JSONWebKeySet(json: jwks.body), maxAge: jwks.maxAge)
     }
 
-    private func get(_ url: String, issuer: String) async throws(TokenError) -> [UInt8] {
+    /// The body of `GET url`, and how long it may be reused (`HTTPFreshness`).
+    private func get(_ url: String, issuer: String) async throws(TokenError) -> (body: [UInt8], maxAge: Double?) {
         do {
             var request = HTTPClientRequest(url: reachable(url))
             request.headers.add(name: "accept", value: "application/json")
@@ -61,7 +68,8 @@ public struct HTTPOIDCKeyFetcher: OIDCKeyFetcher {
             guard response.status == .ok else {
                 throw TokenError.discoveryFailed(issuer: issuer, reason: "GET \(url) answered \(response.status.code)")
             }
-            return Array(buffer: try await response.body.collect(upTo: Self.maxResponseBytes))
+            let maxAge = HTTPFreshness.lifetime(cacheControl: response.headers["cache-control"], age: response.headers["age"])
+            return (Array(buffer: try await response.body.collect(upTo: Self.maxResponseBytes)), maxAge)
         } catch let error as TokenError {
             throw error
         } catch {

@@ -49,11 +49,11 @@ public struct SigningCertificateRequest: Sendable {
             throw .unparseablePublicKey("publicKeyRequest.publicKey.content is missing")
         }
         let spki: [UInt8]
-        if let pem = try? PEMDocument(pemString: content) {
-            guard pem.discriminator == "PUBLIC KEY" else {
-                throw .unparseablePublicKey("expected a PEM PUBLIC KEY block, found \(pem.discriminator)")
+        if content.containsExactly("-----BEGIN") {
+            // Any base64 line length, as Fulcio (Go's encoding/pem) accepts; nothing around the block.
+            do { spki = try PEMDecoding.block(in: content, label: "PUBLIC KEY").der } catch {
+                throw .unparseablePublicKey("publicKeyRequest.publicKey.content: \(error.message)")
             }
-            spki = pem.derBytes
         } else if let der = Base64Decoding.protoBytes(content) {
             spki = der
         } else {
@@ -72,11 +72,13 @@ public struct SigningCertificateRequest: Sendable {
         guard let text = value.stringValue, let bytes = Base64Decoding.protoBytes(text) else {
             throw .malformedCSR("certificateSigningRequest is not base64")
         }
-        if let pem = String(validating: bytes, as: UTF8.self), pem.contains("-----BEGIN") {
-            guard let document = try? PEMDocument(pemString: pem), document.discriminator == "CERTIFICATE REQUEST" else {
-                throw .malformedCSR("not a PEM CERTIFICATE REQUEST")
+        if let pem = String(validating: bytes, as: UTF8.self), pem.containsExactly("-----BEGIN") {
+            // Any base64 line length (OpenSSL writes 64, other tools 76), as Fulcio accepts.
+            let block: PEMBlock
+            do { block = try PEMDecoding.block(in: pem, label: "CERTIFICATE REQUEST") } catch {
+                throw .malformedCSR("not a PEM CERTIFICATE REQUEST: \(error.message)")
             }
-            return try decodeCSR(document.derBytes)
+            return try decodeCSR(block.der)
         }
         return try decodeCSR(bytes)
     }

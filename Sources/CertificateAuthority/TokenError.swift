@@ -1,3 +1,5 @@
+import SigstoreKit
+
 /// Why an OIDC identity token was refused. Every case becomes HTTP 400 with its description
 /// (Fulcio answers InvalidArgument, not 401, for bad tokens); the token itself never appears.
 public enum TokenError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -25,13 +27,13 @@ public enum TokenError: Error, Equatable, Sendable, CustomStringConvertible {
         switch self {
         case .missing: "no token in credentials.oidcIdentityToken or Authorization: Bearer"
         case .malformed(let why): "malformed JWT: \(why)"
-        case .algorithmNotAllowed(let alg): "signature algorithm \(alg) is not allowed (only RS256, ES256, EdDSA)"
-        case .unknownIssuer(let iss): "issuer \(iss) is not configured"
-        case .discoveryFailed(let iss, let why): "couldn't fetch the keys of issuer \(iss): \(why)"
-        case .unknownKeyID(let kid): "no key with kid \(kid) in the issuer's JWKS"
+        case .algorithmNotAllowed(let alg): "signature algorithm \(quoted(alg)) is not allowed (only RS256, ES256, EdDSA)"
+        case .unknownIssuer(let iss): "issuer \(quoted(iss)) is not configured"
+        case .discoveryFailed(let iss, let why): "couldn't fetch the keys of issuer \(quoted(iss)): \(why)"
+        case .unknownKeyID(let kid): "no key with kid \(quoted(kid)) in the issuer's JWKS"
         case .keyAlgorithmMismatch(let alg): "the key the token names cannot verify \(alg) signatures"
         case .badSignature: "signature does not verify"
-        case .wrongAudience(let expected, let actual): "audience \(actual) does not contain \(expected)"
+        case .wrongAudience(let expected, let actual): "audience [\(actual.prefix(8).map(quoted).joined(separator: ", "))] does not contain \(quoted(expected))"
         case .expired(let exp, let now): "token expired at \(exp), now \(now)"
         case .notYetValid(let nbf, let now): "token not valid before \(nbf), now \(now)"
         case .issuedInFuture(let iat, let now): "token issued in the future (iat \(iat), now \(now))"
@@ -40,4 +42,8 @@ public enum TokenError: Error, Equatable, Sendable, CustomStringConvertible {
         case .emailNotVerified: "email not verified by the identity provider (email_verified is not true)"
         }
     }
+
+    /// Token text is the sender's: quoted with control characters escaped and its length capped,
+    /// so it cannot forge lines in a log or a terminal.
+    private func quoted(_ text: String) -> String { JSONError.quoted(text, limit: 200) }
 }

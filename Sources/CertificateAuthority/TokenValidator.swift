@@ -18,7 +18,7 @@ public struct VerifiedToken: Sendable {
 ///    not later than now + `clockSkew`.
 /// Type-specific claim checks (e.g. `email_verified`) happen when the identity is derived.
 public struct TokenValidator: Sendable {
-    static let allowedAlgorithms: Set<String> = ["RS256", "ES256", "EdDSA"]
+    static let allowedAlgorithms = ["RS256", "ES256", "EdDSA"]
 
     public let issuers: IssuerPool
     let cache: JWKSCache
@@ -37,16 +37,18 @@ public struct TokenValidator: Sendable {
     public func validate(_ token: String) async throws(TokenError) -> VerifiedToken {
         let jwt = try CompactJWT(token)
         guard let alg = jwt.header["alg"]?.stringValue else { throw .malformed("header has no alg") }
-        guard Self.allowedAlgorithms.contains(alg) else { throw .algorithmNotAllowed(alg) }
+        guard Self.allowedAlgorithms.containsExactly(alg) else { throw .algorithmNotAllowed(alg) }
         // RFC 7515 §4.1.11: extensions listed in `crit` must be understood; we understand none.
         guard jwt.header["crit"] == nil else { throw .malformed("header has crit extensions") }
         guard let iss = jwt.unverifiedIssuer else { throw .missingClaim("iss") }
+        // Refused before the lookup: an issuer URL is printable ASCII, and matched byte for byte.
+        if let problem = CertifiableText.problem(in: iss, asciiOnly: true) { throw .invalidClaim(name: "iss", reason: problem) }
         guard let issuer = issuers.issuer(for: iss) else { throw .unknownIssuer(iss) }
 
         let kid = jwt.header["kid"]?.stringValue
         let candidates = try await cache.candidates(issuer: iss, kid: kid)
         guard !candidates.isEmpty else { throw .unknownKeyID(kid ?? "(none)") }
-        let usable = candidates.filter { $0.algorithm == alg }
+        let usable = candidates.filter { $0.algorithm.isExactly(alg) }
         guard !usable.isEmpty else { throw .keyAlgorithmMismatch(alg: alg) }
         guard usable.contains(where: { $0.isValidSignature(jwt.signature, for: jwt.signingInput) }) else {
             throw .badSignature
@@ -64,7 +66,7 @@ public struct TokenValidator: Sendable {
         case .array(let many)?: audiences = many.compactMap(\.stringValue)
         default: throw .missingClaim("aud")
         }
-        guard audiences.contains(expected) else { throw .wrongAudience(expected: expected, actual: audiences) }
+        guard audiences.containsExactly(expected) else { throw .wrongAudience(expected: expected, actual: audiences) }
     }
 
     private func checkTimes(_ claims: [String: JSONValue]) throws(TokenError) {

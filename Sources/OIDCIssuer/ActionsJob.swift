@@ -72,7 +72,7 @@ public struct ActionsJob: Sendable, Equatable {
     public var workflowRef: String { "\(repository)/\(workflowPath)@\(ref)" }
 
     /// `branch` or `tag`, from the ref's namespace.
-    public var refType: String { ref.hasPrefix("refs/tags/") ? "tag" : "branch" }
+    public var refType: String { ref.hasExactPrefix("refs/tags/") ? "tag" : "branch" }
 
     /// `repo:owner/repo:environment:NAME` or `repo:owner/repo:ref:REF`, with `:` inside values
     /// written `%3A` as GitHub does, so the subject stays unambiguous.
@@ -116,7 +116,7 @@ extension ActionsJob {
         workflowPath = try form.required("workflow")
         workflowName = form["workflow_name"] ?? workflowPath
         ref = try form.required("ref")
-        guard ref.hasPrefix("refs/") else { throw .invalidField(name: "ref", reason: "expected refs/heads/… or refs/tags/…") }
+        guard ref.hasExactPrefix("refs/") else { throw .invalidField(name: "ref", reason: "expected refs/heads/… or refs/tags/…") }
         sha = try form.required("sha")
         eventName = try form.required("event_name")
         actor = form["actor"] ?? "sigil-dev"

@@ -25,8 +25,9 @@ public actor OIDCIssuer {
 
     public nonisolated let configuration: OIDCIssuerConfiguration
     private var keyRing: OIDCKeyRing
-    private var jobs: [String: (job: ActionsJob, expires: Date)] = [:]
-    private var jobOrder: [String] = []
+    /// Keyed by the request token's bytes: the token is a bearer secret, matched exactly.
+    private var jobs: [ExactString: (job: ActionsJob, expires: Date)] = [:]
+    private var jobOrder: [ExactString] = []
     private var nextRunID = 1
 
     /// An issuer signing with `keys` (one RS256 and one ES256 key, loaded from `init`'s PEM files).
@@ -108,8 +109,8 @@ public actor OIDCIssuer {
         jobOrder.removeAll { jobs[$0] == nil }
         while jobOrder.count >= configuration.maxJobs { jobs[jobOrder.removeFirst()] = nil }
         let token = Base64URL.encode((0..<32).map { _ in UInt8.random(in: 0...255) })
-        jobs[token] = (job, now.addingTimeInterval(configuration.jobLifetime))
-        jobOrder.append(token)
+        jobs[ExactString(token)] = (job, now.addingTimeInterval(configuration.jobLifetime))
+        jobOrder.append(ExactString(token))
         return JobCredentials(requestURL: configuration.actionsIssuerURL + "/token?api-version=2.0", requestToken: token)
     }
 
@@ -122,7 +123,7 @@ public actor OIDCIssuer {
 
     /// The ID token GitHub's token service would give the job behind `requestToken`. RS256, like GitHub.
     public func actionsToken(requestToken: String, audience: String?) throws -> String {
-        guard let entry = jobs[requestToken], entry.expires > configuration.now() else {
+        guard let entry = jobs[ExactString(requestToken)], entry.expires > configuration.now() else {
             throw OIDCIssuerError.unknownJobToken
         }
         // GitHub's default audience is the owner's URL; Sigstore clients always ask for `sigstore`.

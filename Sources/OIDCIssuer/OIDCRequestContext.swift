@@ -1,5 +1,6 @@
 import Hummingbird
 import NIOCore
+import SigstoreKit
 
 /// The request context of the issuer's router: Hummingbird's basic context plus the peer address,
 /// which the development-only endpoints need to refuse anything but loopback clients.
@@ -19,8 +20,8 @@ public struct OIDCRequestContext: RequestContext, RemoteAddressRequestContext {
 func isLoopback(_ address: SocketAddress?) -> Bool {
     guard let address, let ip = address.ipAddress else { return false }
     switch address.protocol {
-    case .inet: return ip.hasPrefix("127.")
-    case .inet6: return ip == "::1" || ip.lowercased().hasPrefix("::ffff:127.")
+    case .inet: return ip.hasExactPrefix("127.")
+    case .inet6: return ip.isExactly("::1") || ip.lowercased().hasExactPrefix("::ffff:127.")
     default: return false
     }
 }

@@ -92,7 +92,7 @@ private func actionsTokenEndpoint(issuer: OIDCIssuer, request: Request) async th
     guard let header = request.headers[.authorization] else { throw OIDCIssuerError.unknownJobToken }
     // The scheme is case-insensitive (RFC 7235 §2.1); GitHub's own docs write `bearer`.
     let parts = header.split(separator: " ", maxSplits: 1)
-    guard parts.count == 2, parts[0].lowercased() == "bearer" else { throw OIDCIssuerError.unknownJobToken }
+    guard parts.count == 2, parts[0].lowercased().isExactly("bearer") else { throw OIDCIssuerError.unknownJobToken }
     let audience = request.uri.queryParameters.get("audience")
     let token = try await issuer.actionsToken(requestToken: String(parts[1]), audience: audience)
     return jsonResponse(["count": 1, "value": .string(token)])

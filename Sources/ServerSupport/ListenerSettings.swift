@@ -5,12 +5,14 @@ import Glibc
 import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
+import NIOCore
 import NIOSSL
 
 /// Where and how a server listens: address, port, and TLS from a certificate chain and key in PEM
 /// files. Plain HTTP is allowed on loopback addresses; anywhere else it needs TLS or an explicit
 /// `allowPlainHTTP` (for a server behind a TLS-terminating proxy or inside a private container
-/// network), so a server is never exposed unencrypted by accident.
+/// network), so a server is never exposed unencrypted by accident. ``ConnectionLimits`` bound how
+/// long clients may take and how many connections stay open.
 public struct ListenerSettings: Sendable, Equatable {
     public var host: String
     public var port: Int
@@ -18,24 +20,27 @@ public struct ListenerSettings: Sendable, Equatable {
     public var tlsCertificate: String?
     public var tlsKey: String?
     public var allowPlainHTTP: Bool
+    public var limits: ConnectionLimits
     /// Where the TLS paths were set (a file, a variable), for messages about them.
     var tlsSources: (certificate: String, key: String)?
 
     public static func == (a: Self, b: Self) -> Bool {
         a.host == b.host && a.port == b.port && a.tlsCertificate == b.tlsCertificate && a.tlsKey == b.tlsKey
-            && a.allowPlainHTTP == b.allowPlainHTTP
+            && a.allowPlainHTTP == b.allowPlainHTTP && a.limits == b.limits
     }
 
-    public init(host: String, port: Int, tlsCertificate: String? = nil, tlsKey: String? = nil, allowPlainHTTP: Bool = false) {
+    public init(host: String, port: Int, tlsCertificate: String? = nil, tlsKey: String? = nil, allowPlainHTTP: Bool = false,
+                limits: ConnectionLimits = ConnectionLimits()) {
         self.host = host
         self.port = port
         self.tlsCertificate = tlsCertificate
         self.tlsKey = tlsKey
         self.allowPlainHTTP = allowPlainHTTP
+        self.limits = limits
     }
 
     /// The settings keys this type reads, for `SettingsReader`'s list of known keys.
-    public static let keys: Set<String> = ["host", "port", "tls.certificate", "tls.key", "allowPlainHTTP"]
+    public static let keys: Set<String> = Set(["host", "port", "tls.certificate", "tls.key", "allowPlainHTTP"]).union(ConnectionLimits.keys)
 
     /// Reads the listener from a server's settings; flags override the file and environment.
     public static func read(from reader: SettingsReader, defaultPort: Int, host: String?, port: Int?) throws(ConfigurationError) -> Self {
@@ -44,7 +49,8 @@ public struct ListenerSettings: Sendable, Equatable {
             port: try reader.integer("port", flag: ("port", port), default: defaultPort, range: 1...65_535),
             tlsCertificate: try reader.optionalString("tls.certificate"),
             tlsKey: try reader.optionalString("tls.key"),
-            allowPlainHTTP: try reader.bool("allowPlainHTTP", default: false))
+            allowPlainHTTP: try reader.bool("allowPlainHTTP", default: false),
+            limits: try ConnectionLimits.read(from: reader))
         func source(_ key: String) -> String { reader.origin(of: key, flag: nil, flagSet: false) }
         switch (settings.tlsCertificate, settings.tlsKey) {
         case (nil, nil):
@@ -98,10 +104,18 @@ public struct ListenerSettings: Sendable, Equatable {
         }
     }
 
-    /// The Hummingbird server for these settings: HTTP/1.1, wrapped in TLS when configured. Loading
-    /// the certificate and key here means a bad file stops start-up with its path named.
+    /// The Hummingbird server for these settings: HTTP/1.1, wrapped in TLS when configured, with the
+    /// connection limits applied. Loading the certificate and key here means a bad file stops
+    /// start-up with its path named.
     public func serverBuilder() throws(ConfigurationError) -> HTTPServerBuilder {
-        guard let certificatePath = tlsCertificate, let keyPath = tlsKey else { return .http1() }
+        let limits = self.limits
+        let http = HTTP1Channel.Configuration(additionalChannelHandlers: [RequestDeadlineHandler(limits: limits)],
+                                              idleTimeout: TimeAmount(limits.idleTimeout))
+        guard let certificatePath = tlsCertificate, let keyPath = tlsKey else {
+            return HTTPServerBuilder { responder in
+                LimitedChildChannel(base: HTTP1Channel(responder: responder, configuration: http), maxConnections: limits.maxConnections)
+            }
+        }
         // "environment SIGIL_LOG_TLS_KEY (/etc/tls/key.pem)", or just the path when a file set it.
         func named(_ path: String, _ source: String?) -> String {
             guard let source, !source.hasPrefix("/"), source != "default" else { return path }
@@ -127,8 +141,9 @@ public struct ListenerSettings: Sendable, Equatable {
         do { _ = try NIOSSLContext(configuration: configuration) } catch {
             throw ConfigurationError(source: keyName, field: "tls.key", problem: "does not belong to the certificate in \(certificatePath)")
         }
-        do { return try .tls(.http1(), tlsConfiguration: configuration) } catch {
-            throw ConfigurationError(source: certificateName, field: "tls.certificate", problem: "TLS set-up failed: \(error)")
+        return HTTPServerBuilder { responder in
+            LimitedChildChannel(base: try TLSChannel(HTTP1Channel(responder: responder, configuration: http), tlsConfiguration: configuration),
+                                maxConnections: limits.maxConnections)
         }
     }
 }

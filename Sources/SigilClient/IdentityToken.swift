@@ -31,7 +31,7 @@ public struct IdentityToken: Sendable, CustomStringConvertible {
         self.issuer = issuer
         self.subject = subject
         email = claims["email"]?.stringValue
-        emailVerified = claims["email_verified"]?.boolValue ?? (claims["email_verified"]?.stringValue == "true")
+        emailVerified = claims["email_verified"]?.boolValue ?? (claims["email_verified"]?.stringValue?.isExactly("true") == true)
         expiry = (claims["exp"]?.integerValue ?? claims["exp"]?.numberValue.map { Int64($0) })
             .map { Date(timeIntervalSince1970: Double($0)) }
     }

@@ -95,19 +95,20 @@ public final class LogService: Sendable {
 
     /// Looks an entry up by UUID (64 hex: the leaf hash) or EntryID (16 hex tree ID + UUID).
     public func entry(uuid: String) throws -> LogEntryView {
-        let text = uuid.lowercased()
-        let hashHex: Substring
+        // Measured and split as bytes: `Character` counts and prefixes group combining marks.
+        let text = Array(uuid.lowercased().utf8)
+        let hashHex: ArraySlice<UInt8>
         switch text.count {
-        case 64: hashHex = Substring(text)
+        case 64: hashHex = text[...]
         case 80:
-            guard text.prefix(16) == EntryID.treeIDHex(identity.treeID) else {
-                throw LogError(.notFound, "entry ID \(uuid) belongs to another tree than \(EntryID.treeIDHex(identity.treeID))")
+            guard text.prefix(16).elementsEqual(EntryID.treeIDHex(identity.treeID).utf8) else {
+                throw LogError(.notFound, "entry ID \(JSONError.quoted(uuid, limit: 100)) belongs to another tree than \(EntryID.treeIDHex(identity.treeID))")
             }
             hashHex = text.suffix(64)
         default:
-            throw LogError(.badRequest, "entry UUID must be 64 or 80 hex characters, got \(text.count)")
+            throw LogError(.badRequest, "entry UUID must be 64 or 80 hex characters, got \(text.count) bytes")
         }
-        guard let hash = Hash(hex: String(hashHex)) else { throw LogError(.badRequest, "entry UUID is not hex") }
+        guard let hash = Hash(hex: String(decoding: hashHex, as: UTF8.self)) else { throw LogError(.badRequest, "entry UUID is not hex") }
         let head = treeHead
         guard let entry = try store.entry(leafHash: hash), entry.index < head.treeSize else {
             throw LogError(.notFound, "no entry with UUID \(hash.hex)")

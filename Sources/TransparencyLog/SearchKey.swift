@@ -8,10 +8,11 @@ public enum SearchKey {
     public static func publicKey(_ fingerprint: String) -> String { "key:" + fingerprint.lowercased() }
 
     static func keys(for keys: EntrySearchKeys) -> [String] {
-        var all = Set<String>()
-        for value in keys.artifactHashes { all.insert(artifactHash(value)) }
-        for value in keys.identities { all.insert(identity(value)) }
-        for value in keys.publicKeyFingerprints { all.insert(publicKey(value)) }
-        return all.sorted()
+        // A set of `String`s would merge `é` and `e` + U+0301 and index only one of them.
+        var all = Set<ExactString>()
+        for value in keys.artifactHashes { all.insert(ExactString(artifactHash(value))) }
+        for value in keys.identities { all.insert(ExactString(identity(value))) }
+        for value in keys.publicKeyFingerprints { all.insert(ExactString(publicKey(value))) }
+        return all.map(\.text).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
     }
 }

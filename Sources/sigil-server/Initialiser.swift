@@ -110,7 +110,9 @@ struct TrustFiles {
                     subject: .init(organization: profile.intermediate.organization, commonName: profile.intermediate.commonName),
                     uri: endpoints.ca, certificates: [ca.intermediate, ca.root], validFor: start),
             ],
-            ctlogs: [TransparencyLogInstance(baseURL: endpoints.log + "/ct", key: ctKey, keyDetails: "PKIX_ECDSA_P256_SHA_256",
+            // The CT log's base URL is the origin its RFC 6962 paths hang off (`<baseUrl>/ct/v1/get-sth`),
+            // the same server as the transparency log; `…/ct` would send monitors to `/ct/ct/v1/…`.
+            ctlogs: [TransparencyLogInstance(baseURL: endpoints.log, key: ctKey, keyDetails: "PKIX_ECDSA_P256_SHA_256",
                                              validFor: start)])
         func service(_ url: String) -> SigningConfig.Service {
             SigningConfig.Service(url: url, majorAPIVersion: 1, validFor: start, operator: Self.operator)

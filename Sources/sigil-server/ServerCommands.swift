@@ -91,7 +91,7 @@ struct AllCommand: AsyncParsableCommand {
         // In one process the CA's CT log is this log unless its settings name another, and the CA
         // hands it precertificates directly; a ctLogURL naming another log keeps the HTTP submission.
         if !ca.common.reader.has("ctLogURL") { ca.ctLogURL = log.common.listener.localURL }
-        let caUsesThisLog = ca.ctLogURL == log.common.listener.localURL
+        let caUsesThisLog = ca.ctLogURL.isExactly(log.common.listener.localURL)
         let listeners = [oidc.common.listener, ca.common.listener, log.common.listener]
         // Binding each in turn would not notice two servers given the same address.
         if Set(listeners.map(\.localURL)).count < listeners.count {

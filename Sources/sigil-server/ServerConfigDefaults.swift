@@ -11,6 +11,10 @@ enum ServerConfigDefaults {
               "host": "127.0.0.1",
               "port": 3000,
               "allowPlainHTTP": false,
+              "headerTimeoutSeconds": 10,
+              "bodyTimeoutSeconds": 30,
+              "idleTimeoutSeconds": 60,
+              "maxConnections": 4096,
               "logLevel": "info",
               "queueCapacity": 20000,
               "maxBatch": 2000,
@@ -27,6 +31,10 @@ enum ServerConfigDefaults {
               "host": "127.0.0.1",
               "port": 5555,
               "allowPlainHTTP": false,
+              "headerTimeoutSeconds": 10,
+              "bodyTimeoutSeconds": 30,
+              "idleTimeoutSeconds": 60,
+              "maxConnections": 4096,
               "logLevel": "info"
             }
 
@@ -37,6 +45,10 @@ enum ServerConfigDefaults {
               "host": "127.0.0.1",
               "port": 5556,
               "allowPlainHTTP": false,
+              "headerTimeoutSeconds": 10,
+              "bodyTimeoutSeconds": 30,
+              "idleTimeoutSeconds": 60,
+              "maxConnections": 4096,
               "logLevel": "info",
               "tokenLifetimeSeconds": 600,
               "tokenClients": "loopback"

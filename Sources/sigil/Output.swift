@@ -1,4 +1,5 @@
 import Foundation
+import SigstoreKit
 
 /// Writes command results: human text on stdout, or JSON with `--json`; diagnostics on stderr.
 enum Output {
@@ -18,8 +19,11 @@ enum Output {
     }
 }
 
-/// A failure the CLI reports as one message on stderr with exit status 1.
+/// A failure the CLI reports as one message on stderr with exit status 1. The message often
+/// embeds bundle, certificate or server text, so it is stored through `UntrustedText.escaped`:
+/// no control character reaches the terminal (a `\r` + `Verified OK` cannot overwrite the error)
+/// and no message is unbounded.
 struct CLIError: Error, CustomStringConvertible {
     let description: String
-    init(_ description: String) { self.description = description }
+    init(_ description: String) { self.description = UntrustedText.escaped(description) }
 }

@@ -55,7 +55,7 @@ struct VerifyAttestation: AsyncParsableCommand {
         // The verifier has already required the file's digest among the statement's subjects.
         var checks: [(String, Bool)] = []
         if let expectedType {
-            checks.append(("predicate type is \(expectedType) (statement: \(statement.predicateType))", statement.predicateType == expectedType))
+            checks.append(("predicate type is \(expectedType) (statement: \(statement.predicateType))", statement.predicateType.isExactly(expectedType)))
         }
         let verdicts = rules?.evaluate(statement.predicate ?? .null) ?? []
         checks += verdicts.map { ("\($0.rule) (actual: \($0.actual))", $0.passed) }
@@ -67,8 +67,9 @@ struct VerifyAttestation: AsyncParsableCommand {
         } else {
             print("\(failed.isEmpty ? "Verified OK" : "FAILED"): \(file)")
             VerifyBlob.signerLines(result).forEach { print("  " + $0) }
-            print("  predicate type: \(statement.predicateType)")
-            for (check, passed) in checks { print("  \(passed ? "PASS" : "FAIL") \(check)") }
+            // Statement text is the signer's: escaped, so it cannot draw on the terminal.
+            print("  predicate type: \(UntrustedText.escaped(statement.predicateType, limit: UntrustedText.valueLimit))")
+            for (check, passed) in checks { print("  \(passed ? "PASS" : "FAIL") \(UntrustedText.escaped(check))") }
         }
         if !failed.isEmpty {
             throw CLIError("\(file): the attestation verified, but \(failed.count) check(s) failed: \(failed.map(\.0).joined(separator: "; "))")

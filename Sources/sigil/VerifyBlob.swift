@@ -76,8 +76,9 @@ struct VerifyBlob: AsyncParsableCommand {
         var lines: [String] = []
         switch result.signer {
         case .certificate(let subject, let issuer):
-            if let subject { lines.append("identity: \(subject)") }
-            if let issuer { lines.append("issuer: \(issuer)") }
+            // Certificate text: escaped, so a SAN cannot draw on the terminal.
+            if let subject { lines.append("identity: \(UntrustedText.escaped(subject, limit: UntrustedText.valueLimit))") }
+            if let issuer { lines.append("issuer: \(UntrustedText.escaped(issuer, limit: UntrustedText.valueLimit))") }
         case .publicKey(let key): lines.append("public key: \(StrictBase64.encode(key.keyID))")
         }
         for entry in result.logEntries {

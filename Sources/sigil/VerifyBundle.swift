@@ -2,8 +2,8 @@ import ArgumentParser
 import Foundation
 import SigstoreKit
 
-/// `sigil verify-bundle`: the sigstore-conformance entrypoint protocol
-/// (`../shared/conformance/README.md`). Offline: the bundle, the artifact (or its digest) and a
+/// `sigil verify-bundle`: the entrypoint protocol of the Sigstore conformance suite
+/// (sigstore/sigstore-conformance). Offline: the bundle, the artifact (or its digest) and a
 /// trusted root are all it reads. Exit status 0 means verified.
 struct VerifyBundle: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -81,7 +81,7 @@ struct VerifyBundle: AsyncParsableCommand {
         case .publicKey(let key): "public key \(StrictBase64.encode(key.keyID))"
         }
         let indexes = result.logEntries.map { String($0.logIndex) }.joined(separator: ", ")
-        return "\(who), log index \(indexes)"
+        return UntrustedText.escaped("\(who), log index \(indexes)")  // certificate text: nothing that draws on the terminal
     }
 }
 
@@ -101,7 +101,7 @@ enum BundleFiles {
 
     /// `sha256:<64 lowercase hex>` that is not an existing path is a digest; anything else a path.
     static func artifact(_ argument: String) throws -> VerificationPolicy.Artifact {
-        if argument.hasPrefix("sha256:"), !FileManager.default.fileExists(atPath: argument),
+        if argument.hasExactPrefix("sha256:"), !FileManager.default.fileExists(atPath: argument),
            let digest = LowercaseHex.decode(String(argument.dropFirst(7))), digest.count == 32 {
             return .digest(algorithm: .sha256, bytes: digest)
         }

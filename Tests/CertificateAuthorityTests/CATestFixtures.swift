@@ -35,12 +35,12 @@ final class InMemoryKeyFetcher: OIDCKeyFetcher {
     init(issuer: OIDCIssuer) { self.issuer = issuer }
     var fetches: Int { count.withLock { $0 } }
 
-    func fetchKeys(issuerURL: String) async throws(TokenError) -> JSONWebKeySet {
+    func fetchKeys(issuerURL: String) async throws(TokenError) -> FetchedKeySet {
         count.withLock { $0 += 1 }
-        guard issuerURL.hasPrefix(CAFixtures.plainIssuerURL) else {
+        guard issuerURL.hasExactPrefix(CAFixtures.plainIssuerURL) else {
             throw .discoveryFailed(issuer: issuerURL, reason: "unknown host")
         }
-        return try JSONWebKeySet(json: CanonicalJSON.encode(await issuer.jwks()))
+        return FetchedKeySet(keys: try JSONWebKeySet(json: CanonicalJSON.encode(await issuer.jwks())))
     }
 }
 

@@ -12,7 +12,8 @@ import X509
     @Test func issuedChainPassesOpenSSLVerify() async throws {
         let ca = CAHarness()
         let token = try await ca.emailToken()
-        let (status, json) = try await ca.post(try Requests.publicKey(.init(), challenge: "alice@example.com", token: token))
+        let key = P256.Signing.PrivateKey()
+        let (status, json) = try await ca.post(try Requests.publicKey(key, challenge: "alice@example.com", token: token))
         #expect(status == .ok)
         let chain = try json.issuedChain()
         #expect(chain.count == 3)
@@ -22,6 +23,11 @@ import X509
                                             "-untrusted", dir.path("intermediate.pem"), dir.path("leaf.pem")])
         #expect(result.status == 0, "\(result.output)")
         #expect(result.output.contains("leaf.pem: OK"))
+
+        // openssl reads the leaf's Subject Key Identifier as SHA-1 of the key (RFC 5280 §4.2.1.2 (1)).
+        let ski = try ExternalTools.run(["openssl", "x509", "-in", dir.path("leaf.pem"), "-noout", "-ext", "subjectKeyIdentifier"])
+        let expected = Insecure.SHA1.hash(data: key.publicKey.x963Representation).map { String(format: "%02X", $0) }.joined(separator: ":")
+        #expect(ski.status == 0 && ski.output.contains(expected), "\(ski.output)")
     }
 
     @Test func pythonCryptographyParsesTheLeaf() async throws {
@@ -103,7 +109,8 @@ import X509
         let ca = CAHarness(now: { fixed })
         let token = try await ca.oidc.mintToken(subject: "alice-sub", email: "alice@example.com",
                                                 claims: ["iat": 1_900_000_000, "nbf": 1_900_000_000, "exp": 1_900_000_600])
-        let (_, json) = try await ca.post(try Requests.publicKey(.init(), challenge: "alice@example.com", token: token))
+        let key = P256.Signing.PrivateKey()
+        let (_, json) = try await ca.post(try Requests.publicKey(key, challenge: "alice@example.com", token: token))
         let leaf = try json.issuedChain()[0]
         #expect(leaf.subject == DistinguishedName())
         #expect(leaf.notValidBefore == Date(timeIntervalSince1970: 1_900_000_000), "floored, never in the future")
@@ -116,6 +123,12 @@ import X509
         let eku = try #require(leaf.extensions[oid: .X509ExtensionID.extendedKeyUsage])
         #expect(!eku.critical)
         #expect(try leaf.extensions.extendedKeyUsage == ExtendedKeyUsage([.codeSigning]))
+        // Subject Key Identifier, as Fulcio's leaves have: non-critical, SHA-1 of the subjectPublicKey
+        // BIT STRING, which for P-256 is the uncompressed point.
+        let skiExtension = try #require(leaf.extensions[oid: .X509ExtensionID.subjectKeyIdentifier])
+        #expect(!skiExtension.critical)
+        let ski = try #require(try leaf.extensions.subjectKeyIdentifier)
+        #expect(Array(ski.keyIdentifier) == Array(Insecure.SHA1.hash(data: key.publicKey.x963Representation)))
         let aki = try #require(try leaf.extensions.authorityKeyIdentifier)
         #expect(aki.keyIdentifier == (try CAFixtures.caKeys.material.intermediate.extensions.subjectKeyIdentifier)?.keyIdentifier)
         let san = try #require(leaf.extensions[oid: .X509ExtensionID.subjectAlternativeName])

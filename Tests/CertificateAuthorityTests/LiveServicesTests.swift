@@ -8,6 +8,7 @@ import NIOCore
 import OIDCIssuer
 import ServiceLifecycle
 import SigstoreKit
+import TestSupport
 import Testing
 import X509
 
@@ -60,6 +61,46 @@ import X509
         }
     }
 
+    @Test func jwksCacheControlAndAgeAreRead() async throws {
+        let port = try FreePort.find()
+        let issuerURL = "http://127.0.0.1:\(port)"
+        let oidc = CAFixtures.oidcIssuer(url: issuerURL)
+        let discovery = CanonicalJSON.encode(oidc.discoveryDocument(actions: false))
+        let jwks = CanonicalJSON.encode(await oidc.jwks())
+        let router = Router()
+        router.get("/.well-known/openid-configuration") { _, _ in Self.json(discovery) }
+        router.get("/jwks") { _, _ in
+            Self.json(jwks, headers: [.cacheControl: "public, max-age=123", .age: "23"])
+        }
+        try await RunningServer.with(router: router, port: port) {
+            let fetched = try await HTTPOIDCKeyFetcher().fetchKeys(issuerURL: issuerURL)
+            #expect(fetched.maxAge == 100)
+            #expect(!fetched.keys.keys.isEmpty)
+        }
+    }
+
+    @Test func discoveryNamingALookalikeIssuerIsRefused() async throws {
+        let port = try FreePort.find()
+        let configured = "http://127.0.0.1:\(port)/realms/Kelvin"
+        // U+212A KELVIN SIGN: canonically equivalent to `K`, so `String ==` would accept it.
+        let named = "http://127.0.0.1:\(port)/realms/\u{212A}elvin"
+        let router = Router()
+        router.get("/realms/Kelvin/.well-known/openid-configuration") { _, _ in
+            Self.json(CanonicalJSON.encode(["issuer": .string(named), "jwks_uri": .string(configured + "/jwks")]))
+        }
+        try await RunningServer.with(router: router, port: port) {
+            await #expect(throws: TokenError.discoveryFailed(issuer: configured, reason: "discovery document names a different issuer")) {
+                try await HTTPOIDCKeyFetcher().fetchKeys(issuerURL: configured)
+            }
+        }
+    }
+
+    static func json(_ body: [UInt8], headers: HTTPFields = [:]) -> Response {
+        var fields = headers
+        fields[.contentType] = "application/json"
+        return Response(status: .ok, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
     /// A minimal RFC 6962 `add-pre-chain` endpoint in front of `FakeCTLog`.
     static func ctRouter(_ log: FakeCTLog) -> Router<BasicRequestContext> {
         let router = Router()
@@ -101,25 +142,6 @@ enum RunningServer {
     }
 }
 
-/// A loopback TCP port nobody is listening on right now (bind to 0, read it back, close).
-enum FreePort {
-    static func find() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw TestFailure("socket() failed") }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
-        guard bound == 0 else { throw TestFailure("bind() failed") }
-        let named = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-        guard named == 0 else { throw TestFailure("getsockname() failed") }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-}
-
 @Suite struct KeyFetcherOverrideTests {
     @Test func overridesRewriteTheLongestMatchingPrefix() {
         let fetcher = HTTPOIDCKeyFetcher(baseURLOverrides: ["http://127.0.0.1:5556": "http://oidc:5556",
@@ -127,5 +149,17 @@ enum FreePort {
         #expect(fetcher.reachable("http://127.0.0.1:5556/jwks") == "http://oidc:5556/jwks")
         #expect(fetcher.reachable("http://127.0.0.1:5556/actions/jwks") == "http://actions:80/jwks")
         #expect(fetcher.reachable("https://accounts.google.com/x") == "https://accounts.google.com/x")
+    }
+
+    @Test func overridesMatchPrefixesByBytes() {
+        // Two keys that `String ==` calls equal: as `[String: String]` this literal would trap.
+        let fetcher = HTTPOIDCKeyFetcher(baseURLOverrides: ["http://h/realms/Kelvin": "http://real:1",
+                                                            "http://h/realms/\u{212A}elvin": "http://fake:2"])
+        #expect(fetcher.reachable("http://h/realms/Kelvin/jwks").isExactly("http://real:1/jwks"))
+        #expect(fetcher.reachable("http://h/realms/\u{212A}elvin/jwks").isExactly("http://fake:2/jwks"))
+        let only = HTTPOIDCKeyFetcher(baseURLOverrides: ["http://h/realms/Kelvin": "http://real:1"])
+        #expect(only.reachable("http://h/realms/\u{212A}elvin/jwks").isExactly("http://h/realms/\u{212A}elvin/jwks"))
+        // A multi-byte character right after the prefix survives the rewrite.
+        #expect(only.reachable("http://h/realms/Kelvin\u{301}/x").isExactly("http://real:1\u{301}/x"))
     }
 }

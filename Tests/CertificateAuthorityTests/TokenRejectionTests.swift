@@ -56,7 +56,7 @@ import Testing
 
     @Test func wrongAudience() async throws {
         let ca = CAHarness()
-        try await expectRefusal(ca, token: try await ca.emailToken(audience: "someone-else"), mentioning: "does not contain sigstore")
+        try await expectRefusal(ca, token: try await ca.emailToken(audience: "someone-else"), mentioning: "does not contain \"sigstore\"")
     }
 
     @Test func audienceArrayContainingSigstoreIsAccepted() async throws {
@@ -69,7 +69,7 @@ import Testing
     @Test func unknownIssuerIsRejectedWithoutAnyFetch() async throws {
         let ca = CAHarness()
         let token = try await ca.emailToken(claims: ["iss": "https://evil.example/"])
-        try await expectRefusal(ca, token: token, mentioning: "https://evil.example/ is not configured")
+        try await expectRefusal(ca, token: token, mentioning: "\"https://evil.example/\" is not configured")
         #expect(ca.fetcher.fetches == 0)
     }
 
@@ -77,7 +77,7 @@ import Testing
         let ca = CAHarness()
         let claims = try await claimsSegment(ca)
         let token = JWTForge.segment(["alg": "none", "typ": "JWT"]) + "." + claims + "."
-        try await expectRefusal(ca, token: token, mentioning: "algorithm none is not allowed")
+        try await expectRefusal(ca, token: token, mentioning: "algorithm \"none\" is not allowed")
         #expect(ca.fetcher.fetches == 0)
     }
 
@@ -88,7 +88,7 @@ import Testing
         let input = header + "." + (try await claimsSegment(ca))
         let secret = SymmetricKey(data: Array(try publicKeyPEM(CAFixtures.rs256).utf8))
         let mac = HMAC<SHA256>.authenticationCode(for: Array(input.utf8), using: secret)
-        try await expectRefusal(ca, token: input + "." + JWTForge.base64URL(Array(mac)), mentioning: "algorithm HS256 is not allowed")
+        try await expectRefusal(ca, token: input + "." + JWTForge.base64URL(Array(mac)), mentioning: "algorithm \"HS256\" is not allowed")
     }
 
     @Test func unknownKeyIDIsRejectedAfterOneRefresh() async throws {

@@ -6,7 +6,7 @@ import Testing
 /// `sigil-server --help`, every flag it passes is in that subcommand's help, and the settings file it
 /// names (from `deploy/`) passes `--check-config` against a freshly initialised data folder.
 @Suite struct ComposeFileTests {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let repository = Fixtures.packageRoot
 
     /// Each service's `command:` (a JSON-style flow sequence, which is also valid YAML) by service name.
     static func commands() throws -> [String: [String]] {

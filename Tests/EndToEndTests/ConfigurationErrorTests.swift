@@ -19,8 +19,17 @@ import Testing
         return path
     }
 
-    /// Runs a server command that must refuse to start; returns its one-line error.
-    func refusal(_ arguments: [String], environment: [String: String] = [:]) throws -> String {
+    /// Runs a server command that must refuse to start; returns its one-line error. Unless the
+    /// port itself is under test (`freePorts: false`), each server's port is a free one (set by
+    /// environment, which `environment` may override): several refusals come only after the port
+    /// check, and the default ports may be held by a running `sigil-server all`.
+    func refusal(_ arguments: [String], environment: [String: String] = [:], freePorts: Bool = true) throws -> String {
+        var environment = environment
+        if freePorts {
+            let base = try FreePort.consecutive(3)
+            let ports = ["SIGIL_OIDC_PORT": base, "SIGIL_CA_PORT": base + 1, "SIGIL_LOG_PORT": base + 2]
+            environment.merge(ports.mapValues(String.init)) { given, _ in given }
+        }
         let (status, output) = try runToCompletion(ServerProcess.binary, arguments, environment: environment)
         #expect(status != 0, "\(arguments) started: \(output)")
         let lines = output.split(separator: "\n").filter { !$0.hasPrefix("Usage") && !$0.hasPrefix("  See") && !$0.isEmpty }
@@ -37,12 +46,13 @@ import Testing
 
     @Test func badPortInFileEnvironmentOrFlag() throws {
         let data = try initialised()
+        // The port is what is wrong here, so nothing overrides it (and nothing gets as far as binding).
         let file = try write(#"{"port": 70000}"#, "ca.json")
-        #expect(try refusal(["ca", "--data", data, "--config", file]).contains("\(file): port: 70000 is outside 1...65535"))
-        #expect(try refusal(["oidc", "--data", data], environment: ["SIGIL_OIDC_PORT": "http"])
+        #expect(try refusal(["ca", "--data", data, "--config", file], freePorts: false).contains("\(file): port: 70000 is outside 1...65535"))
+        #expect(try refusal(["oidc", "--data", data], environment: ["SIGIL_OIDC_PORT": "http"], freePorts: false)
             .contains("environment SIGIL_OIDC_PORT: port: \"http\" is not an integer"))
-        #expect(try refusal(["log", "--data", data, "--port", "0"]).contains("--port: port: 0 is outside 1...65535"))
-        let typo = try refusal(["log", "--data", data], environment: ["SIGIL_LOG_PROT": "3000"])
+        #expect(try refusal(["log", "--data", data, "--port", "0"], freePorts: false).contains("--port: port: 0 is outside 1...65535"))
+        let typo = try refusal(["log", "--data", data], environment: ["SIGIL_LOG_PROT": "3000"], freePorts: false)
         #expect(typo.contains("environment SIGIL_LOG_PROT") && typo.contains("is not a setting of this server"))
     }
 
@@ -113,7 +123,7 @@ import Testing
         let data = try initialised()
         let running = try await ServerProcess(data: data)
         defer { running.stop() }
-        let second = try refusal(["log", "--data", data, "--port", String(running.port + 1)])
+        let second = try refusal(["log", "--data", data, "--port", String(try FreePort.find())])
         #expect(second.contains("is in use by another process"), "\(second)")
         let rotation = try runToCompletion(ServerProcess.binary, ["rotate", "log-key", "--data", data])
         #expect(rotation.status != 0 && rotation.output.contains("is in use by another process"), "\(rotation.output)")
@@ -145,7 +155,7 @@ import Testing
         try #require(other.status == 0, "\(other.output)")
         let exported = try runToCompletion("/usr/bin/openssl", ["ec", "-in", directory.path("other.pem"), "-pubout", "-out", data + "/ct-public-key.pem"])
         try #require(exported.status == 0, "\(exported.output)")
-        let base = Int.random(in: 20_000...59_000)
+        let base = try FreePort.consecutive(3)
         // Servers built before the CA have logged their start-up lines; the refusal is the last one.
         let (status, error) = try runToCompletion(ServerProcess.binary, ["all", "--data", data], environment: [
             "SIGIL_OIDC_PORT": String(base), "SIGIL_CA_PORT": String(base + 1), "SIGIL_LOG_PORT": String(base + 2),

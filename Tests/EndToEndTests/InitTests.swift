@@ -6,8 +6,7 @@ import Testing
 /// `sigil-server init` and the single servers, run as the real binary.
 @Suite struct InitTests {
     static var caConfig: String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("ca").path
+        Fixtures.packageRoot.appendingPathComponent("ca").path
     }
 
     func server(_ arguments: [String]) throws -> (status: Int32, output: String) {
@@ -29,6 +28,9 @@ import Testing
         let trust = try ClientTrustConfig(parsing: Array(try Data(contentsOf: URL(fileURLWithPath: data + "/trust_config.json"))))
         #expect(trust.trustedRoot.mediaType == TrustedRoot.mediaTypeV01)
         #expect(trust.trustedRoot.tlogs.count == 1 && trust.trustedRoot.ctlogs.count == 1)
+        // The CT log's baseUrl is the origin its RFC 6962 paths hang off (`<baseUrl>/ct/v1/…`).
+        #expect(trust.trustedRoot.ctlogs.first?.baseURL.isExactly("http://127.0.0.1:3000") == true,
+                "\(trust.trustedRoot.ctlogs.first?.baseURL ?? "none")")
         #expect(trust.trustedRoot.certificateAuthorities.first?.certificates.count == 2)
         #expect(trust.signingConfig.caURLs.first?.url == "http://127.0.0.1:5555")
         let rootAlone = try TrustedRoot(parsing: Array(try Data(contentsOf: URL(fileURLWithPath: data + "/trusted_root.json"))))
@@ -45,7 +47,7 @@ import Testing
         let directory = TemporaryDirectory()
         let empty = directory.path("empty")
         for (command, what) in [("ca", "CA root certificate"), ("log", "does not exist; run `sigil-server init"), ("oidc", "OIDC RS256 key")] {
-            let result = try server([command, "--data", empty, "--port", "1"])
+            let result = try server([command, "--data", empty, "--port", String(try FreePort.find())])
             #expect(result.status != 0, "\(command)")
             #expect(result.output.contains(what), "\(command): \(result.output)")
         }

@@ -86,7 +86,7 @@ import Testing
 
     @Test func allOnOtherPortsInitialisesTrustFilesAndIssuersForThem() async throws {
         let data = directory.path("data")
-        let base = Int.random(in: 20_000...59_000)
+        let base = try FreePort.consecutive(3)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: ServerProcess.binary)
         process.arguments = ["all", "--data", data, "--ca-config", InitTests.caConfig]
@@ -120,6 +120,11 @@ import Testing
         // The CA handed the precertificate to its CT log in this process; the log holds it.
         let head = try JSONValue(parsing: Array(try curl(["-f", "http://127.0.0.1:\(base + 2)/ct/v1/get-sth"]).output.utf8))
         #expect(head["tree_size"]?.integerValue == 1, "\(head)")
+        // A monitor that follows the trusted root finds the same tree head at `<ctlogs[].baseUrl>/ct/v1/get-sth`.
+        let ctBase = try #require(trust.trustedRoot.ctlogs.first?.baseURL)
+        let followed = try curl(["-f", ctBase + "/ct/v1/get-sth"])
+        #expect(followed.status == 0, "\(ctBase): \(followed.output)")
+        #expect(try JSONValue(parsing: Array(followed.output.utf8))["tree_size"]?.integerValue == 1)
     }
 
     @Test(.timeLimit(.minutes(2)))

@@ -8,11 +8,10 @@ final class ServerProcess {
     let port: Int
     let client: LogClient
 
-    /// The binary under test: `SIGIL_SERVER_BINARY`, or the debug build next to the package.
+    /// The binary under test: `SIGIL_SERVER_BINARY`, or `sigil-server` in ``BuildProducts/directory``.
     static var binary: String {
         if let path = ProcessInfo.processInfo.environment["SIGIL_SERVER_BINARY"] { return path }
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        return root.appendingPathComponent(".build/debug/sigil-server").path
+        return BuildProducts.path("sigil-server")
     }
 
     static func initialise(data: String) throws {
@@ -31,7 +30,7 @@ final class ServerProcess {
     init(data: String, command: String = "log", extraArguments: [String] = [], errorLog: String? = nil, tls: Bool = false) async throws {
         var lastError = "no attempt"
         for _ in 0..<5 {
-            let port = Int.random(in: 20_000...60_000)
+            let port = try FreePort.find()
             let process = Process()
             process.executableURL = URL(fileURLWithPath: Self.binary)
             process.arguments = [command, "--data", data, "--port", String(port)] + extraArguments

@@ -4,7 +4,7 @@ import NIOCore
 import SigstoreKit
 import TestSupport
 
-/// The whole Sigil stack as real `sigil-server` processes on random loopback ports: the
+/// The whole Sigil stack as real `sigil-server` processes on free loopback ports: the
 /// development OIDC issuer, the log (with its CT log) and the CA, sharing one data folder made
 /// by `sigil-server init` with a CA configuration that trusts this issuer's port. Clients get
 /// `--trust-config` plus `--fulcio-url`/`--rekor-url` (the trust config names the default ports).
@@ -22,7 +22,7 @@ final class SigilStack {
     init(directory: String) async throws {
         var lastError = "no attempt"
         for attempt in 0..<3 {
-            let base = Int.random(in: 20_000...59_000)
+            let base = try FreePort.consecutive(3)
             let folder = directory + "/stack\(attempt)"
             do {
                 try Self.writeCAConfig(to: folder + "/ca", oidcPort: base)
@@ -47,7 +47,7 @@ final class SigilStack {
 
     /// The repository's `ca/` configuration, with the development issuers moved to `oidcPort`.
     static func writeCAConfig(to folder: String, oidcPort: Int) throws {
-        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let repository = Fixtures.packageRoot
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: repository.appendingPathComponent("ca/certificate-profile.json").path,
                                          toPath: folder + "/certificate-profile.json")

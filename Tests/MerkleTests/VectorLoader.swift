@@ -1,21 +1,14 @@
 import Crypto
 import Foundation
 import Merkle
+import TestSupport
 import Testing
 
-/// Loads the shared JSON test vectors in place from `<package root>/../shared/vectors/` (see its README.md).
+/// Loads the JSON test vectors from `fixtures/vectors/` (see fixtures/README.md).
 /// Every Merkle and tile vector file is decoded here and nowhere else.
 enum Vectors {
-    /// `<package root>/../shared/vectors`; this file is `<package root>/Tests/MerkleTests/VectorLoader.swift`.
-    static let directory: URL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent()   // MerkleTests
-        .deletingLastPathComponent()   // Tests
-        .deletingLastPathComponent()   // package root
-        .appendingPathComponent("../shared/vectors", isDirectory: true)
-        .standardizedFileURL
-
     static func load<T: Decodable>(_ fileName: String, as type: T.Type = T.self) throws -> T {
-        let data = try Data(contentsOf: directory.appendingPathComponent(fileName))
+        let data = try Data(contentsOf: Fixtures.url("vectors/" + fileName))
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
         return try decoder.decode(T.self, from: data)

@@ -9,11 +9,8 @@ import Testing
 /// The `sigil` CLI end to end: generate-key-pair → sign-blob → verify-blob, keyless and with a
 /// key, and the bad-input cases, which must exit non-zero and leave no bundle behind.
 @Suite(.timeLimit(.minutes(2))) struct CommandLineTests {
-    /// The debug build next to the package.
-    static var binary: String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent(".build/debug/sigil").path
-    }
+    /// `sigil` from the build under test (``BuildProducts``: `SIGIL_BIN_DIR`, or the bin path).
+    static var binary: String { BuildProducts.path("sigil") }
 
     /// Runs the CLI on a Dispatch thread: blocking a cooperative-pool thread while the child
     /// talks to servers that run in this process would starve them (the pool is one thread per core).

@@ -16,6 +16,21 @@ import Testing
         try PredicatePolicy(parsing: Array("{\"rules\": [\(rules)]}".utf8)).evaluate(Self.predicate).map(\.passed)
     }
 
+    /// Predicate values are compared as bytes and matched by code point: `\u{212A}` (KELVIN SIGN)
+    /// is not `K`, and `e` + U+0301 is not `é`.
+    @Test func predicateValuesCompareBytes() throws {
+        let predicate: JSONValue = ["builder": ["id": "https://ci.example.com/\u{212A}elvin", "name": "cafe\u{0301}"]]
+        func verdicts(_ rules: String) throws -> [Bool] {
+            try PredicatePolicy(parsing: Array("{\"rules\": [\(rules)]}".utf8)).evaluate(predicate).map(\.passed)
+        }
+        #expect(try verdicts(#"{"path": "builder.id", "equals": "https://ci.example.com/Kelvin"}"#) == [false])
+        #expect(try verdicts(#"{"path": "builder.id", "oneOf": ["https://ci.example.com/Kelvin"]}"#) == [false])
+        #expect(try verdicts(#"{"path": "builder.id", "notEquals": "https://ci.example.com/Kelvin"}"#) == [true])
+        #expect(try verdicts(#"{"path": "builder.id", "matches": "/Kelvin$"}"#) == [false])
+        #expect(try verdicts(#"{"path": "builder.name", "matches": "^caf\u00e9$"}"#) == [false])
+        #expect(try verdicts(#"{"path": "builder.id", "equals": "https://ci.example.com/\u212aelvin"}"#) == [true], "the control")
+    }
+
     @Test func operators() throws {
         #expect(try verdicts(#"{"path": "builder.id", "equals": "https://ci.example.com/builder"}"#) == [true])
         #expect(try verdicts(#"{"path": "builder.id", "equals": "https://evil.example.com"}"#) == [false])

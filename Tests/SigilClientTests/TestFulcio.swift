@@ -16,7 +16,10 @@ struct TestFulcio: Sendable {
 
     let ca = TestCA()
     let ctKey = SigningKey.generateP256()
-    let issuerURL = "https://issuer.example.com"
+    var issuerURL = "https://issuer.example.com"
+    /// The SAN of issued leaves: an email, or a Fulcio username (otherName `.1.7`, UTF8String)
+    /// when it has no `@`, so tests can certify text an IA5String cannot hold.
+    var identity = "alice@example.com"
 
     var ctLog: TransparencyLogInstance {
         TransparencyLogInstance(baseURL: "http://ct.invalid", key: ctKey.verificationKey, keyDetails: "PKIX_ECDSA_P256_SHA_256",
@@ -43,7 +46,7 @@ struct TestFulcio: Sendable {
                 return Response(status: .badRequest)
             }
             let key = misbehave == .otherKey ? Certificate.PublicKey(P256.Signing.PrivateKey().publicKey) : csr.publicKey
-            let leaf = try issue(publicKey: key, email: "alice@example.com", withSCT: misbehave != .noSCT)
+            let leaf = try issue(publicKey: key, email: identity, withSCT: misbehave != .noSCT)
             let chain: JSONValue = ["signedCertificateEmbeddedSct": ["chain": ["certificates": .array(
                 [leaf, ca.intermediate, ca.root].map { .string(try! $0.serializeAsPEM().pemString + "\n") })]]]
             return Response(status: .created, body: .init(byteBuffer: ByteBuffer(bytes: CanonicalJSON.encode(chain))))
@@ -59,7 +62,7 @@ struct TestFulcio: Sendable {
         var extensions = try Certificate.Extensions {
             Critical(KeyUsage(digitalSignature: true))
             try ExtendedKeyUsage([.codeSigning])
-            Critical(SubjectAlternativeNames([.rfc822Name(email)]))
+            Critical(SubjectAlternativeNames([email.containsByte(UInt8(ascii: "@")) ? .rfc822Name(email) : try Self.username(email)]))
             AuthorityKeyIdentifier(keyIdentifier: ArraySlice(Insecure.SHA1.hash(data: ca.intermediateKey.publicKey.x963Representation)))
             Certificate.Extension(oid: [1, 3, 6, 1, 4, 1, 57264, 1, 1], critical: false, value: ArraySlice(issuerURL.utf8))
             Certificate.Extension(oid: [1, 3, 6, 1, 4, 1, 57264, 1, 8], critical: false, value: ArraySlice(try Self.utf8String(issuerURL)))
@@ -80,6 +83,10 @@ struct TestFulcio: Sendable {
         let value = try SignedCertificateTimestampList([sct]).extensionValue()
         try extensions.append(Certificate.Extension(oid: SignedCertificateTimestampList.extensionOID, critical: false, value: ArraySlice(value)))
         return try build(extensions)
+    }
+
+    static func username(_ name: String) throws -> GeneralName {
+        .otherName(.init(typeID: [1, 3, 6, 1, 4, 1, 57264, 1, 7], value: try ASN1Any(derEncoded: utf8String(name))))
     }
 
     static func utf8String(_ text: String) throws -> [UInt8] {

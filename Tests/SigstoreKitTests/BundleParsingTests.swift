@@ -4,7 +4,7 @@ import Testing
 
 @Suite struct BundleParsingTests {
     static func happyBytes(_ dir: String = "happy-path-v0.3-new-mediaType") throws -> [UInt8] {
-        try SharedConformance.bytes("assets/bundle-verify/\(dir)/bundle.sigstore.json")
+        try ConformanceFixtures.bytes("assets/bundle-verify/\(dir)/bundle.sigstore.json")
     }
 
     static func message(_ bytes: [UInt8]) -> String? {

@@ -1,16 +1,14 @@
 import Foundation
+import TestSupport
 import Testing
 import X509
 @testable import SigstoreKit
 
-/// Paths into `../shared/conformance`, read in place.
-enum SharedConformance {
-    static let root = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("../shared/conformance").standardizedFileURL
-
+/// Files of the Sigstore conformance suite's offline cases, copied into `fixtures/conformance/`
+/// (`cases.json` and `assets/`; see fixtures/README.md).
+enum ConformanceFixtures {
     static func bytes(_ relative: String) throws -> [UInt8] {
-        Array(try Data(contentsOf: root.appendingPathComponent(relative)))
+        try Fixtures.bytes("conformance/" + relative)
     }
 
     static func productionRoot() throws -> TrustedRoot {
@@ -28,7 +26,7 @@ enum SharedConformance {
 }
 
 
-/// One case of `../shared/conformance/cases.json`, run through the library (not the CLI).
+/// One case of `fixtures/conformance/cases.json`, run through the library (not the CLI).
 struct ConformanceCase: Sendable, CustomTestStringConvertible {
     let id: String
     let dir: String
@@ -46,7 +44,7 @@ struct ConformanceCase: Sendable, CustomTestStringConvertible {
     static let all: [ConformanceCase] = (try? load()) ?? []
 
     static func load() throws -> [ConformanceCase] {
-        let json = try JSONValue(parsing: SharedConformance.bytes("cases.json"))
+        let json = try JSONValue(parsing: ConformanceFixtures.bytes("cases.json"))
         return (json["cases"]?.arrayValue ?? []).compactMap { c in
             guard let id = c["id"]?.stringValue, let dir = c["dir"]?.stringValue, let expect = c["expect"]?.stringValue,
                   let args = c["args"]?.arrayValue?.compactMap(\.stringValue) else { return nil }
@@ -147,7 +145,7 @@ let expectedRejections: [String: Rejection] = [
 
     /// Runs one case; nil means verified.
     static func run(_ c: ConformanceCase) async throws -> Rejection? {
-        func file(_ path: String) throws -> [UInt8] { try SharedConformance.bytes("assets/" + path) }
+        func file(_ path: String) throws -> [UInt8] { try ConformanceFixtures.bytes("assets/" + path) }
         let root: TrustedRoot
         do { root = try TrustedRoot(parsing: file(try #require(c.option("--trusted-root")))) } catch is TrustedRootError { return .trustedRoot }
         let bundle: SigstoreBundle

@@ -1,10 +1,11 @@
 import Crypto
 import Foundation
 import Merkle
+import TestSupport
 import Testing
 @testable import SigstoreKit
 
-/// `../shared/vectors/signed-note.json`, read in place (see its README, section signed-note.json).
+/// `fixtures/vectors/signed-note.json` (a copy of the shared vectors; their README, section signed-note.json, describes it).
 struct NoteVectors: Decodable {
     struct GoSumdbNote: Decodable {
         let signerKey: String
@@ -77,9 +78,7 @@ struct NoteVectors: Decodable {
     let generatedCheckpoints: Generated
 
     static func load() throws -> NoteVectors {
-        let packageRoot = URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let data = try Data(contentsOf: URL(fileURLWithPath: packageRoot.path + "/../shared/vectors/signed-note.json"))
+        let data = try Data(contentsOf: Fixtures.url("vectors/signed-note.json"))
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
         return try decoder.decode(NoteVectors.self, from: data)

@@ -36,8 +36,8 @@ import X509
     }
 
     @Test func productionCertificateSCTVerifies() throws {
-        let root = try SharedConformance.productionRoot()
-        let leaf = try SharedConformance.leaf(ofCase: "happy-path-v0.3")
+        let root = try ConformanceFixtures.productionRoot()
+        let leaf = try ConformanceFixtures.leaf(ofCase: "happy-path-v0.3")
         let issuer = try #require(root.certificateAuthorities.flatMap(\.certificates).first { $0.subject == leaf.issuer })
         let verified = try EmbeddedSCTVerifier.verify(certificate: leaf, issuer: issuer, logs: root.ctlogs)
         #expect(verified.count == 1)
@@ -48,7 +48,7 @@ import X509
     }
 
     @Test func precertTBSRemovesOnlyTheSCTList() throws {
-        let leaf = try SharedConformance.leaf(ofCase: "happy-path-v0.3")
+        let leaf = try ConformanceFixtures.leaf(ofCase: "happy-path-v0.3")
         let tbs = try PrecertificateTBS.fromFinalCertificate(leaf)
         #expect(tbs.count < leaf.tbsCertificateBytes.count)
         #expect(throws: CTError.self) {

@@ -4,8 +4,8 @@ import Testing
 
 @Suite struct TimestampTests {
     static func material(_ dir: String) throws -> (response: [UInt8], signature: [UInt8], root: TrustedRoot) {
-        let bundle = try SigstoreBundle(parsing: SharedConformance.bytes("assets/bundle-verify/\(dir)/bundle.sigstore.json"))
-        let root = try TrustedRoot(parsing: SharedConformance.bytes("assets/bundle-verify/\(dir)/trusted_root.json"))
+        let bundle = try SigstoreBundle(parsing: ConformanceFixtures.bytes("assets/bundle-verify/\(dir)/bundle.sigstore.json"))
+        let root = try TrustedRoot(parsing: ConformanceFixtures.bytes("assets/bundle-verify/\(dir)/trusted_root.json"))
         return (try #require(bundle.verificationMaterial.rfc3161Timestamps.first), bundle.content.signatureBytes, root)
     }
 

@@ -10,7 +10,7 @@ import Testing
     static let minimalLog = #"{"baseUrl":"https://log.example","hashAlgorithm":"SHA2_256","publicKey":{"rawBytes":"MCowBQYDK2VwAyEAPn+AREHoBaZ7wgS1zBqpxmLSGnyhxXj4lFxSdWVB8o8=","keyDetails":"PKIX_ED25519","validFor":{"start":"2021-01-12T11:53:27Z"}},"logId":{"keyId":"AAAA"}}"#
 
     @Test func productionRootParses() throws {
-        let root = try SharedConformance.productionRoot()
+        let root = try ConformanceFixtures.productionRoot()
         #expect(root.tlogs.count == 2)
         #expect(root.certificateAuthorities.count == 2)
         #expect(root.ctlogs.count >= 2)
@@ -19,7 +19,7 @@ import Testing
     }
 
     @Test func nullsReadAsAbsent() throws {
-        let root = try TrustedRoot(parsing: SharedConformance.bytes("assets/bundle-verify/trust-root-tlog-validity-end-inclusive/trusted_root.json"))
+        let root = try TrustedRoot(parsing: ConformanceFixtures.bytes("assets/bundle-verify/trust-root-tlog-validity-end-inclusive/trusted_root.json"))
         #expect(root.tlogs[0].checkpointKeyID == nil)
         #expect(root.tlogs[0].operator == nil)
         #expect(root.tlogs[1].validFor?.end == nil)
@@ -42,12 +42,12 @@ import Testing
     }
 
     @Test func conformanceRootMissingStartIsRejected() throws {
-        let bytes = try SharedConformance.bytes("assets/bundle-verify/trust-root-tlog-missing-validity-start_fail/trusted_root.json")
+        let bytes = try ConformanceFixtures.bytes("assets/bundle-verify/trust-root-tlog-missing-validity-start_fail/trusted_root.json")
         #expect(throws: TrustedRootError("tlogs[1].publicKey.validFor.start is missing")) { try TrustedRoot(parsing: bytes) }
     }
 
     @Test func encodeRoundTripsInTheFormSigstorePythonAccepts() throws {
-        let root = try SharedConformance.productionRoot()
+        let root = try ConformanceFixtures.productionRoot()
         let again = try TrustedRoot(parsing: root.encoded())
         #expect(again == root)
         let json = try JSONValue(parsing: root.encoded())
@@ -81,7 +81,7 @@ import Testing
                                                validFor: TimeRange(start: Date(timeIntervalSince1970: 1_700_000_000)), operator: "sigil")
 
     @Test func clientTrustConfigRoundTrips() throws {
-        let config = ClientTrustConfig(trustedRoot: try SharedConformance.productionRoot(),
+        let config = ClientTrustConfig(trustedRoot: try ConformanceFixtures.productionRoot(),
                                        signingConfig: SigningConfig(caURLs: [Self.service], rekorTlogURLs: [Self.service]))
         #expect(try ClientTrustConfig(parsing: config.encoded()) == config)
         let json = try JSONValue(parsing: config.encoded())

@@ -7,9 +7,9 @@ import Testing
     static let issuer = "https://token.actions.githubusercontent.com"
 
     static func happy() throws -> (SigstoreBundle, BundleVerifier, VerificationPolicy.Artifact) {
-        let bundle = try SigstoreBundle(parsing: SharedConformance.bytes("assets/bundle-verify/happy-path-v0.3/bundle.sigstore.json"))
-        let artifact = VerificationPolicy.Artifact.bytes(try SharedConformance.bytes("assets/bundle-verify/a.txt"))
-        return (bundle, BundleVerifier(trustedRoot: try SharedConformance.productionRoot()), artifact)
+        let bundle = try SigstoreBundle(parsing: ConformanceFixtures.bytes("assets/bundle-verify/happy-path-v0.3/bundle.sigstore.json"))
+        let artifact = VerificationPolicy.Artifact.bytes(try ConformanceFixtures.bytes("assets/bundle-verify/a.txt"))
+        return (bundle, BundleVerifier(trustedRoot: try ConformanceFixtures.productionRoot()), artifact)
     }
 
     static func step(_ bundle: SigstoreBundle, _ verifier: BundleVerifier, _ policy: VerificationPolicy) async -> VerificationStep? {
@@ -93,9 +93,9 @@ import Testing
     /// Overwrites bytes all over a real bundle: every result must be a typed rejection (or, when
     /// the change lands somewhere harmless, a success) — never a crash or a hang.
     @Test func mangledBundlesAreRejectedCleanly() async throws {
-        let bytes = try SharedConformance.bytes("assets/bundle-verify/rekor2-happy-path/bundle.sigstore.json")
-        let root = try TrustedRoot(parsing: SharedConformance.bytes("assets/bundle-verify/rekor2-happy-path/trusted_root.json"))
-        let policy = try VerificationPolicy(artifact: .bytes(try SharedConformance.bytes("assets/bundle-verify/a.txt")),
+        let bytes = try ConformanceFixtures.bytes("assets/bundle-verify/rekor2-happy-path/bundle.sigstore.json")
+        let root = try TrustedRoot(parsing: ConformanceFixtures.bytes("assets/bundle-verify/rekor2-happy-path/trusted_root.json"))
+        let policy = try VerificationPolicy(artifact: .bytes(try ConformanceFixtures.bytes("assets/bundle-verify/a.txt")),
                                             signer: .unsafeAnyCertificateIdentity)
         let verifier = BundleVerifier(trustedRoot: root)
         var accepted = 0

@@ -26,7 +26,7 @@ public struct ImageSigner: Sendable {
     /// index (as `cosign sign --recursive`). Checks every blob the images need first.
     public static func targets(_ image: OCIDescriptor, in layout: OCIImageLayout, recursive: Bool) throws(OCILayoutError) -> [OCIDescriptor] {
         try layout.checkComplete(image)
-        guard image.digest.algorithm == "sha256" else { throw .malformed("only sha256 manifests can be signed; \(image.digest) is not one") }
+        guard image.digest.algorithm.isExactly("sha256") else { throw .malformed("only sha256 manifests can be signed; \(image.digest) is not one") }
         guard recursive else { return [image] }
         return [image] + (try layout.children(of: image)).filter { OCIMediaType.isManifest($0.mediaType) || OCIMediaType.isIndex($0.mediaType) }
     }

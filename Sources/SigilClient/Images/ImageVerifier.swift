@@ -33,7 +33,7 @@ public struct ImageVerifier: Sendable {
 
         /// The kind `index.json` annotations claim, without verifying anything.
         public init(claimedBy descriptor: OCIDescriptor, manifest: OCIManifest) {
-            guard manifest.effectiveArtifactType == OCIMediaType.sigstoreBundle else {
+            guard manifest.effectiveArtifactType.isExactly(OCIMediaType.sigstoreBundle) else {
                 self = .other(artifactType: manifest.effectiveArtifactType)
                 return
             }
@@ -116,7 +116,7 @@ public struct ImageVerifier: Sendable {
     }
 
     private func verify(_ bundle: SigstoreBundle, image: OCIDescriptor, signers: [VerificationPolicy.Signer]) async throws(ReferrerError) -> Verified {
-        guard image.digest.algorithm == "sha256" else { throw ReferrerError("only sha256 manifests can be verified") }
+        guard image.digest.algorithm.isExactly("sha256") else { throw ReferrerError("only sha256 manifests can be verified") }
         var failures: [String] = []
         for signer in signers {
             do {
@@ -126,7 +126,7 @@ public struct ImageVerifier: Sendable {
                     return Verified(result: result, statement: nil, lifecycle: nil)
                 }
                 let statement = try InTotoStatement(parsing: envelope.payload)
-                let lifecycle = try statement.predicateType == LifecycleStatement.predicateType
+                let lifecycle = try statement.predicateType.isExactly(LifecycleStatement.predicateType)
                     ? LifecycleStatement(predicate: statement.predicate ?? .null) : nil
                 return Verified(result: result, statement: statement, lifecycle: lifecycle)
             } catch {
@@ -141,7 +141,7 @@ public struct ImageVerifier: Sendable {
     private func checkClaims(of referrer: OCIImageLayout.Referrer, against verified: Verified) throws(ReferrerError) -> Kind {
         let annotations = referrer.manifest.annotations
         guard let statement = verified.statement else { return .signature }
-        if let claimed = annotations[OCIAnnotation.predicateType], claimed != statement.predicateType {
+        if let claimed = annotations[OCIAnnotation.predicateType], !claimed.isExactly(statement.predicateType) {
             throw ReferrerError("the annotations say predicate type \(claimed) but the signed statement is \(statement.predicateType)")
         }
         guard let lifecycle = verified.lifecycle else { return .attestation(predicateType: statement.predicateType) }

@@ -19,9 +19,11 @@ public struct OCIDigest: Hashable, Sendable, Comparable, CustomStringConvertible
     public let hex: String
 
     public init?(_ text: String) {
-        guard let colon = text.firstIndex(of: ":") else { return nil }
-        let algorithm = String(text[..<colon]), hex = String(text[text.index(after: colon)...])
-        let length = switch algorithm { case "sha256": 64; case "sha512": 128; default: 0 }
+        // Split and compared on bytes: a `Character` search misses `:` followed by a combining mark.
+        guard let colon = text.utf8.firstIndex(of: UInt8(ascii: ":")) else { return nil }
+        let algorithm = String(decoding: text.utf8[..<colon], as: UTF8.self)
+        let hex = String(decoding: text.utf8[text.utf8.index(after: colon)...], as: UTF8.self)
+        let length = algorithm.isExactly("sha256") ? 64 : algorithm.isExactly("sha512") ? 128 : 0
         guard length > 0, hex.utf8.count == length, LowercaseHex.decode(hex) != nil else { return nil }
         self.algorithm = algorithm
         self.hex = hex
@@ -34,10 +36,7 @@ public struct OCIDigest: Hashable, Sendable, Comparable, CustomStringConvertible
 
     /// The digest of `bytes` with this digest's algorithm.
     func computed(over bytes: [UInt8]) -> OCIDigest {
-        switch algorithm {
-        case "sha512": OCIDigest("sha512:" + LowercaseHex.encode(SHA512.hash(data: bytes)))!
-        default: Self.sha256(of: bytes)
-        }
+        algorithm.isExactly("sha512") ? OCIDigest("sha512:" + LowercaseHex.encode(SHA512.hash(data: bytes)))! : Self.sha256(of: bytes)
     }
 
     /// A streaming hash with this digest's algorithm, for blobs too large to hold in memory.
@@ -54,7 +53,11 @@ public struct OCIDigest: Hashable, Sendable, Comparable, CustomStringConvertible
     /// A short form for people: `sha256:0123456789ab`.
     public var short: String { "\(algorithm):\(hex.prefix(12))" }
 
-    public static func < (a: OCIDigest, b: OCIDigest) -> Bool { a.description < b.description }
+    public static func < (a: OCIDigest, b: OCIDigest) -> Bool { a.description.utf8.lexicographicallyPrecedes(b.description.utf8) }
+
+    // Spelled out rather than synthesized: a digest is compared as bytes, never by `String ==`.
+    public static func == (a: OCIDigest, b: OCIDigest) -> Bool { a.algorithm.isExactly(b.algorithm) && a.hex.isExactly(b.hex) }
+    public func hash(into hasher: inout Hasher) { hasher.combine(ExactString(description)) }
 }
 
 /// SHA-256 or SHA-512 over a stream of chunks, ending in an `OCIDigest`.
@@ -63,7 +66,7 @@ struct StreamingDigest {
     private var sha512: SHA512?
 
     init(algorithm: String) {
-        if algorithm == "sha512" { sha512 = SHA512() } else { sha256 = SHA256() }
+        if algorithm.isExactly("sha512") { sha512 = SHA512() } else { sha256 = SHA256() }
     }
 
     mutating func update(_ chunk: Data) {

@@ -142,7 +142,7 @@ public struct OCIImageLayout: Sendable {
     public func resolve(_ selector: OCIReference.Selector) throws(OCILayoutError) -> OCIDescriptor {
         switch selector {
         case .tag(let tag):
-            let matches = index.manifests.filter { $0.tag == tag }
+            let matches = index.manifests.filter { $0.tag?.isExactly(tag) == true }
             guard let first = matches.first else {
                 throw .unknownTag(tag, available: Array(Set(index.manifests.compactMap(\.tag))).sorted())
             }
@@ -226,7 +226,7 @@ public struct OCIImageLayout: Sendable {
         guard flock(fd, LOCK_EX) == 0 else { throw .writeFailed("\(root): cannot lock the directory") }
         defer { flock(fd, LOCK_UN) }
         var current = try Self.readIndex(root: root)
-        for descriptor in descriptors where !current.manifests.contains(where: { $0.digest == descriptor.digest && $0.tag == descriptor.tag }) {
+        for descriptor in descriptors where !current.manifests.contains(where: { $0.digest == descriptor.digest && ($0.tag ?? "").isExactly(descriptor.tag ?? "") && ($0.tag == nil) == (descriptor.tag == nil) }) {
             current.manifests.append(descriptor)
         }
         do { try AtomicFile.write(current.encoded, to: root + "/index.json", permissions: 0o644) } catch {

@@ -10,8 +10,8 @@ public enum OCIMediaType {
     /// A Sigstore bundle v0.3, as cosign's bundle spec stores it (`specs/BUNDLE_SPEC.md`).
     public static let sigstoreBundle = "application/vnd.dev.sigstore.bundle.v0.3+json"
 
-    static func isManifest(_ type: String) -> Bool { type == imageManifest || type == dockerManifest }
-    static func isIndex(_ type: String) -> Bool { type == imageIndex || type == dockerManifestList }
+    static func isManifest(_ type: String) -> Bool { type.isExactly(imageManifest) || type.isExactly(dockerManifest) }
+    static func isIndex(_ type: String) -> Bool { type.isExactly(imageIndex) || type.isExactly(dockerManifestList) }
 }
 
 /// Annotation keys Sigil writes on referrer manifests and their `index.json` descriptors.

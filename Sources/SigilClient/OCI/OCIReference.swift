@@ -1,4 +1,5 @@
 import Foundation
+import SigstoreKit
 
 /// An image in a layout directory, as the CLI names it: `DIR` (the layout's only image),
 /// `DIR:tag` (the manifest whose `org.opencontainers.image.ref.name` is `tag`, as skopeo's
@@ -26,18 +27,21 @@ public struct OCIReference: Sendable, Equatable, CustomStringConvertible {
             self.init(layout: text, selector: .only)
             return
         }
-        let componentStart = text.lastIndex(of: "/").map { text.index(after: $0) } ?? text.startIndex
-        let component = text[componentStart...]
-        if let at = component.lastIndex(of: "@") {
-            let value = String(text[text.index(after: at)...])
+        // Split on bytes: a `Character` search misses `@` or `:` followed by a combining mark.
+        let bytes = Array(text.utf8)
+        func slice(_ range: Range<Int>) -> String { String(decoding: bytes[range], as: UTF8.self) }
+        let componentStart = bytes.lastIndex(of: UInt8(ascii: "/")).map { $0 + 1 } ?? 0
+        let component = bytes[componentStart...]
+        if let at = component.lastIndex(of: UInt8(ascii: "@")) {
+            let value = slice(at + 1..<bytes.count)
             guard let digest = OCIDigest(value) else {
-                throw .badReference("\(text): \(value) is not a digest (sha256:<64 lowercase hex>)")
+                throw .badReference("\(JSONError.quoted(text, limit: 200)): \(JSONError.quoted(value, limit: 200)) is not a digest (sha256:<64 lowercase hex>)")
             }
-            self.init(layout: String(text[..<at]), selector: .digest(digest))
-        } else if let colon = component.lastIndex(of: ":") {
-            let tag = String(text[text.index(after: colon)...])
+            self.init(layout: slice(0..<at), selector: .digest(digest))
+        } else if let colon = component.lastIndex(of: UInt8(ascii: ":")) {
+            let tag = slice(colon + 1..<bytes.count)
             guard !tag.isEmpty else { throw .badReference("\(text): the tag after ':' is empty") }
-            self.init(layout: String(text[..<colon]), selector: .tag(tag))
+            self.init(layout: slice(0..<colon), selector: .tag(tag))
         } else {
             self.init(layout: text, selector: .only)
         }

@@ -158,7 +158,9 @@ extension PredicatePolicy.Rule {
         case .equals(let expected): return Self.same(value, expected)
         case .oneOf(let options): return options.contains { Self.same(value, $0) }
         case .matches(let pattern):
-            guard let text = value.stringValue, let regex = try? Regex(pattern) else { return false }
+            // Code points, as Go's regexp and cosign's policies see them: Swift's default would
+            // match `é` against `e` + U+0301.
+            guard let text = value.stringValue, let regex = try? Regex(pattern).matchingSemantics(.unicodeScalar) else { return false }
             return text.contains(regex)
         case .range(let min, let max):
             guard let number = value.numberValue else { return false }
@@ -173,10 +175,11 @@ extension PredicatePolicy.Rule {
         }
     }
 
-    /// JSON equality with numbers compared by value (`1` equals `1.0`).
+    /// JSON equality with numbers compared by value (`1` equals `1.0`) and strings by their bytes.
     static func same(_ a: JSONValue, _ b: JSONValue) -> Bool {
         if let x = a.numberValue, let y = b.numberValue { return x == y }
         switch (a, b) {
+        case let (.string(x), .string(y)): return x.isExactly(y)
         case let (.array(x), .array(y)): return x.count == y.count && zip(x, y).allSatisfy { same($0, $1) }
         case let (.object(x), .object(y)): return x.count == y.count && x.allSatisfy { key, value in y[key].map { same(value, $0) } ?? false }
         default: return a == b

@@ -16,7 +16,7 @@ public enum PredicateTypes {
 
     /// The URI for a short name or an absolute URI.
     public static func resolve(_ value: String) throws(PredicateTypeError) -> String {
-        if let known = shortNames.first(where: { $0.name == value }) { return known.uri }
+        if let known = shortNames.first(where: { $0.name.isExactly(value) }) { return known.uri }
         guard let scheme = value.range(of: "://"), value.startIndex < scheme.lowerBound, scheme.upperBound < value.endIndex,
               value[..<scheme.lowerBound].allSatisfy({ $0.isLetter || $0.isNumber || "+-.".contains($0) }),
               !value.contains(where: \.isWhitespace)

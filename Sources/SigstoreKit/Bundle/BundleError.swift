@@ -3,6 +3,7 @@
 /// `verificationMaterial.tlogEntries[0].logIndex must not be negative`.
 public struct BundleError: Error, Equatable, Sendable, CustomStringConvertible {
     public let message: String
-    public init(_ message: String) { self.message = message }
+    /// Stored through `UntrustedText.escaped`: the message may embed text from the bundle.
+    public init(_ message: String) { self.message = UntrustedText.escaped(message) }
     public var description: String { "invalid bundle: \(message)" }
 }

@@ -2,6 +2,7 @@
 /// `message` reads as the end of "couldn't verify SCT: …".
 public struct CTError: Error, Equatable, Sendable, CustomStringConvertible {
     public let message: String
-    public init(_ message: String) { self.message = message }
+    /// Stored through `UntrustedText.escaped`: the message may embed text from the certificate.
+    public init(_ message: String) { self.message = UntrustedText.escaped(message) }
     public var description: String { message }
 }

@@ -24,6 +24,9 @@ public struct JSONError: Error, Equatable, Sendable, CustomStringConvertible {
         case invalidUTF8
         /// An object names the same member twice.
         case duplicateKey(String)
+        /// A non-ASCII member name canonically equivalent to an ASCII one, which could stand in
+        /// for it in a lookup (`public\u{212A}ey` for `publicKey`).
+        case lookAlikeMemberName(String)
         /// Arrays and objects nest deeper than the limit.
         case tooDeep(limit: Int)
         /// Something other than whitespace follows the value.
@@ -52,6 +55,7 @@ public struct JSONError: Error, Equatable, Sendable, CustomStringConvertible {
         case .loneSurrogate: "unpaired UTF-16 surrogate in \\u escape"
         case .invalidUTF8: "invalid UTF-8"
         case .duplicateKey(let key): "duplicate member name \(JSONError.quoted(key))"
+        case .lookAlikeMemberName(let key): "member name \(JSONError.quoted(key)) is a look-alike of an ASCII name"
         case .tooDeep(let limit): "nesting deeper than \(limit)"
         case .trailingData: "data after the JSON value"
         }
@@ -59,8 +63,9 @@ public struct JSONError: Error, Equatable, Sendable, CustomStringConvertible {
     }
 
     /// `s` as a JSON string literal, cut short if long: safe to put in a log line or error message.
+    /// The same escaping as `UntrustedText.quoted` (which also escapes bidi overrides, U+2028 and
+    /// C1 controls, that JSON itself would let through).
     public static func quoted(_ s: String, limit: Int = 64) -> String {
-        let short = s.unicodeScalars.count > limit ? String(String.UnicodeScalarView(s.unicodeScalars.prefix(limit))) + "…" : s
-        return String(decoding: CanonicalJSON.encode(.string(short)), as: UTF8.self)
+        UntrustedText.quoted(s, limit: limit)
     }
 }

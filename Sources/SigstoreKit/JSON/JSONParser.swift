@@ -1,3 +1,5 @@
+import Foundation
+
 /// A strict RFC 8259 recursive-descent parser over UTF-8 bytes. Use it through
 /// `JSONValue(parsing:limits:)`.
 struct JSONParser {
@@ -63,6 +65,12 @@ struct JSONParser {
             guard byte == UInt8(ascii: "\"") else { throw JSONError(.unexpectedByte(byte), at: index) }
             let keyOffset = index
             let key = try parseString()
+            // Members live in a `[String: JSONValue]`, whose lookups use canonical equivalence, and
+            // every name a schema here looks up is ASCII: a non-ASCII name equivalent to an ASCII
+            // one (`public\u{212A}ey` for `publicKey`) could only be a look-alike standing in for it.
+            if !key.utf8.allSatisfy({ $0 < 0x80 }), key.precomposedStringWithCanonicalMapping.utf8.allSatisfy({ $0 < 0x80 }) {
+                throw JSONError(.lookAlikeMemberName(key), at: keyOffset)
+            }
             guard members[key] == nil else { throw JSONError(.duplicateKey(key), at: keyOffset) }
             skipWhitespace()
             try expect(UInt8(ascii: ":"))

@@ -15,7 +15,9 @@
 /// every other number parses as ``number(_:)`` (a finite `Double`). Objects keep their members in
 /// a dictionary: the parser rejects duplicate member names, so nothing is lost. Because Swift
 /// compares strings by Unicode canonical equivalence, two member names that differ only in
-/// normalization (`"\u00e9"` and `"e\u0301"`) count as duplicates and are rejected too.
+/// normalization (`"\u00e9"` and `"e\u0301"`) count as duplicates and are rejected too; so is a
+/// non-ASCII name equivalent to an ASCII one (`"\u212a"`, KELVIN SIGN, for `"K"`), and the
+/// subscript only finds a member whose name is byte-identical to the one asked for.
 public enum JSONValue: Sendable, Hashable {
     case null
     case bool(Bool)
@@ -35,8 +37,9 @@ public enum JSONValue: Sendable, Hashable {
 
     /// The member named `key` if this is an object that has one.
     public subscript(key: String) -> JSONValue? {
-        guard case .object(let members) = self else { return nil }
-        return members[key]
+        guard case .object(let members) = self, let index = members.index(forKey: key),
+              members[index].key.isExactly(key) else { return nil }
+        return members[index].value
     }
 
     /// The element at `index` if this is an array that long.

@@ -25,7 +25,7 @@ public enum HashAlgorithm: String, Sendable, Hashable, CaseIterable {
     }
 
     public init?(protobufName: String) {
-        guard let match = Self.allCases.first(where: { $0.protobufName == protobufName }) else { return nil }
+        guard let match = Self.allCases.first(where: { $0.protobufName.isExactly(protobufName) }) else { return nil }
         self = match
     }
 

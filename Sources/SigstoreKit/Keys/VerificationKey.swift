@@ -72,7 +72,7 @@ public struct VerificationKey: Sendable, Hashable {
         guard let document = try? PEMDocument(pemString: pem) else {
             throw .unparseable("not a PEM document")
         }
-        guard document.discriminator == "PUBLIC KEY" else {
+        guard document.discriminator.isExactly("PUBLIC KEY") else {
             throw .unparseable("expected a PEM PUBLIC KEY block, found \(document.discriminator)")
         }
         try self.init(spkiDER: document.derBytes)

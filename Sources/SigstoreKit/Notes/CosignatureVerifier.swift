@@ -44,7 +44,7 @@ public struct CosignatureVerifier: NoteVerifier {
     public func verifiedCosignature(in note: SignedNote) throws(NoteError) -> Cosignature {
         let text = Array(note.text.utf8)
         var found: Cosignature?
-        for line in note.signatures where line.name == name && line.keyHint == keyHint {
+        for line in note.signatures where line.name.isExactly(name) && line.keyHint == keyHint {
             guard let cosignature = try? Cosignature(line), isValid(cosignature, text: text) else {
                 throw .invalidSignature(name: name, keyHint: keyHint)
             }

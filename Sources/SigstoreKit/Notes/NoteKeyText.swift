@@ -31,7 +31,7 @@ struct NoteKeyText {
 
     /// Parses an skey: `PRIVATE+KEY+` and then the vkey layout.
     init(signerKey text: String) throws(NoteError) {
-        guard text.hasPrefix(Self.signerKeyPrefix) else { throw .malformedKey("signer key does not start with \(Self.signerKeyPrefix)") }
+        guard text.hasExactPrefix(Self.signerKeyPrefix) else { throw .malformedKey("signer key does not start with \(Self.signerKeyPrefix)") }
         try self.init(verifierKey: String(text.dropFirst(Self.signerKeyPrefix.count)))
     }
 

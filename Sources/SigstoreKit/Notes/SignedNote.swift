@@ -127,7 +127,7 @@ public struct SignedNote: Sendable, Equatable {
         let message = Array(text.utf8)
         var verified: [(signature: NoteSignature, byCosigner: Bool)] = []
         for signature in signatures {
-            let candidates = verifiers.filter { $0.name == signature.name && $0.keyHint == signature.keyHint }
+            let candidates = verifiers.filter { $0.name.isExactly(signature.name) && $0.keyHint == signature.keyHint }
             if candidates.isEmpty { continue }
             let accepting = candidates.filter { $0.verify(message, signature: signature.signature) }
             guard !accepting.isEmpty else { throw .invalidSignature(name: signature.name, keyHint: signature.keyHint) }

@@ -9,8 +9,9 @@ import Crypto
 /// The stored body keeps only hashes and signatures:
 /// `{"apiVersion":"0.0.1","kind":"dsse","spec":{"envelopeHash":{"algorithm":"sha256","value":…},
 /// "payloadHash":{"algorithm":"sha256","value":…},"signatures":[{"signature":…,"verifier":…}]}}`,
-/// signatures sorted by their base64 text, each with the verifier that verified it, both strings
-/// echoed as received.
+/// signatures sorted by their base64 text, each with the verifier that verified it: the signature
+/// as strict base64, the verifier as base64 of its canonical PEM (`PublicKeyMaterial.canonicalPEM`),
+/// as Rekor stores it, so one key has one stored form.
 public struct DSSEV001: Sendable, Equatable {
     public static let kind = "dsse"
     public static let apiVersion = "0.0.1"
@@ -23,7 +24,8 @@ public struct DSSEV001: Sendable, Equatable {
         public let signatureContent: String
         /// The key or certificate that verifies it.
         public let verifier: PublicKeyMaterial
-        /// The verifier's base64-of-PEM text as received.
+        /// The verifier's base64-of-PEM text: canonical for a validated proposal, as stored for a
+        /// stored body read back.
         public let verifierContent: String
     }
 
@@ -72,7 +74,8 @@ public struct DSSEV001: Sendable, Equatable {
             let field = "\(proposed.fieldPath("verifiers"))[\(k)]"
             guard case .string(let content) = value, !content.isEmpty else { throw .malformed("\(field) must be a non-empty string") }
             guard let pem = StrictBase64.decode(content) else { throw .malformed("\(field) is not valid base64") }
-            verifiers.append((content, try PublicKeyMaterial(pemBytes: pem, field: field)))
+            let material = try PublicKeyMaterial(pemBytes: pem, field: field)
+            verifiers.append((StrictBase64.encode(Array(material.canonicalPEM.utf8)), material))
         }
 
         let pae = envelope.preAuthenticationEncoding
@@ -82,7 +85,7 @@ public struct DSSEV001: Sendable, Equatable {
                 throw EntryError(.invalidSignature, "envelope signature \(k) does not verify with any of the verifiers")
             }
             let content = StrictBase64.encode(envelopeSignature.signature)  // strict base64 is canonical: this is the text sent
-            guard !signatures.contains(where: { $0.signatureContent == content }) else {
+            guard !signatures.contains(where: { $0.signatureContent.isExactly(content) }) else {
                 throw .malformed("envelope signature \(k) repeats an earlier signature")
             }
             signatures.append(Signature(signature: envelopeSignature.signature, signatureContent: content,

@@ -17,9 +17,10 @@ public struct EntryError: Error, Equatable, Sendable, CustomStringConvertible {
     public let code: Code
     public let message: String
 
+    /// `message` may embed text from the entry: it is stored through `UntrustedText.escaped`.
     public init(_ code: Code, _ message: String) {
         self.code = code
-        self.message = message
+        self.message = UntrustedText.escaped(message)
     }
 
     public var description: String { message }

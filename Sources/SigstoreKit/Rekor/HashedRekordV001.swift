@@ -4,8 +4,11 @@
 /// Proposals and stored bodies have the same shape:
 /// `{"apiVersion":"0.0.1","kind":"hashedrekord","spec":{"data":{"hash":{"algorithm":…,"value":…}},
 /// "signature":{"content":<base64 signature>,"publicKey":{"content":<base64 of PEM>}}}}`.
-/// The canonical body echoes both base64 strings exactly as received, because clients rebuild the
-/// body from their own values and compare it field by field.
+/// The canonical body echoes the signature's base64 as received (strict base64 has one form per
+/// byte string), and stores the key as Rekor does: base64 of its canonical PEM
+/// (`PublicKeyMaterial.canonicalPEM`), so text around the PEM, CRLF or a missing final newline
+/// cannot make a second entry for the same key, signature and digest. Clients that send standard
+/// PEM (sigstore-python, sigstore-go, Sigil) rebuild exactly this body.
 public struct HashedRekordV001: Sendable, Equatable {
     public static let kind = "hashedrekord"
     public static let apiVersion = "0.0.1"
@@ -20,7 +23,9 @@ public struct HashedRekordV001: Sendable, Equatable {
     public let signatureContent: String
     /// `spec.signature.publicKey.content`, decoded.
     public let publicKey: PublicKeyMaterial
-    /// `spec.signature.publicKey.content` (base64 of PEM text) as the client sent it.
+    /// `spec.signature.publicKey.content`: base64 of PEM text. For a proposal after
+    /// `RekorEntry.canonicalize`, base64 of `publicKey.canonicalPEM`; for a stored body read
+    /// back, exactly as stored (another log's entries are read, not rewritten).
     public let publicKeyContent: String
 
     /// Builds an entry from a client's own values, e.g. to make the proposal it uploads
@@ -35,7 +40,21 @@ public struct HashedRekordV001: Sendable, Equatable {
         self.signature = signature
         self.signatureContent = StrictBase64.encode(signature)
         self.publicKey = try PublicKeyMaterial(pem: publicKeyPEM)
-        self.publicKeyContent = StrictBase64.encode(Array(publicKeyPEM.utf8))
+        self.publicKeyContent = StrictBase64.encode(Array(publicKey.canonicalPEM.utf8))
+    }
+
+    private init(copying entry: HashedRekordV001, publicKeyContent: String) {
+        hashAlgorithm = entry.hashAlgorithm
+        digest = entry.digest
+        signature = entry.signature
+        signatureContent = entry.signatureContent
+        publicKey = entry.publicKey
+        self.publicKeyContent = publicKeyContent
+    }
+
+    /// This entry with the key in its one stored form: what the log stores for a proposal.
+    public var withCanonicalKey: HashedRekordV001 {
+        HashedRekordV001(copying: self, publicKeyContent: StrictBase64.encode(Array(publicKey.canonicalPEM.utf8)))
     }
 
     /// Reads `spec`: every field required, no others, strict encodings. Does not check the signature.

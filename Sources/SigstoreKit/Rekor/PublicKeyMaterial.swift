@@ -24,6 +24,18 @@ public struct PublicKeyMaterial: Sendable, Equatable {
     /// Lowercase hex SHA-256 of the key's DER SubjectPublicKeyInfo.
     public var fingerprint: String { LowercaseHex.encode(key.keyID) }
 
+    /// The one stored form of this material, as Rekor re-encodes it (`CanonicalValue`): each
+    /// block re-encoded by `PEMEncoding` (64-character lines, LF, final newline), certificates
+    /// concatenated leaf first. CRLF, other line lengths or a missing final newline in what the
+    /// client sent all give this same text, so one key has one log entry.
+    public var canonicalPEM: String {
+        if certificates.isEmpty { return PEMEncoding.encode(key.spkiDER, label: "PUBLIC KEY") }
+        return certificateDER.map { PEMEncoding.encode($0, label: "CERTIFICATE") }.joined()
+    }
+
+    /// The DER of each certificate in `certificates`, exactly as decoded from the PEM.
+    private let certificateDER: [[UInt8]]
+
     /// Reads PEM text: one `PUBLIC KEY` block or a certificate chain.
     public init(pem: String) throws(EntryError) {
         try self.init(pemText: pem, field: "public key")
@@ -41,22 +53,22 @@ public struct PublicKeyMaterial: Sendable, Equatable {
     }
 
     private init(pemText: String, field: String) throws(EntryError) {
-        let documents: [PEMDocument]
+        let documents: [PEMBlock]
         do {
-            documents = try PEMDocument.parseMultiple(pemString: pemText)
+            documents = try PEMDecoding.blocks(in: pemText)
         } catch {
-            throw .malformed("\(field) is not valid PEM: \(error)")
+            throw .malformed("\(field) is not valid PEM: \(error.message)")
         }
-        let types = documents.map(\.discriminator)
-        if types == ["PUBLIC KEY"] {
-            key = try Self.key(field: field) { () throws(KeyError) in try VerificationKey(spkiDER: documents[0].derBytes) }
+        let types = documents.map(\.label)
+        if types.count == 1 && types[0].isExactly("PUBLIC KEY") {
+            key = try Self.key(field: field) { () throws(KeyError) in try VerificationKey(spkiDER: documents[0].der) }
             certificates = []
+            certificateDER = []
             identities = []
             return
         }
-        guard !types.isEmpty else { throw .malformed("\(field) contains no PEM block") }
-        guard types.allSatisfy({ $0 == "CERTIFICATE" }) else {
-            throw .malformed("\(field) must hold one PUBLIC KEY or a chain of CERTIFICATE PEM blocks, found \(types.joined(separator: ", "))")
+        guard types.allSatisfy({ $0.isExactly("CERTIFICATE") }) else {
+            throw .malformed("\(field) must hold one PUBLIC KEY or a chain of CERTIFICATE PEM blocks, found \(types.map { UntrustedText.quoted($0) }.prefix(Self.maximumChainLength).joined(separator: ", "))")
         }
         guard documents.count <= Self.maximumChainLength else {
             throw .malformed("\(field) holds \(documents.count) certificates; at most \(Self.maximumChainLength) are accepted")
@@ -64,7 +76,7 @@ public struct PublicKeyMaterial: Sendable, Equatable {
         var chain: [Certificate] = []
         for (k, document) in documents.enumerated() {
             do {
-                chain.append(try Certificate(derEncoded: document.derBytes))
+                chain.append(try Certificate(derEncoded: document.der))
             } catch {
                 throw .malformed("\(field): certificate \(k) does not parse: \(error)")
             }
@@ -78,6 +90,7 @@ public struct PublicKeyMaterial: Sendable, Equatable {
         let leaf = chain[0]
         key = try Self.key(field: field) { () throws(KeyError) in try VerificationKey(certificate: leaf) }
         certificates = chain
+        certificateDER = documents.map(\.der)
         identities = try CertificateIdentities.subjectAlternativeNames(of: leaf, field: field)
     }
 

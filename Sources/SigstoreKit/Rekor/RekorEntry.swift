@@ -15,13 +15,15 @@ public enum RekorEntry {
     /// Validates a `POST /api/v1/log/entries` body and canonicalizes it.
     ///
     /// Checks, in order: strict JSON; `kind` and `apiVersion` (`hashedrekord` and `dsse`, both
-    /// `0.0.1`); no unknown fields anywhere; strict base64 and lowercase hex; PEM key material;
-    /// every signature (hashedrekord: over the digest; dsse: over the PAE of the envelope).
+    /// `0.0.1`); no unknown fields anywhere; strict base64 and lowercase hex; PEM key material
+    /// (nothing outside the PEM blocks); every signature (hashedrekord: over the digest; dsse:
+    /// over the PAE of the envelope). Keys and certificates are stored re-encoded as canonical
+    /// PEM, as Rekor does, so each has one stored form (and the log's duplicate check sees it).
     public static func canonicalize(proposedEntry json: some Collection<UInt8>) throws(EntryError) -> CanonicalEntry {
         let (kind, spec) = try readHeader(json, what: "the entry")
         switch kind {
         case HashedRekordV001.kind:
-            let entry = try HashedRekordV001(spec: spec)
+            let entry = try HashedRekordV001(spec: spec).withCanonicalKey
             try entry.verifySignature()
             return CanonicalEntry(kind: HashedRekordV001.kind, apiVersion: HashedRekordV001.apiVersion,
                                   body: entry.canonicalBody, searchKeys: entry.searchKeys, content: .hashedRekord(entry))

@@ -66,7 +66,7 @@ public enum LogEntryVerification {
         guard let set = Data(base64Encoded: entry.verification.signedEntryTimestamp) else {
             throw .signedEntryTimestamp("not base64")
         }
-        guard entry.logID.lowercased() == LowercaseHex.encode(logKey.keyID) else {
+        guard entry.logID.lowercased().isExactly(LowercaseHex.encode(logKey.keyID)) else {
             throw .signedEntryTimestamp("entry names log \(entry.logID), not the trusted log \(LowercaseHex.encode(logKey.keyID))")
         }
         let payload = SignedEntryTimestamp.payload(body: bodyBytes, integratedTime: entry.integratedTime,
@@ -84,9 +84,9 @@ public enum LogEntryVerification {
         let note: SignedNote
         do { note = try SignedNote(parsing: text) } catch { throw .checkpoint("\(error)") }
         let hint = logKey.keyID.prefix(4).reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
-        let names = Set(note.signatures.filter { $0.keyHint == hint }.map(\.name))
+        let names = Set(note.signatures.filter { $0.keyHint == hint }.map { ExactString($0.name) })
         guard !names.isEmpty else { throw .checkpoint("no signature line carries the log key's hint \(String(format: "%08x", hint))") }
-        let verifiers: [any NoteVerifier] = names.map { LogKeyNoteVerifier(name: $0, key: logKey) }
+        let verifiers: [any NoteVerifier] = names.map { LogKeyNoteVerifier(name: $0.text, key: logKey) }
         do {
             return try SignedCheckpoint(parsing: text, verifiers: verifiers).checkpoint
         } catch {

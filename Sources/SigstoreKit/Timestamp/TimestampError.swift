@@ -2,6 +2,7 @@
 /// timestamp: …".
 public struct TimestampError: Error, Equatable, Sendable, CustomStringConvertible {
     public let message: String
-    public init(_ message: String) { self.message = message }
+    /// Stored through `UntrustedText.escaped`: the message may embed text from the timestamp.
+    public init(_ message: String) { self.message = UntrustedText.escaped(message) }
     public var description: String { message }
 }

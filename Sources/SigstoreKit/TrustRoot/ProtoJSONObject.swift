@@ -4,7 +4,7 @@ import Foundation
 /// names the field by its dotted path, e.g. `tlogs[1].publicKey.validFor.start is missing`.
 struct ProtoJSONError: Error, Equatable {
     let message: String
-    init(_ message: String) { self.message = message }
+    init(_ message: String) { self.message = UntrustedText.escaped(message) }
 }
 
 /// One object of a protobuf-JSON document (proto3 JSON mapping), read strictly: lowerCamelCase

@@ -95,10 +95,10 @@ public struct SigningConfig: Sendable, Hashable {
     public static func select(_ services: [Service], supportedVersions: Set<Int>, at date: Date) -> [Service] {
         let usable = services.filter { supportedVersions.contains($0.majorAPIVersion) && ($0.validFor?.contains(date) ?? true) }
         guard let best = usable.map(\.majorAPIVersion).max() else { return [] }
-        var seen: Set<String> = []
-        return usable.filter { $0.majorAPIVersion == best }
+        let newestFirst = usable.filter { $0.majorAPIVersion == best }
             .sorted { ($0.validFor?.start ?? .distantPast) > ($1.validFor?.start ?? .distantPast) }
-            .filter { seen.insert($0.operator).inserted }
+        var seen: Set<ExactString> = []
+        return newestFirst.filter { (service: Service) -> Bool in seen.insert(ExactString(service.operator)).inserted }
     }
 
     /// The protobuf-JSON form; `majorApiVersion` and `count` as JSON numbers, as sigstore-python wants.

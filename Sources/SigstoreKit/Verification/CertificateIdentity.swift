@@ -2,6 +2,10 @@ import Foundation
 
 /// The identity a Fulcio certificate must carry: SAN and OIDC issuer (each exact or a regular
 /// expression), plus optional exact values of other Fulcio extensions, e.g. GitHub workflow claims.
+///
+/// Every comparison is on the exact text: exact values byte for byte, regular expressions over
+/// Unicode scalars. Neither applies canonical equivalence, so a certificate for
+/// `\u{212A}ate` (KELVIN SIGN) does not satisfy a policy for `Kate`, as in sigstore-go.
 public struct CertificateIdentity: Sendable {
     /// An exact string, or a regular expression searched for anywhere in the value (Go
     /// `regexp.MatchString` semantics, as cosign uses; anchor with `^…$` to match whole values).
@@ -18,12 +22,18 @@ public struct CertificateIdentity: Sendable {
 
         func matches(_ value: String) -> Bool {
             switch self {
-            case .exact(let expected): return value == expected
+            case .exact(let expected): return value.isExactly(expected)
             case .regularExpression(let pattern):
                 // Compiled in `CertificateIdentity.init`, so this cannot fail here.
-                guard let regex = try? Regex(pattern) else { return false }
+                guard let regex = try? Self.compile(pattern) else { return false }
                 return value.contains(regex)
             }
+        }
+
+        /// Scalar semantics: Swift's default matches `Character`s under canonical equivalence
+        /// (`/^café$/` would match `cafe` + U+0301); Go's regexp, which cosign uses, matches code points.
+        static func compile(_ pattern: String) throws -> Regex<AnyRegexOutput> {
+            try Regex(pattern).matchingSemantics(.unicodeScalar)
         }
     }
 
@@ -35,7 +45,7 @@ public struct CertificateIdentity: Sendable {
     public init(subject: Matcher, issuer: Matcher, extensions: [FulcioExtension: String] = [:]) throws(VerificationPolicyError) {
         for matcher in [subject, issuer] {
             if case .regularExpression(let pattern) = matcher {
-                do { _ = try Regex(pattern) } catch {
+                do { _ = try Matcher.compile(pattern) } catch {
                     throw VerificationPolicyError("regular expression \(JSONError.quoted(pattern)) does not compile")
                 }
             }

@@ -6,7 +6,8 @@ import Crypto
 enum HashedRekordV002Body {
     static func verify(_ body: [UInt8], content: BundleContent, signer: SignerMaterial,
                        artifact: VerificationPolicy.Artifact) throws(VerificationError) {
-        guard let json = try? JSONValue(parsing: body), json["apiVersion"] == "0.0.2", json["kind"] == "hashedrekord",
+        guard let json = try? JSONValue(parsing: body), json["apiVersion"]?.stringValue?.isExactly("0.0.2") == true,
+              json["kind"]?.stringValue?.isExactly("hashedrekord") == true,
               let spec = json["spec"]?["hashedRekordV002"], let data = spec["data"], let signature = spec["signature"],
               let algorithmName = data["algorithm"]?.stringValue, let algorithm = HashAlgorithm(protobufName: algorithmName),
               let digest = data["digest"]?.stringValue.flatMap(StrictBase64.decode),

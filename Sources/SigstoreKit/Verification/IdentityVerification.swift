@@ -9,7 +9,7 @@ enum IdentityVerification {
     static func verify(_ certificate: Certificate, against identity: CertificateIdentity) throws(VerificationError) -> (subject: String, issuer: String) {
         let sans = try subjectAlternativeNames(certificate)
         guard let subject = sans.first(where: identity.subject.matches) else {
-            throw .step(.identity, "no subject alternative name matches \(identity.subject) (certificate has \(sans.joined(separator: ", ")))")
+            throw .step(.identity, "no subject alternative name matches \(identity.subject) (certificate has \(sans.prefix(8).map { JSONError.quoted($0, limit: 200) }.joined(separator: ", ")))")
         }
         var issuer = try FulcioExtension.issuer.value(in: certificate)
         if issuer == nil { issuer = try FulcioExtension.issuerV1.value(in: certificate) }
@@ -21,7 +21,7 @@ enum IdentityVerification {
         }
         for (ext, expected) in identity.extensions.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
             let actual = try ext.value(in: certificate)
-            guard actual == expected else {
+            guard let actual, actual.isExactly(expected) else {
                 throw .step(.identity, "extension \(ext) is \(actual.map { JSONError.quoted($0) } ?? "absent"), expected \(JSONError.quoted(expected))")
             }
         }

@@ -9,7 +9,8 @@ enum InTotoV002Body {
         guard case .dsseEnvelope(let envelope) = content else {
             throw .step(.logEntryBody, "an intoto entry cannot record a message signature")
         }
-        guard let json = try? JSONValue(parsing: body), json["apiVersion"] == "0.0.2", json["kind"] == "intoto",
+        guard let json = try? JSONValue(parsing: body), json["apiVersion"]?.stringValue?.isExactly("0.0.2") == true,
+              json["kind"]?.stringValue?.isExactly("intoto") == true,
               let spec = json["spec"]?["content"], let logged = spec["envelope"],
               let payloadHashHex = spec["payloadHash"]?["value"]?.stringValue,
               let signatures = logged["signatures"]?.arrayValue
@@ -22,7 +23,7 @@ enum InTotoV002Body {
                 throw .step(.logEntryBody, "the logged payload is not the envelope's")
             }
         }
-        guard logged["payloadType"]?.stringValue.map({ $0 == envelope.payloadType }) ?? true else {
+        guard logged["payloadType"]?.stringValue.map({ $0.isExactly(envelope.payloadType) }) ?? true else {
             throw .step(.logEntryBody, "the logged payload type is not the envelope's")
         }
         let pairs: [([UInt8]?, (type: String, der: [UInt8])?)] = signatures.map { s in
@@ -32,8 +33,8 @@ enum InTotoV002Body {
         }
         func isSigner(_ block: (type: String, der: [UInt8])?) -> Bool {
             guard let block else { return false }
-            return signer.matches(certificateDER: block.type == "CERTIFICATE" ? block.der : nil,
-                                  publicKeyDER: block.type == "PUBLIC KEY" ? block.der : nil)
+            return signer.matches(certificateDER: block.type.isExactly("CERTIFICATE") ? block.der : nil,
+                                  publicKeyDER: block.type.isExactly("PUBLIC KEY") ? block.der : nil)
         }
         guard pairs.count == envelope.signatures.count,
               envelope.signatures.allSatisfy({ s in pairs.contains { $0.0 == s.signature && isSigner($0.1) } })
@@ -44,7 +45,7 @@ enum InTotoV002Body {
     /// by clients that wrapped base64 at other widths than RFC 7468's 64 columns.
     private static func lenientPEM(_ bytes: [UInt8]) -> (type: String, der: [UInt8])? {
         let lines = String(decoding: bytes, as: UTF8.self).split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
-        guard let begin = lines.firstIndex(where: { $0.hasPrefix("-----BEGIN ") && $0.hasSuffix("-----") }) else { return nil }
+        guard let begin = lines.firstIndex(where: { $0.hasExactPrefix("-----BEGIN ") && $0.hasExactSuffix("-----") }) else { return nil }
         let type = String(lines[begin].dropFirst(11).dropLast(5))
         guard let end = lines[begin...].firstIndex(of: "-----END \(type)-----") else { return nil }
         return StrictBase64.decode(lines[(begin + 1)..<end].joined()).map { (type, $0) }

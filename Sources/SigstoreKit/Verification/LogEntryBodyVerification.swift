@@ -21,7 +21,7 @@ enum LogEntryBodyVerification {
         case ("intoto", "0.0.2"):
             try InTotoV002Body.verify(entry.canonicalizedBody, content: content, signer: signer)
         default:
-            throw .step(.logEntryBody, "unsupported log entry kind \(entry.kind) \(entry.version)")
+            throw .step(.logEntryBody, "unsupported log entry kind \(UntrustedText.quoted(entry.kind)) version \(UntrustedText.quoted(entry.version))")
         }
     }
 

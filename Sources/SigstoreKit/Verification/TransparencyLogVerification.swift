@@ -11,7 +11,7 @@ enum TransparencyLogVerification {
     /// if the log's key was valid at each of them.
     static func verify(_ entry: BundleLogEntry, logs: [TransparencyLogInstance], requireCheckpoint: Bool,
                        signingTimes: [Date]) throws(VerificationError) {
-        let isV2 = entry.version == "0.0.2" && entry.kind == "hashedrekord"
+        let isV2 = entry.version.isExactly("0.0.2") && entry.kind.isExactly("hashedrekord")
         let firstStep: VerificationStep = entry.inclusionPromise != nil ? .signedEntryTimestamp : .checkpoint
         let candidates = logs.filter { $0.logID == entry.logID || $0.checkpointKeyID == entry.logID }
         guard let log = candidates.first(where: { $0.key != nil }), let key = log.key else {
@@ -52,7 +52,12 @@ enum TransparencyLogVerification {
             guard let hash = Hash(bytes) else { throw .step(.inclusionProof, "a proof hash is not 32 bytes") }
             hashes.append(hash)
         }
-        // Rekor v2 proofs index the log itself; v1 proofs use the shard-local index.
+        // Rekor v2 proofs index the log itself, so the proof's index must be the entry's (as
+        // sigstore-go requires): otherwise a bundle could claim any index the proof never proved.
+        // Rekor v1 proofs use the shard-local index, which differs from the global one.
+        if isV2 && proof.logIndex != entry.logIndex {
+            throw .step(.inclusionProof, "the inclusion proof's logIndex \(proof.logIndex) is not the entry's logIndex \(entry.logIndex)")
+        }
         let index = isV2 ? entry.logIndex : proof.logIndex
         do {
             try InclusionProof(leafIndex: index, treeSize: proof.treeSize, hashes: hashes)

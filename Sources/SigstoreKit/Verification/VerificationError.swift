@@ -35,9 +35,11 @@ public struct VerificationError: Error, Equatable, Sendable, CustomStringConvert
     public let step: VerificationStep
     public let message: String
 
+    /// `message` may embed text from the bundle: it is stored through `UntrustedText.escaped`,
+    /// so no control character reaches a terminal and no message is unbounded.
     public init(_ step: VerificationStep, _ message: String) {
         self.step = step
-        self.message = message
+        self.message = UntrustedText.escaped(message)
     }
 
     public static func step(_ step: VerificationStep, _ message: String) -> VerificationError {

@@ -31,12 +31,12 @@ struct SearchController: Sendable {
             throw LogError(.badRequest, "search needs at least one of email, subject, hash or publicKey")
         }
         let op = try Self.string(members, "operator") ?? "or"
-        guard op == "and" || op == "or" else { throw LogError(.badRequest, "operator must be \"and\" or \"or\", got \"\(op)\"") }
+        guard op.isExactly("and") || op.isExactly("or") else { throw LogError(.badRequest, "operator must be \"and\" or \"or\", got \"\(op)\"") }
         var result: Set<Int64>? = nil
         for key in keys {
             let found = Set(try service.search(key: key))
             if let current = result {
-                result = op == "and" ? current.intersection(found) : current.union(found)
+                result = op.isExactly("and") ? current.intersection(found) : current.union(found)
             } else {
                 result = found
             }
@@ -78,7 +78,7 @@ struct SearchController: Sendable {
     static func fingerprint(_ value: JSONValue) throws -> String {
         guard case .object(let members) = value else { throw LogError(.badRequest, "publicKey must be an object") }
         let format = try string(members, "format") ?? "x509"
-        guard format == "x509" else { throw LogError(.badRequest, "publicKey format \"\(format)\" is not supported; use x509") }
+        guard format.isExactly("x509") else { throw LogError(.badRequest, "publicKey format \"\(format)\" is not supported; use x509") }
         guard let content = try string(members, "content"), let bytes = StrictBase64.decode(content) else {
             throw LogError(.badRequest, "publicKey.content must be base64 of a PEM or DER public key or certificate")
         }

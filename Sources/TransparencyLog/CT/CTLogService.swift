@@ -142,7 +142,7 @@ public final class CTLogService: Sendable {
         let head = treeHead
         let note = try SignedNote(parsing: head.checkpoint)
         let verifier = RFC6962NoteVerifier(name: name, key: publicKey)
-        guard let line = note.signatures.first(where: { $0.name == name && $0.keyHint == verifier.keyHint }) else {
+        guard let line = note.signatures.first(where: { $0.name.isExactly(name) && $0.keyHint == verifier.keyHint }) else {
             throw LogError(.internalError, "the latest checkpoint carries no RFC 6962 signature")
         }
         let (timestamp, signed) = try RFC6962NoteSignature.split(line.signature)

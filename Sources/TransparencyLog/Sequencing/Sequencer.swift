@@ -66,7 +66,7 @@ public actor Sequencer {
         } catch {
             throw LogStartupError.checkpointInvalid("the latest stored checkpoint does not verify with the log key: \(error)")
         }
-        guard signed.checkpoint.origin == identity.origin, signed.checkpoint.treeSize == head.treeSize,
+        guard signed.checkpoint.origin.isExactly(identity.origin), signed.checkpoint.treeSize == head.treeSize,
               signed.checkpoint.rootHash == head.rootHash else {
             throw LogStartupError.checkpointInvalid(
                 "the latest checkpoint (size \(signed.checkpoint.treeSize), root \(signed.checkpoint.rootHash)) does not match the stored head (size \(head.treeSize), root \(head.rootHash))")

@@ -22,7 +22,7 @@ struct LogInfo: AsyncParsableCommand {
         let key = try await options.verificationKey()
         let info = try await options.client.logInfo()
         let checkpoint = try LogEntryVerification.verifyCheckpoint(info.signedTreeHead, logKey: key)
-        guard checkpoint.treeSize == info.treeSize, checkpoint.rootHash.hex == info.rootHash.lowercased() else {
+        guard checkpoint.treeSize == info.treeSize, checkpoint.rootHash.hex.isExactly(info.rootHash.lowercased()) else {
             throw CLIError("the log's tree info (size \(info.treeSize), root \(info.rootHash)) disagrees with its own signed checkpoint")
         }
         let report = Report(treeSize: checkpoint.treeSize, rootHash: checkpoint.rootHash.hex, origin: checkpoint.origin,

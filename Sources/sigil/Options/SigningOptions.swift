@@ -48,7 +48,7 @@ struct SigningOptions: ParsableArguments {
         } catch {
             throw SigningError(.identityToken, "\(error)")
         }
-        if let oidcIssuer, token.issuer != oidcIssuer {
+        if let oidcIssuer, !token.issuer.isExactly(oidcIssuer) {
             throw SigningError(.identityToken, "the token was issued by \(token.issuer), not \(oidcIssuer)")
         }
         return try await KeylessSigner(trustedRoot: trust.trustedRoot, fulcio: FulcioClient(baseURL: caURL), log: log).session(token: token)

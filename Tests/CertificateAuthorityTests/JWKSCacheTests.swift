@@ -1,0 +1,112 @@
+import Foundation
+@testable import CertificateAuthority
+import OIDCIssuer
+import SigstoreKit
+import Testing
+
+/// `JWKSCache`: entries keyed by the issuer URL's bytes, and lifetimes taken from the issuer's
+/// `Cache-Control`, bounded.
+@Suite struct JWKSCacheTests {
+    static let kelvin = "http://127.0.0.1:5556/realms/Kelvin"
+    /// U+212A KELVIN SIGN: `==` to `kelvin` as a Swift `String`, different bytes.
+    static let kelvinSign = "http://127.0.0.1:5556/realms/\u{212A}elvin"
+    static let attackerRS256 = try! OIDCSigningKey.generateRS256()
+
+    /// Whether some key `cache` offers for the token's issuer and kid verifies the token's signature.
+    static func verifies(_ token: String, issuer: String, cache: JWKSCache) async throws -> Bool {
+        let jwt = try CompactJWT(token)
+        let keys = try await cache.candidates(issuer: issuer, kid: jwt.header["kid"]?.stringValue)
+        return keys.contains { $0.isValidSignature(jwt.signature, for: jwt.signingInput) }
+    }
+
+    @Test func issuersDifferingOnlyByCanonicalEquivalenceKeepSeparateEntries() async throws {
+        #expect(Self.kelvin == Self.kelvinSign, "the premise: Swift String == calls them equal")
+        let real = CAFixtures.oidcIssuer(url: Self.kelvin)
+        let lookalike = CAFixtures.oidcIssuer(url: Self.kelvinSign, rs256: Self.attackerRS256, es256: .generateES256())
+        let fetcher = ScriptedKeyFetcher()
+        fetcher.serve(Self.kelvin, jwks: await real.jwks())
+        fetcher.serve(Self.kelvinSign, jwks: await lookalike.jwks())
+        let cache = JWKSCache(fetcher: fetcher, now: { Date() })
+
+        for algorithm in [OIDCSigningKey.Algorithm.es256, .rs256] {
+            let realToken = try await real.mintToken(subject: nil, email: "victim@example.com", algorithm: algorithm)
+            let fakeToken = try await lookalike.mintToken(subject: nil, email: "victim@example.com", algorithm: algorithm)
+            // Alternating lookups: were the two sharing a slot, each would find the other's keys
+            // (or evict them and refetch).
+            for _ in 0..<3 {
+                #expect(try await Self.verifies(realToken, issuer: Self.kelvin, cache: cache))
+                #expect(try await Self.verifies(fakeToken, issuer: Self.kelvinSign, cache: cache))
+                #expect(try await !Self.verifies(fakeToken, issuer: Self.kelvin, cache: cache), "\(algorithm)")
+                #expect(try await !Self.verifies(realToken, issuer: Self.kelvinSign, cache: cache), "\(algorithm)")
+            }
+        }
+        // One fetch each: the unknown-kid refetches above are rate limited, nothing was evicted.
+        #expect(fetcher.fetches(of: Self.kelvin) == 1)
+        #expect(fetcher.fetches(of: Self.kelvinSign) == 1)
+    }
+
+    @Test func keyIDsMatchByBytes() async throws {
+        let jwks = try JSONWebKeySet(json: CanonicalJSON.encode(await CAFixtures.oidcIssuer().jwksWithKeyID("Kid-1")))
+        #expect(jwks.candidates(kid: "Kid-1").count == 1)
+        #expect(jwks.candidates(kid: "\u{212A}id-1").isEmpty, "KELVIN SIGN is not K")
+    }
+
+    @Test func aRemovedKeyStopsVerifyingOnceTheAdvertisedMaxAgeIsOver() async throws {
+        let clock = ManualClock()
+        let issuer = CAFixtures.oidcIssuer()
+        let token = try await issuer.mintToken(subject: nil, email: "alice@example.com")
+        let fetcher = ScriptedKeyFetcher()
+        fetcher.serve(CAFixtures.plainIssuerURL, jwks: await issuer.jwks(), maxAge: 300)
+        let cache = JWKSCache(fetcher: fetcher, now: { clock.now })
+        #expect(try await Self.verifies(token, issuer: CAFixtures.plainIssuerURL, cache: cache))
+
+        // The issuer drops the key (compromised, say); the CA holds its copy until max-age runs out.
+        fetcher.serve(CAFixtures.plainIssuerURL, jwks: ["keys": []], maxAge: 300)
+        clock.advance(299)
+        #expect(try await Self.verifies(token, issuer: CAFixtures.plainIssuerURL, cache: cache))
+        #expect(fetcher.fetches(of: CAFixtures.plainIssuerURL) == 1)
+        clock.advance(1)
+        #expect(try await !Self.verifies(token, issuer: CAFixtures.plainIssuerURL, cache: cache))
+        #expect(fetcher.fetches(of: CAFixtures.plainIssuerURL) == 2)
+    }
+
+    @Test func withoutCacheControlTheKeysLiveForTheDefaultHour() async throws {
+        let clock = ManualClock()
+        let issuer = CAFixtures.oidcIssuer()
+        let token = try await issuer.mintToken(subject: nil, email: "alice@example.com")
+        let fetcher = ScriptedKeyFetcher()
+        fetcher.serve(CAFixtures.plainIssuerURL, jwks: await issuer.jwks())
+        let cache = JWKSCache(fetcher: fetcher, now: { clock.now })
+        #expect(try await Self.verifies(token, issuer: CAFixtures.plainIssuerURL, cache: cache))
+        fetcher.serve(CAFixtures.plainIssuerURL, jwks: ["keys": []])
+        clock.advance(3599)
+        #expect(try await Self.verifies(token, issuer: CAFixtures.plainIssuerURL, cache: cache))
+        clock.advance(1)
+        #expect(try await !Self.verifies(token, issuer: CAFixtures.plainIssuerURL, cache: cache))
+    }
+
+    @Test(arguments: [
+        (advertised: nil, expected: 3600.0),        // no header: the default
+        (advertised: 0, expected: 60),              // no-store / no-cache / max-age=0: the floor
+        (advertised: 5, expected: 60),
+        (advertised: 300, expected: 300),
+        (advertised: 86_400, expected: 3600),       // a removed key is trusted for an hour at most
+        (advertised: 2_147_483_648, expected: 3600),
+    ] as [(advertised: Double?, expected: Double)])
+    func advertisedLifetimesAreBounded(advertised: Double?, expected: Double) async {
+        let cache = JWKSCache(fetcher: ScriptedKeyFetcher(), now: { Date() })
+        #expect(await cache.lifetime(advertised: advertised) == expected)
+    }
+}
+
+extension OIDCIssuer {
+    /// This issuer's JWKS with every `kid` replaced by `kid`.
+    func jwksWithKeyID(_ kid: String) async -> JSONValue {
+        let keys = (await jwks()["keys"]?.arrayValue ?? []).prefix(1).map { key -> JSONValue in
+            var object = key.objectValue ?? [:]
+            object["kid"] = .string(kid)
+            return .object(object)
+        }
+        return ["keys": .array(keys)]
+    }
+}
