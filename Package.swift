@@ -40,7 +40,7 @@ let package = Package(
         ]),
         // The transparency log server: SQLite storage, sequencer, Rekor v1 API, tiles.
         .target(name: "TransparencyLog", dependencies: [
-            "Merkle", "SigstoreKit",
+            "Merkle", "SigstoreKit", "ServerSupport",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "X509", package: "swift-certificates"),
             .product(name: "SwiftASN1", package: "swift-asn1"),
@@ -64,7 +64,7 @@ let package = Package(
         ]),
         // Development OIDC provider: discovery, JWKS, token minting, GitHub Actions emulation.
         .target(name: "OIDCIssuer", dependencies: [
-            "SigstoreKit",
+            "SigstoreKit", "ServerSupport",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "JWTKit", package: "jwt-kit"),
             .product(name: "Crypto", package: "swift-crypto"),
@@ -73,7 +73,7 @@ let package = Package(
         ]),
         // Fulcio's job: OIDC token validation, certificate issuance, CT submission.
         .target(name: "CertificateAuthority", dependencies: [
-            "SigstoreKit", "Merkle",
+            "SigstoreKit", "Merkle", "ServerSupport",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "JWTKit", package: "jwt-kit"),
             .product(name: "X509", package: "swift-certificates"),

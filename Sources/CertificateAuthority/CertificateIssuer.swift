@@ -35,12 +35,15 @@ public struct CertificateIssuer: Sendable {
     public let keys: CAKeyMaterial
     public let validator: TokenValidator
     let ctLog: any CTLogSubmitter
+    let metrics: IssuanceMetrics
     public let options: Options
 
-    public init(keys: CAKeyMaterial, validator: TokenValidator, ctLog: any CTLogSubmitter, options: Options = .init()) {
+    public init(keys: CAKeyMaterial, validator: TokenValidator, ctLog: any CTLogSubmitter, metrics: IssuanceMetrics,
+                options: Options = .init()) {
         self.keys = keys
         self.validator = validator
         self.ctLog = ctLog
+        self.metrics = metrics
         self.options = options
     }
 
@@ -49,10 +52,10 @@ public struct CertificateIssuer: Sendable {
     public func issue(_ request: SigningCertificateRequest) async throws(IssuanceError) -> [Certificate] {
         do {
             let chain = try await issueUnrecorded(request)
-            IssuanceMetrics.shared.issued.increment()
+            metrics.issued.increment()
             return chain
         } catch {
-            IssuanceMetrics.shared.record(error)
+            metrics.record(error)
             throw error
         }
     }

@@ -1,5 +1,5 @@
 /// Why `POST /api/v2/signingCert` issued nothing. Client mistakes map to 400 (413 for size),
-/// CA-side failures to 500, and only at the HTTP edge (`CARouter.swift`).
+/// CA-side failures to 500, and only at the HTTP edge (`IssuanceErrorResponse.swift`).
 public enum IssuanceError: Error, Equatable, Sendable, CustomStringConvertible {
     case token(TokenError)
     case malformedRequest(String)

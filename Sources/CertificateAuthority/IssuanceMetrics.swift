@@ -4,11 +4,15 @@ import Synchronization
 /// What the CA reports through swift-metrics: certificates issued, tokens rejected by reason
 /// (`expired`, `wrong_audience`, ...) and other refusals by reason. Reasons are a closed set of
 /// case names, never token contents, so the label space stays small and secret-free.
-final class IssuanceMetrics: Sendable {
-    static let shared = IssuanceMetrics()
-
+///
+/// Made where the CA is built and handed to ``CertificateIssuer``, not a global, so tests and a
+/// second CA in one process each count their own. The counters come from the swift-metrics backend
+/// bootstrapped when this is created, so create it after bootstrapping.
+public final class IssuanceMetrics: Sendable {
     let issued = Counter(label: "sigil_ca_certificates_issued_total")
     private let counters = Mutex<[String: Counter]>([:])
+
+    public init() {}
 
     func record(_ error: IssuanceError) {
         if case .token(let tokenError) = error {

@@ -22,12 +22,26 @@ public struct CompactRange: Sendable, Equatable {
     /// - Throws: ``ProofError/invalidTreeSize(_:)`` unless `0 <= treeSize <= StoredHashes.maxTreeSize`;
     ///   errors from `reader`.
     public init(treeSize: Int64, reader: some HashReader) throws {
+        self.init(treeSize: treeSize, subtrees: try readHashes(at: try Self.rightEdge(treeSize: treeSize), from: reader))
+    }
+
+    /// The same range as the ``HashReader`` form, from one awaited read.
+    public init(treeSize: Int64, reader: some AsyncHashReader) async throws {
+        self.init(treeSize: treeSize, subtrees: try await readHashes(at: try Self.rightEdge(treeSize: treeSize), from: reader))
+    }
+
+    private init(treeSize: Int64, subtrees: [Hash]) {
+        self.treeSize = treeSize
+        self.subtrees = subtrees
+        self.subtrees.reserveCapacity(Int64.bitWidth)
+    }
+
+    /// The stored indexes of the complete subtrees of `[0, treeSize)`, largest first.
+    private static func rightEdge(treeSize: Int64) throws -> [Int64] {
         guard treeSize >= 0, treeSize <= StoredHashes.maxTreeSize else { throw ProofError.invalidTreeSize(treeSize) }
         var indexes: [Int64] = []
         if treeSize > 0 { appendSubtreeIndexes(of: 0..<treeSize, to: &indexes) }
-        self.treeSize = treeSize
-        subtrees = try readHashes(at: indexes, from: reader)
-        subtrees.reserveCapacity(Int64.bitWidth)
+        return indexes
     }
 
     /// Appends a leaf and returns the hashes to store for it, in storage order: the leaf hash, then every

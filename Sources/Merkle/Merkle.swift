@@ -7,8 +7,9 @@
 // numbered as in golang.org/x/mod/sumdb/tlog (``StoredHashes``), the log keeps its right edge in a
 // ``CompactRange``, and ``Tiles`` maps c2sp.org/tlog-tiles paths onto stored hashes.
 //
-// Nothing here performs I/O: storage is reached only through ``HashReader``, and every function that
-// reads asks for all the hashes it needs, O(log n) of them, in a single call.
+// Nothing here performs I/O: storage is reached only through ``HashReader`` (or its non-blocking twin
+// ``AsyncHashReader``), and every function that reads asks for all the hashes it needs, O(log n) of
+// them, in a single call, then computes in memory.
 
 /// Read access to stored hashes, numbered as in ``StoredHashes``. This is the only way this module
 /// reaches storage.
@@ -22,6 +23,17 @@ public protocol HashReader {
     func readHashes(at indexes: [Int64]) throws -> [Hash]
 }
 
+/// ``HashReader`` for storage that must not block the calling thread, such as a database file read
+/// from Swift concurrency's cooperative pool: a slow disk then suspends one task instead of stalling
+/// a pool thread.
+///
+/// Contract: the same as ``HashReader``'s. Every function here that takes one has a ``HashReader``
+/// twin that computes the same result; the async form awaits its single read, then computes in memory.
+public protocol AsyncHashReader: Sendable {
+    /// Returns the hashes at `indexes`, same count and order, or throws.
+    func readHashes(at indexes: [Int64]) async throws -> [Hash]
+}
+
 /// The RFC 6962 §2.1 root hash, `MTH(D[0:treeSize])`, of the first `treeSize` leaves of a log, computed
 /// from stored hashes.
 ///
@@ -31,9 +43,21 @@ public protocol HashReader {
 /// - Throws: ``ProofError/invalidTreeSize(_:)`` unless `0 <= treeSize <= StoredHashes.maxTreeSize`;
 ///   errors from `reader`.
 public func treeHash(treeSize: Int64, reader: some HashReader) throws -> Hash {
+    guard let plan = try treeHashPlan(treeSize: treeSize) else { return RFC6962.emptyTreeHash }
+    return try plan.resolve(reader)[0]
+}
+
+/// The same root as the ``HashReader`` form, from one awaited read.
+public func treeHash(treeSize: Int64, reader: some AsyncHashReader) async throws -> Hash {
+    guard let plan = try treeHashPlan(treeSize: treeSize) else { return RFC6962.emptyTreeHash }
+    return try await plan.resolve(reader)[0]
+}
+
+/// The reads `MTH(D[0:treeSize])` needs; nil for the empty tree, which needs none.
+private func treeHashPlan(treeSize: Int64) throws -> ReadPlan? {
     guard treeSize >= 0, treeSize <= StoredHashes.maxTreeSize else { throw ProofError.invalidTreeSize(treeSize) }
-    guard treeSize > 0 else { return RFC6962.emptyTreeHash }
+    guard treeSize > 0 else { return nil }
     var plan = ReadPlan(elements: 1)
     plan.addSubtree(0..<treeSize)
-    return try plan.resolve(reader)[0]
+    return plan
 }

@@ -25,7 +25,16 @@ struct ReadPlan {
 
     /// Reads all planned hashes in one call and returns one hash per element, in order.
     func resolve(_ reader: some HashReader) throws -> [Hash] {
-        let hashes = try readHashes(at: indexes, from: reader)
+        fold(try readHashes(at: indexes, from: reader))
+    }
+
+    /// ``resolve(_:)`` for storage that must not block: one `await`, then the same folding in memory.
+    func resolve(_ reader: some AsyncHashReader) async throws -> [Hash] {
+        fold(try await readHashes(at: indexes, from: reader))
+    }
+
+    /// One hash per element from the hashes at `indexes` (same count and order).
+    private func fold(_ hashes: [Hash]) -> [Hash] {
         var result: [Hash] = []
         result.reserveCapacity(elementSizes.count)
         var end = 0
@@ -61,7 +70,16 @@ func appendSubtreeIndexes(of range: Range<Int64>, to indexes: inout [Int64]) {
 /// Calls `reader` once for `indexes` (not at all when empty) and enforces the ``HashReader`` contract.
 func readHashes(at indexes: [Int64], from reader: some HashReader) throws -> [Hash] {
     guard !indexes.isEmpty else { return [] }
-    let hashes = try reader.readHashes(at: indexes)
+    return try checkCount(try reader.readHashes(at: indexes), requested: indexes)
+}
+
+/// The ``AsyncHashReader`` form of ``readHashes(at:from:)``: one `await`, the same contract check.
+func readHashes(at indexes: [Int64], from reader: some AsyncHashReader) async throws -> [Hash] {
+    guard !indexes.isEmpty else { return [] }
+    return try checkCount(try await reader.readHashes(at: indexes), requested: indexes)
+}
+
+private func checkCount(_ hashes: [Hash], requested indexes: [Int64]) throws -> [Hash] {
     guard hashes.count == indexes.count else {
         throw ProofError.hashReaderCountMismatch(requested: indexes.count, returned: hashes.count)
     }

@@ -1,5 +1,5 @@
 /// Why the development issuer refused a key, a token request or a job registration. Each case
-/// maps to one HTTP status at the router (see `OIDCRouter.swift`), never earlier.
+/// maps to one HTTP status at the edge (see `OIDCIssuerErrorResponse.swift`), never earlier.
 public enum OIDCIssuerError: Error, Equatable, Sendable, CustomStringConvertible {
     /// An RSA key shorter than 2048 bits.
     case weakKey(bits: Int)

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import ServerSupport
 import SigstoreKit
 
 /// The development issuer's HTTP routes (DESIGN.md §7):
@@ -17,13 +18,13 @@ public func buildOIDCRouter(issuer: OIDCIssuer, logger: Logger = Logger(label: "
                    metadata: ["issuer": .string(issuer.configuration.issuerURL)])
     let router = Router(context: OIDCRequestContext.self)
     prepare(router)
-    router.get("/.well-known/openid-configuration") { _, _ in jsonResponse(issuer.discoveryDocument(actions: false)) }
-    router.get("/jwks") { _, _ in jsonResponse(await issuer.jwks()) }
+    router.get("/.well-known/openid-configuration") { _, _ in JSONReply.canonical(issuer.discoveryDocument(actions: false)) }
+    router.get("/jwks") { _, _ in JSONReply.canonical(await issuer.jwks()) }
     router.post("/token") { request, context in
         try await tokenEndpoint(issuer: issuer, request: request, context: context)
     }
-    router.get("/actions/.well-known/openid-configuration") { _, _ in jsonResponse(issuer.discoveryDocument(actions: true)) }
-    router.get("/actions/jwks") { _, _ in jsonResponse(await issuer.jwks()) }
+    router.get("/actions/.well-known/openid-configuration") { _, _ in JSONReply.canonical(issuer.discoveryDocument(actions: true)) }
+    router.get("/actions/jwks") { _, _ in JSONReply.canonical(await issuer.jwks()) }
     router.post("/actions/jobs") { request, context in
         try await registerJobEndpoint(issuer: issuer, request: request, context: context)
     }
@@ -61,7 +62,7 @@ private func tokenEndpoint(issuer: OIDCIssuer, request: Request, context: OIDCRe
     let token = try await issuer.mintToken(
         subject: form["subject"], email: form["email"], audience: form["audience"] ?? "sigstore",
         claims: extra, algorithm: algorithm)
-    return jsonResponse([
+    return JSONReply.canonical([
         "id_token": .string(token), "access_token": .string(token),
         "token_type": "Bearer", "expires_in": .integer(Int64(issuer.configuration.tokenLifetime)),
     ])
@@ -70,7 +71,7 @@ private func tokenEndpoint(issuer: OIDCIssuer, request: Request, context: OIDCRe
 private func registerJobEndpoint(issuer: OIDCIssuer, request: Request, context: OIDCRequestContext) async throws -> Response {
     let form = try await readForm(request, context: context, issuer: issuer)
     let credentials = try await issuer.registerJob(form: form)
-    return jsonResponse([
+    return JSONReply.canonical([
         "ACTIONS_ID_TOKEN_REQUEST_URL": .string(reachable(credentials.requestURL, by: request)),
         "ACTIONS_ID_TOKEN_REQUEST_TOKEN": .string(credentials.requestToken),
     ])
@@ -89,31 +90,8 @@ private func reachable(_ url: String, by request: Request) -> String {
 }
 
 private func actionsTokenEndpoint(issuer: OIDCIssuer, request: Request) async throws -> Response {
-    guard let header = request.headers[.authorization] else { throw OIDCIssuerError.unknownJobToken }
-    // The scheme is case-insensitive (RFC 7235 §2.1); GitHub's own docs write `bearer`.
-    let parts = header.split(separator: " ", maxSplits: 1)
-    guard parts.count == 2, parts[0].lowercased().isExactly("bearer") else { throw OIDCIssuerError.unknownJobToken }
+    guard let bearer = BearerToken(headers: request.headers) else { throw OIDCIssuerError.unknownJobToken }
     let audience = request.uri.queryParameters.get("audience")
-    let token = try await issuer.actionsToken(requestToken: String(parts[1]), audience: audience)
-    return jsonResponse(["count": 1, "value": .string(token)])
-}
-
-func jsonResponse(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
-    Response(status: status, headers: [.contentType: "application/json"],
-             body: ResponseBody(byteBuffer: ByteBuffer(bytes: CanonicalJSON.encode(value))))
-}
-
-extension OIDCIssuerError: HTTPResponseError {
-    public var status: HTTPResponse.Status {
-        switch self {
-        case .notLoopback: .forbidden
-        case .unknownJobToken: .unauthorized
-        case .weakKey, .unreadableKey: .internalServerError
-        case .missingField, .invalidField: .badRequest
-        }
-    }
-
-    public func response(from request: Request, context: some RequestContext) throws -> Response {
-        jsonResponse(["code": .integer(Int64(status.code)), "message": .string(description)], status: status)
-    }
+    let token = try await issuer.actionsToken(requestToken: bearer.value, audience: audience)
+    return JSONReply.canonical(["count": 1, "value": .string(token)])
 }

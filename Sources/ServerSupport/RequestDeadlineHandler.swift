@@ -4,7 +4,6 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import NIOHTTPTypes
-import SigstoreKit
 
 /// Closes connections whose client is too slow with a request, and answers requests NIO's HTTP
 /// parser refuses (an oversized head above all) with the API's JSON error instead of Hummingbird's
@@ -184,14 +183,14 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
         context.close(promise: nil)
     }
 
-    /// Answers `{"code": N, "message": "..."}`, the error shape of every Sigil API, then closes.
+    /// Answers ``JSONErrorBody``, the error shape of every Sigil API, then closes.
     private func refuse(_ status: HTTPResponse.Status, _ message: String, reason: String) {
         guard let context else { return }
         phase = .closing
         cancelDeadline()
         logger.info("refusing request", metadata: ["reason": "\(reason)", "status": "\(status.code)",
                                                   "peer": "\(context.channel.remoteAddress?.description ?? "unknown")"])
-        let body = CanonicalJSON.encode(["code": .integer(Int64(status.code)), "message": .string(message)])
+        let body = JSONErrorBody.encode(status: status, message: message)
         let fields: HTTPFields = [.contentType: "application/json", .contentLength: String(body.count), .connection: "close"]
         context.write(wrapOutboundOut(.head(HTTPResponse(status: status, headerFields: fields))), promise: nil)
         context.write(wrapOutboundOut(.body(context.channel.allocator.buffer(bytes: body))), promise: nil)

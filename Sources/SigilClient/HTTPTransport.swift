@@ -42,7 +42,7 @@ struct HTTPTransport: Sendable {
         } catch let error as ClientError {
             throw error
         } catch {
-            throw ClientError("could not reach \(baseURL)\(path): \(error)")
+            throw ClientError(ConnectionFailure.message(for: error, server: baseURL, path: path))
         }
     }
 

@@ -15,11 +15,11 @@ public final class LogService: Sendable {
     /// Opens a log over an existing store. Fails closed: a store made for another key, or whose
     /// checkpoint disagrees with its tree, is refused.
     public init(store: any LogStore, signingKey: SigningKey, configuration: LogConfiguration,
-                now: @escaping @Sendable () -> Date = { Date() }) throws {
-        let identity = try store.identity()
+                now: @escaping @Sendable () -> Date = { Date() }) async throws {
+        let identity = store.identity()
         let cache = HashCache(capacity: configuration.hashCacheCapacity)
         let signer = LogKeyNoteSigner(name: configuration.name, key: signingKey)
-        self.sequencer = try Sequencer(store: store, signer: signer, verifier: signer.verifier,
+        self.sequencer = try await Sequencer(store: store, signer: signer, verifier: signer.verifier,
                                        signerKey: signingKey.verificationKey, cache: cache,
                                        limits: configuration.sequencer, now: now)
         self.configuration = configuration
@@ -46,8 +46,8 @@ public final class LogService: Sendable {
     public var treeHead: StoredTreeHead { sequencer.published.value }
 
     /// Why the database cannot serve reads right now, or nil when it can (for readiness probes).
-    public func storageProblem() -> String? {
-        do { _ = try store.latestTreeHead(); return nil } catch { return "\(error)" }
+    public func storageProblem() async -> String? {
+        do { _ = try await store.latestTreeHead(); return nil } catch { return "\(error)" }
     }
 
     // MARK: Writing
@@ -77,24 +77,24 @@ public final class LogService: Sendable {
         }
         switch result {
         case .appended(let entry, let head):
-            return (try view(of: entry, head: head), true)
+            return (try await view(of: entry, head: head), true)
         case .duplicate(let entry):
-            return (try view(of: entry, head: treeHead), false)
+            return (try await view(of: entry, head: treeHead), false)
         }
     }
 
     // MARK: Reading
 
-    public func entry(at index: Int64) throws -> LogEntryView {
+    public func entry(at index: Int64) async throws -> LogEntryView {
         let head = treeHead
-        guard index >= 0, index < head.treeSize, let entry = try store.entry(at: index) else {
+        guard index >= 0, index < head.treeSize, let entry = try await store.entry(at: index) else {
             throw LogError(.notFound, "no entry at log index \(index)")
         }
-        return try view(of: entry, head: head)
+        return try await view(of: entry, head: head)
     }
 
     /// Looks an entry up by UUID (64 hex: the leaf hash) or EntryID (16 hex tree ID + UUID).
-    public func entry(uuid: String) throws -> LogEntryView {
+    public func entry(uuid: String) async throws -> LogEntryView {
         // Measured and split as bytes: `Character` counts and prefixes group combining marks.
         let text = Array(uuid.lowercased().utf8)
         let hashHex: ArraySlice<UInt8>
@@ -110,14 +110,14 @@ public final class LogService: Sendable {
         }
         guard let hash = Hash(hex: String(decoding: hashHex, as: UTF8.self)) else { throw LogError(.badRequest, "entry UUID is not hex") }
         let head = treeHead
-        guard let entry = try store.entry(leafHash: hash), entry.index < head.treeSize else {
+        guard let entry = try await store.entry(leafHash: hash), entry.index < head.treeSize else {
             throw LogError(.notFound, "no entry with UUID \(hash.hex)")
         }
-        return try view(of: entry, head: head)
+        return try await view(of: entry, head: head)
     }
 
     /// Finds the entry a proposed entry would become, without adding it.
-    public func existingEntry(proposedEntry body: [UInt8]) throws -> LogEntryView? {
+    public func existingEntry(proposedEntry body: [UInt8]) async throws -> LogEntryView? {
         let canonical: CanonicalEntry
         do {
             canonical = try RekorEntry.canonicalize(proposedEntry: body)
@@ -125,15 +125,15 @@ public final class LogService: Sendable {
             throw LogError(.badRequest, "\(error)")
         }
         let head = treeHead
-        guard let entry = try store.entry(leafHash: RFC6962.leafHash(canonical.body)), entry.index < head.treeSize else {
+        guard let entry = try await store.entry(leafHash: RFC6962.leafHash(canonical.body)), entry.index < head.treeSize else {
             return nil
         }
-        return try view(of: entry, head: head)
+        return try await view(of: entry, head: head)
     }
 
     /// An entry with its SET and an inclusion proof against `head`.
-    func view(of entry: StoredEntry, head: StoredTreeHead) throws -> LogEntryView {
-        let proof = try makeInclusionProof(leafIndex: entry.index, treeSize: head.treeSize, reader: reader)
+    func view(of entry: StoredEntry, head: StoredTreeHead) async throws -> LogEntryView {
+        let proof = try await makeInclusionProof(leafIndex: entry.index, treeSize: head.treeSize, reader: reader)
         let payload = SignedEntryTimestamp.payload(body: entry.body, integratedTime: entry.integratedTime,
                                                    logID: signingKey.verificationKey.keyID, logIndex: entry.index)
         return LogEntryView(entry: entry, entryID: EntryID.treeIDHex(identity.treeID) + entry.leafHash.hex,
@@ -142,7 +142,7 @@ public final class LogService: Sendable {
     }
 
     /// RFC 6962 consistency proof between two tree sizes of this log, with the newer root.
-    public func consistencyProof(firstSize: Int64, lastSize: Int64) throws -> (proof: ConsistencyProof, rootHash: Hash) {
+    public func consistencyProof(firstSize: Int64, lastSize: Int64) async throws -> (proof: ConsistencyProof, rootHash: Hash) {
         let head = treeHead
         guard firstSize >= 0, lastSize >= firstSize else {
             throw LogError(.badRequest, "firstSize (\(firstSize)) must be between 0 and lastSize (\(lastSize))")
@@ -150,15 +150,15 @@ public final class LogService: Sendable {
         guard lastSize <= head.treeSize else {
             throw LogError(.badRequest, "lastSize (\(lastSize)) is beyond the current tree size (\(head.treeSize))")
         }
-        let root = try treeHash(treeSize: lastSize, reader: reader)
+        let root = try await treeHash(treeSize: lastSize, reader: reader)
         if firstSize == 0 || firstSize == lastSize {
             return (ConsistencyProof(oldSize: firstSize, newSize: lastSize, hashes: []), root)
         }
-        return (try makeConsistencyProof(oldSize: firstSize, newSize: lastSize, reader: reader), root)
+        return (try await makeConsistencyProof(oldSize: firstSize, newSize: lastSize, reader: reader), root)
     }
 
     /// Inclusion proof of a leaf in a tree of a given size (an auditor's "prove index i in size n").
-    public func inclusionProof(leafIndex: Int64, treeSize: Int64) throws -> InclusionProof {
+    public func inclusionProof(leafIndex: Int64, treeSize: Int64) async throws -> InclusionProof {
         let head = treeHead
         guard treeSize >= 1, treeSize <= head.treeSize else {
             throw LogError(.badRequest, "treeSize (\(treeSize)) must be between 1 and the current tree size (\(head.treeSize))")
@@ -166,35 +166,39 @@ public final class LogService: Sendable {
         guard leafIndex >= 0, leafIndex < treeSize else {
             throw LogError(.badRequest, "leaf index \(leafIndex) is not inside a tree of size \(treeSize)")
         }
-        return try makeInclusionProof(leafIndex: leafIndex, treeSize: treeSize, reader: reader)
+        return try await makeInclusionProof(leafIndex: leafIndex, treeSize: treeSize, reader: reader)
     }
 
     /// The signed checkpoint published for exactly `treeSize`, if any.
-    public func checkpoint(treeSize: Int64) throws -> String? { try store.checkpoint(treeSize: treeSize) }
+    public func checkpoint(treeSize: Int64) async throws -> String? { try await store.checkpoint(treeSize: treeSize) }
 
     /// Log indexes under a search key, ascending, within the published tree.
-    public func search(key: String) throws -> [Int64] {
+    public func search(key: String) async throws -> [Int64] {
         let size = treeHead.treeSize
-        return try store.search(key: key, limit: configuration.maxBulkItems).filter { $0 < size }
+        return try await store.search(key: key, limit: configuration.maxBulkItems).filter { $0 < size }
     }
 
     /// The UUIDs (leaf hashes, hex) of entries at these indexes.
-    public func uuids(ofIndexes indexes: [Int64]) throws -> [String] {
-        try indexes.compactMap { try store.entry(at: $0)?.leafHash.hex }
+    public func uuids(ofIndexes indexes: [Int64]) async throws -> [String] {
+        var uuids: [String] = []
+        for index in indexes {
+            if let entry = try await store.entry(at: index) { uuids.append(entry.leafHash.hex) }
+        }
+        return uuids
     }
 
     // MARK: Tiles (c2sp.org/tlog-tiles)
 
     /// The bytes of a hash tile, or nil if that tile does not exist at the current size.
-    public func tile(_ coordinate: Tiles.Coordinate) throws -> [UInt8]? {
+    public func tile(_ coordinate: Tiles.Coordinate) async throws -> [UInt8]? {
         guard coordinate.isServable(treeSize: treeHead.treeSize) else { return nil }
-        return Tiles.tileData(try reader.readHashes(at: coordinate.storedHashIndexes))
+        return Tiles.tileData(try await reader.readHashes(at: coordinate.storedHashIndexes))
     }
 
     /// The bytes of an entry bundle, or nil if it does not exist at the current size.
-    public func entryBundle(_ bundle: Tiles.EntryBundle) throws -> [UInt8]? {
+    public func entryBundle(_ bundle: Tiles.EntryBundle) async throws -> [UInt8]? {
         guard bundle.isServable(treeSize: treeHead.treeSize) else { return nil }
-        let entries = try store.entries(in: bundle.leafIndexes)
+        let entries = try await store.entries(in: bundle.leafIndexes)
         guard entries.count == bundle.width else {
             throw LogError(.internalError, "entry bundle \(bundle.index) is missing entries")
         }
@@ -213,12 +217,12 @@ enum EntryID {
 extension LogService {
     /// Reads every stored hash of the current tree into the hash cache (as far as it holds them), so
     /// proofs are served from memory from the first request. Optional: a cold log is correct, just slower.
-    public func preloadHashCache() throws {
+    public func preloadHashCache() async throws {
         let total = StoredHashes.count(treeSize: treeHead.treeSize)
         var next: Int64 = 0
         while next < total {
             let end = min(next + 65_536, total)
-            _ = try reader.readHashes(at: Array(next..<end))
+            _ = try await reader.readHashes(at: Array(next..<end))
             next = end
         }
     }

@@ -48,31 +48,31 @@ struct ProofBench: AsyncParsableCommand {
         var configuration = LogConfiguration()
         configuration.name = "bench"
         configuration.hashCacheCapacity = Int(StoredHashes.count(treeSize: largest))
-        let warm = try LogService(store: try SQLiteLogStore.open(path: path), signingKey: key, configuration: configuration)
+        let warm = try await LogService(store: try SQLiteLogStore.open(path: path), signingKey: key, configuration: configuration)
         let preload = ContinuousClock.now
-        try warm.preloadHashCache()
+        try await warm.preloadHashCache()
         print("preloaded \(StoredHashes.count(treeSize: largest)) stored hashes in \(String(format: "%.2f", elapsed(preload))) s")
         var results: [Result] = []
         for size in treeSizes {
-            let cold = try LogService(store: try SQLiteLogStore.open(path: path), signingKey: key, configuration: configuration)
+            let cold = try await LogService(store: try SQLiteLogStore.open(path: path), signingKey: key, configuration: configuration)
             for kind in ["inclusion", "consistency"] {
-                let coldStats = try measure(cold, kind: kind, size: size, count: coldSamples)
-                let warmStats = try measure(warm, kind: kind, size: size, count: samples)
+                let coldStats = try await measure(cold, kind: kind, size: size, count: coldSamples)
+                let warmStats = try await measure(warm, kind: kind, size: size, count: samples)
                 results.append(Result(size: size, kind: kind, warm: warmStats, cold: coldStats))
             }
         }
         return results
     }
 
-    static func measure(_ service: LogService, kind: String, size: Int64, count: Int) throws -> Samples {
+    static func measure(_ service: LogService, kind: String, size: Int64, count: Int) async throws -> Samples {
         var samples = Samples()
         var rng = SystemRandomNumberGenerator()
         for _ in 0..<count {
             let start = ContinuousClock.now
             if kind == "inclusion" {
-                _ = try service.inclusionProof(leafIndex: Int64.random(in: 0..<size, using: &rng), treeSize: size)
+                _ = try await service.inclusionProof(leafIndex: Int64.random(in: 0..<size, using: &rng), treeSize: size)
             } else {
-                _ = try service.consistencyProof(firstSize: Int64.random(in: 1..<size, using: &rng), lastSize: size)
+                _ = try await service.consistencyProof(firstSize: Int64.random(in: 1..<size, using: &rng), lastSize: size)
             }
             samples.add(ContinuousClock.now - start)
         }
@@ -81,7 +81,7 @@ struct ProofBench: AsyncParsableCommand {
 
     /// Appends small entries directly to the store, one checkpoint per batch.
     static func fill(_ store: SQLiteLogStore, key: SigningKey, entries: Int64) async throws {
-        let identity = try store.identity()
+        let identity = store.identity()
         let signer = LogKeyNoteSigner(name: "bench", key: key)
         var tree = CompactRange()
         while tree.treeSize < entries {

@@ -28,7 +28,7 @@ struct StorageBench: AsyncParsableCommand {
         defer { scratch.remove() }
         let key = SigningKey.generateP256()
         let store = try LogService.createStore(path: scratch.path("log.sqlite"), signingKey: key, name: "bench")
-        let identity = try store.identity()
+        let identity = store.identity()
         let signer = LogKeyNoteSigner(name: "bench", key: key)
         var tree = CompactRange()
         var batchTimes = Samples()

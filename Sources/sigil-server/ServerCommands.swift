@@ -21,7 +21,7 @@ struct LogCommand: AsyncParsableCommand {
     func run() async throws {
         let settings = try LogSettings.load(flags: flags, overrides: .init(queueCapacity: queueCapacity, maxBatch: maxBatch,
                                                                           maxRequestBytes: maxRequestBytes))
-        try await flags.launch("log", settings.common) { try Servers.log(settings, metrics: $0).services }
+        try await flags.launch("log", settings.common) { try await Servers.log(settings, metrics: $0).services }
     }
 }
 
@@ -64,63 +64,5 @@ struct OIDCCommand: AsyncParsableCommand {
     func run() async throws {
         let settings = try OIDCSettings.load(flags: flags, issuerURL: issuerURL)
         try await flags.launch("oidc", settings.common) { [try Servers.oidc(settings, metrics: $0)] }
-    }
-}
-
-/// `sigil-server all`: every server in one process, initialising the data folder on first run.
-struct AllCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "all",
-        abstract: "Run the OIDC issuer (:5556), CA (:5555) and log (:3000) on loopback, initialising the data folder on first run.",
-        discussion: """
-            Each server reads its file in <data>/config/ and its SIGIL_<SERVER>_* environment variables.
-            Example: sigil-server all --data ./.sigil
-            """)
-
-    @Option(help: "The data folder holding keys, databases and trust files.")
-    var data: String = "./.sigil"
-    @Option(help: "Folder with the CA configuration used on first run.") var caConfig: String = "ca"
-
-    func run() async throws {
-        let folder = DataFolder(path: data)
-        let flags = try ServerFlags.parse(["--data", data])
-        // Every setting is read and checked before any server starts listening.
-        let oidc = try OIDCSettings.load(flags: flags, issuerURL: nil)
-        let log = try LogSettings.load(flags: flags, overrides: .init())
-        var ca = try CASettings.load(flags: flags, ctLogURL: nil)
-        // In one process the CA's CT log is this log unless its settings name another, and the CA
-        // hands it precertificates directly; a ctLogURL naming another log keeps the HTTP submission.
-        if !ca.common.reader.has("ctLogURL") { ca.ctLogURL = log.common.listener.localURL }
-        let caUsesThisLog = ca.ctLogURL.isExactly(log.common.listener.localURL)
-        let listeners = [oidc.common.listener, ca.common.listener, log.common.listener]
-        // Binding each in turn would not notice two servers given the same address.
-        if Set(listeners.map(\.localURL)).count < listeners.count {
-            throw ValidationError("two servers are set to the same address: oidc \(oidc.common.listener.localURL), ca \(ca.common.listener.localURL), log \(log.common.listener.localURL)")
-        }
-        for listener in listeners { try listener.checkAvailable() }
-        if !folder.isInitialised {
-            // The trust files and the CA's issuer list follow the ports the settings chose.
-            try Initialiser(folder: folder, caConfiguration: URL(fileURLWithPath: caConfig, isDirectory: true),
-                            endpoints: .init(oidc: oidc.issuerURL, ca: ca.common.listener.localURL, log: log.common.listener.localURL))
-                .run(logName: "sigil-log")
-            print("Initialised \(folder.root.path)")
-        }
-        let metrics = ServerRuntime.bootstrap(levels: ["sigil.oidc": oidc.common.logLevel, "sigil.ca": ca.common.logLevel,
-                                                       "sigil.log": log.common.logLevel])
-        let logServer = try Servers.log(log, metrics: metrics)
-        // Shutdown runs in reverse: the CA finishes its in-flight requests while the CT log still
-        // takes precertificates, and the issuer stays up for the CA's key fetches until the end.
-        let services = [try Servers.oidc(oidc, metrics: metrics)] + logServer.services
-            + [try Servers.ca(ca, metrics: metrics, localCTLog: caUsesThisLog ? logServer.ctLog : nil)]
-        print("""
-            Sigil is running:
-              OIDC issuer (development)  \(oidc.common.listener.localURL)   (GitHub Actions emulation: /actions)
-              certificate authority      \(ca.common.listener.localURL)
-              transparency + CT log      \(log.common.listener.localURL)
-            Clients: --trust-config \(folder.trustConfig.path)
-            Try: sigil log info --log-key \(folder.logPublicKey.path)
-            """)
-        fflush(nil)
-        try await Servers.run(services)
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Logging
 import Prometheus
 import ServiceLifecycle
 
@@ -20,11 +21,14 @@ struct ServerFlags: ParsableArguments {
     /// logging and metrics, builds it (every key, certificate and database is checked here), then
     /// either reports the configuration good (`--check-config`) or serves until SIGTERM.
     func launch(_ server: String, _ settings: CommonSettings,
-                build: (PrometheusCollectorRegistry) throws -> [any Service]) async throws {
+                build: (PrometheusCollectorRegistry) async throws -> [any Service]) async throws {
         // A running server holds its own port, so checking a configuration does not try to bind it.
         if !checkConfig { try settings.listener.checkAvailable() }
         let metrics = ServerRuntime.bootstrap(levels: ["sigil.\(server)": settings.logLevel])
-        let services = try build(metrics)
+        let services = try await build(metrics)
+        // Once the server is known to start: a refusal stays the one line it is.
+        TrustedURLCheck(server: server, listener: settings.listener, trusted: TrustedURLCheck.trustedURLs(in: settings.folder)[server],
+                        portFlag: "--port").warnIfDisagreeing(Logger(label: "sigil.\(server)"))
         if checkConfig {
             print("sigil-server \(server): configuration OK (\(settings.reader.file ?? "no settings file"), listening would be on \(settings.listener.localURL))")
             return

@@ -22,35 +22,13 @@ enum Servers {
         let ctLog: CTLogService?
     }
 
-    static func log(_ settings: LogSettings, metrics: PrometheusCollectorRegistry?) throws -> LogServer {
+    static func log(_ settings: LogSettings, metrics: PrometheusCollectorRegistry?) async throws -> LogServer {
         let common = settings.common
-        let folder = common.folder
         let server = try common.listener.serverBuilder()
-        try requireWritable(folder, common)
-        do { try DataFolderLock.acquire(folder.root, holder: "sigil-server log") } catch { throw common.dataError("\(error)") }
-        let key: SigningKey
-        do { key = try folder.loadLogKey() } catch { throw common.dataError("\(error)") }
-        let store: SQLiteLogStore
-        do { store = try SQLiteLogStore.open(path: folder.logDatabase.path) } catch {
-            throw common.dataError("\(error)")
-        }
-        var configuration = settings.logConfiguration
-        configuration.name = folder.loadLogName()
-        let service: LogService
-        do { service = try LogService(store: store, signingKey: key, configuration: configuration) } catch {
-            throw common.dataError("refusing to open \(folder.logDatabase.path) with \(folder.logKey.path): \(error)")
-        }
-        let ctLog = try Self.ctLog(folder: folder, common: common)
+        let service = try await openLog(settings)
+        let ctLog = try await Self.ctLog(folder: common.folder, common: common)
         let logger = Logger(label: "sigil.log")
-        var checks: [ReadinessCheck] = [
-            .settled("keys"),
-            ReadinessCheck("database") { service.storageProblem() },
-            ReadinessCheck("sequencer") { await service.sequencer.stoppedReason },
-        ]
-        if let ctLog {
-            checks.append(ReadinessCheck("ctDatabase") { ctLog.storageProblem() })
-            checks.append(ReadinessCheck("ctSequencer") { await ctLog.sequencer.stoppedReason })
-        }
+        let checks = logReadiness(service, ctLog: ctLog)
         let router = buildLogRouter(service: service, ctLog: ctLog) { router in
             addOperations(to: router, checks: checks, metrics: metrics, logger: logger)
         }
@@ -62,8 +40,42 @@ enum Servers {
         return LogServer(services: [LogShutdown(service: service, ctLog: ctLog, logger: logger), app], ctLog: ctLog)
     }
 
+    /// The transparency log of the data folder: the folder writable and locked to this process,
+    /// the database opened with the key it was created for.
+    private static func openLog(_ settings: LogSettings) async throws -> LogService {
+        let common = settings.common
+        let folder = common.folder
+        try requireWritable(folder, common)
+        do { try DataFolderLock.acquire(folder.root, holder: "sigil-server log") } catch { throw common.dataError("\(error)") }
+        let key: SigningKey
+        do { key = try folder.loadLogKey() } catch { throw common.dataError("\(error)") }
+        let store: SQLiteLogStore
+        do { store = try SQLiteLogStore.open(path: folder.logDatabase.path) } catch {
+            throw common.dataError("\(error)")
+        }
+        var configuration = settings.logConfiguration
+        configuration.name = folder.loadLogName()
+        do { return try await LogService(store: store, signingKey: key, configuration: configuration) } catch {
+            throw common.dataError("refusing to open \(folder.logDatabase.path) with \(folder.logKey.path): \(error)")
+        }
+    }
+
+    /// `/readyz` for the log: each database answers and each sequencer accepts entries.
+    private static func logReadiness(_ service: LogService, ctLog: CTLogService?) -> [ReadinessCheck] {
+        var checks: [ReadinessCheck] = [
+            .settled("keys"),
+            ReadinessCheck("database") { await service.storageProblem() },
+            ReadinessCheck("sequencer") { await service.sequencer.stoppedReason },
+        ]
+        if let ctLog {
+            checks.append(ReadinessCheck("ctDatabase") { await ctLog.storageProblem() })
+            checks.append(ReadinessCheck("ctSequencer") { await ctLog.sequencer.stoppedReason })
+        }
+        return checks
+    }
+
     /// The CT log beside the transparency log, if the folder has one (it accepts chains to the CA root).
-    static func ctLog(folder: DataFolder, common: CommonSettings) throws -> CTLogService? {
+    static func ctLog(folder: DataFolder, common: CommonSettings) async throws -> CTLogService? {
         guard FileManager.default.fileExists(atPath: folder.ctDatabase.path) else { return nil }
         let root: Certificate
         do { root = try Certificate(pemEncoded: try folder.read(folder.caRoot, what: "the CA root certificate")) } catch let e as ServerError {
@@ -72,7 +84,7 @@ enum Servers {
             throw common.dataError("\(folder.caRoot.path): \(error)")
         }
         do {
-            return try CTLogService(store: try SQLiteLogStore.open(path: folder.ctDatabase.path), signingKey: try folder.loadCTKey(),
+            return try await CTLogService(store: try SQLiteLogStore.open(path: folder.ctDatabase.path), signingKey: try folder.loadCTKey(),
                                     acceptedRoots: [root])
         } catch let error as ServerError {
             throw common.dataError(error.description)
@@ -84,28 +96,52 @@ enum Servers {
     /// `localCTLog`, given by `all` when the CA's CT log runs in the same process, takes the place of
     /// the HTTP submission to `ctLogURL`.
     static func ca(_ settings: CASettings, metrics: PrometheusCollectorRegistry?, localCTLog: CTLogService? = nil) throws -> any Service {
-        let folder = settings.common.folder
         let server = try settings.common.listener.serverBuilder()
-        if FileManager.default.fileExists(atPath: folder.file("ca").path) {
-            do { try DataFolderLock.acquire(folder.file("ca"), holder: "sigil-server ca") } catch {
-                throw settings.common.dataError("\(error)")
-            }
+        try lockCAFolder(settings.common)
+        let material = try loadCAMaterial(settings.common)
+        let (issuers, profile) = try loadCAConfiguration(settings)
+        let submission = try ctSubmission(settings, ctKey: material.ctKey, localCTLog: localCTLog)
+        let authority = CertificateIssuer(keys: material.keys, validator: TokenValidator(issuers: issuers, keyFetcher: HTTPOIDCKeyFetcher()),
+                                          ctLog: submission.submitter, metrics: IssuanceMetrics(),
+                                          options: .init(profile: profile, ctLogKey: submission.sctCheckKey))
+        let logger = Logger(label: "sigil.ca")
+        let checks: [ReadinessCheck] = [.settled("keys"), .settled("issuers")]
+        let router = buildCARouter(authority: authority, logger: logger) { router in
+            addOperations(to: router, checks: checks, metrics: metrics, logger: logger)
         }
-        let keys: CAKeyMaterial
+        let ctLogLocation = localCTLog == nil ? settings.ctLogURL : "in process (\(settings.ctLogURL))"
+        logger.info("certificate authority configured", metadata: ["url": "\(settings.common.listener.localURL)", "ctLog": "\(ctLogLocation)",
+                                                              "certificateLifetimeSeconds": .stringConvertible(profile.leafValiditySeconds)])
+        return application(router: router, server: server, listener: settings.common.listener, name: "sigil-ca", logger: logger)
+    }
+
+    /// Keeps key rotation out while the CA runs (a folder without `ca/` fails on its keys next).
+    private static func lockCAFolder(_ common: CommonSettings) throws {
+        let directory = common.folder.file("ca")
+        guard FileManager.default.fileExists(atPath: directory.path) else { return }
+        do { try DataFolderLock.acquire(directory, holder: "sigil-server ca") } catch { throw common.dataError("\(error)") }
+    }
+
+    /// The CA's certificates and intermediate key, and the CT log key its SCTs must verify under.
+    private static func loadCAMaterial(_ common: CommonSettings) throws -> (keys: CAKeyMaterial, ctKey: VerificationKey) {
+        let folder = common.folder
+        do {
+            let keys = try CAKeyMaterial(rootPEM: try folder.read(folder.caRoot, what: "the CA root certificate"),
+                                         intermediatePEM: try folder.read(folder.caIntermediate, what: "the CA intermediate certificate"),
+                                         intermediateKeyPEM: try folder.read(folder.caIntermediateKey, what: "the CA intermediate key"))
+            return (keys, try VerificationKey(pem: try folder.read(folder.ctPublicKey, what: "the CT log public key")))
+        } catch let error as ServerError {
+            throw common.dataError(error.description)
+        } catch {
+            throw common.dataError("refusing to start the CA: \(error)")
+        }
+    }
+
+    /// The issuer list and the certificate profile, with the settings' overrides applied.
+    private static func loadCAConfiguration(_ settings: CASettings) throws -> (IssuerPool, CertificateProfile) {
+        let reader = settings.common.reader
         let issuers: IssuerPool
         var profile: CertificateProfile
-        let ctKey: VerificationKey
-        do {
-            keys = try CAKeyMaterial(rootPEM: try folder.read(folder.caRoot, what: "the CA root certificate"),
-                                     intermediatePEM: try folder.read(folder.caIntermediate, what: "the CA intermediate certificate"),
-                                     intermediateKeyPEM: try folder.read(folder.caIntermediateKey, what: "the CA intermediate key"))
-            ctKey = try VerificationKey(pem: try folder.read(folder.ctPublicKey, what: "the CT log public key"))
-        } catch let error as ServerError {
-            throw settings.common.dataError(error.description)
-        } catch {
-            throw settings.common.dataError("refusing to start the CA: \(error)")
-        }
-        let reader = settings.common.reader
         do { issuers = try IssuerPool(configurationFile: settings.issuersFile) } catch {
             throw ConfigurationError(source: reader.origin(of: "issuersFile", flag: nil, flagSet: false), field: "issuersFile",
                                      problem: "\(settings.issuersFile): \(FileErrorReason.describe(error))")
@@ -116,31 +152,19 @@ enum Servers {
         }
         if let lifetime = settings.certificateLifetimeSeconds { profile.leafValiditySeconds = lifetime }
         if let limit = settings.maxRequestBytes { profile.maxRequestBytes = limit }
-        let validator = TokenValidator(issuers: issuers, keyFetcher: HTTPOIDCKeyFetcher())
-        let submitter: any CTLogSubmitter
-        let sctCheckKey: VerificationKey?
-        if let localCTLog {
-            // The in-process log signs with the key clients trust, checked once here instead of per SCT.
-            guard localCTLog.publicKey.keyID == ctKey.keyID else {
-                throw settings.common.dataError("the CT log key does not match \(folder.ctPublicKey.path), the key clients are given")
-            }
-            submitter = InProcessCTLogSubmitter(log: localCTLog)
-            sctCheckKey = nil
-        } else {
-            submitter = HTTPCTLogSubmitter(logURL: settings.ctLogURL)
-            sctCheckKey = ctKey
+        return (issuers, profile)
+    }
+
+    /// Where precertificates go: the CT log in this process, or `ctLogURL` over HTTP with each SCT
+    /// checked against the key clients trust.
+    private static func ctSubmission(_ settings: CASettings, ctKey: VerificationKey,
+                                     localCTLog: CTLogService?) throws -> (submitter: any CTLogSubmitter, sctCheckKey: VerificationKey?) {
+        guard let localCTLog else { return (HTTPCTLogSubmitter(logURL: settings.ctLogURL), ctKey) }
+        // The in-process log signs with the key clients trust, checked once here instead of per SCT.
+        guard localCTLog.publicKey.keyID == ctKey.keyID else {
+            throw settings.common.dataError("the CT log key does not match \(settings.common.folder.ctPublicKey.path), the key clients are given")
         }
-        let authority = CertificateIssuer(keys: keys, validator: validator, ctLog: submitter,
-                                          options: .init(profile: profile, ctLogKey: sctCheckKey))
-        let logger = Logger(label: "sigil.ca")
-        let checks: [ReadinessCheck] = [.settled("keys"), .settled("issuers")]
-        let router = buildCARouter(authority: authority, logger: logger) { router in
-            addOperations(to: router, checks: checks, metrics: metrics, logger: logger)
-        }
-        let ctLogLocation = localCTLog == nil ? settings.ctLogURL : "in process (\(settings.ctLogURL))"
-        logger.info("certificate authority configured", metadata: ["url": "\(settings.common.listener.localURL)", "ctLog": "\(ctLogLocation)",
-                                                              "certificateLifetimeSeconds": .stringConvertible(profile.leafValiditySeconds)])
-        return application(router: router, server: server, listener: settings.common.listener, name: "sigil-ca", logger: logger)
+        return (InProcessCTLogSubmitter(log: localCTLog), nil)
     }
 
     static func oidc(_ settings: OIDCSettings, metrics: PrometheusCollectorRegistry?) throws -> any Service {

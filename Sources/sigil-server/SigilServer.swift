@@ -9,6 +9,8 @@ struct SigilServer: AsyncParsableCommand {
         discussion: """
             Start everything on loopback, initialising ./.sigil on first run:
               sigil-server all
+            On other ports (remembered in ./.sigil/config/ for later runs):
+              sigil-server all --oidc-port 15556 --ca-port 15555 --log-port 13000
             Or create the data folder first and run one server:
               sigil-server init --data ./.sigil
               sigil-server log --data ./.sigil --port 3000

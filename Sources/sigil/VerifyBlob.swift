@@ -3,7 +3,7 @@ import Foundation
 import SigilClient
 import SigstoreKit
 
-/// `sigil verify-blob FILE --bundle B`: offline verification (DESIGN.md §1 order) of a bundle
+/// `sigil verify-blob FILE [--bundle B]`: offline verification (DESIGN.md §1 order) of a bundle
 /// made by Sigil or by Sigstore's own clients, against a trusted root and an explicit identity
 /// policy or a managed public key. Prints who signed, the log index and the integrated time.
 struct VerifyBlob: AsyncParsableCommand {
@@ -14,7 +14,7 @@ struct VerifyBlob: AsyncParsableCommand {
             Keyless bundles need an identity (exact or regexp) and an issuer (exact or regexp); key-signed
             bundles need --key. Every failure names the check that failed.
             Examples:
-              sigil verify-blob artifact.tgz --bundle artifact.tgz.sigstore.json --trust-config .sigil/trust_config.json \\
+              sigil verify-blob artifact.tgz --trust-config .sigil/trust_config.json \\
                 --certificate-identity alice@example.com --certificate-oidc-issuer http://127.0.0.1:5556
               sigil verify-blob artifact.tgz --bundle artifact.tgz.sigstore.json --key release.pub
             """)
@@ -22,8 +22,8 @@ struct VerifyBlob: AsyncParsableCommand {
     @Argument(help: "The signed file.")
     var file: String
 
-    @Option(help: "The bundle to verify.")
-    var bundle: String
+    @Option(help: "The bundle to verify (default FILE.sigstore.json, where sign-blob writes it).")
+    var bundle: String?
 
     @OptionGroup var trust: TrustedRootOptions
 
@@ -33,7 +33,8 @@ struct VerifyBlob: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let result = try await Self.verify(file: file, bundle: bundle, trust: trust, identity: identity).result
+        // sign-blob's default output, so the pair needs no bundle flag.
+        let result = try await Self.verify(file: file, bundle: bundle ?? file + ".sigstore.json", trust: trust, identity: identity).result
         try report(result)
     }
 

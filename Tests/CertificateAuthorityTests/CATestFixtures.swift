@@ -81,7 +81,7 @@ struct CAHarness {
         fetcher = InMemoryKeyFetcher(issuer: oidc)
         ctLog = FakeCTLog()
         let validator = TokenValidator(issuers: CAFixtures.issuers, keyFetcher: fetcher, now: now)
-        authority = CertificateIssuer(keys: CAFixtures.caKeys.material, validator: validator, ctLog: ctLog,
+        authority = CertificateIssuer(keys: CAFixtures.caKeys.material, validator: validator, ctLog: ctLog, metrics: IssuanceMetrics(),
                                       options: .init(profile: profile, now: now, ctLogKey: CAFixtures.ctKey.verificationKey))
     }
 

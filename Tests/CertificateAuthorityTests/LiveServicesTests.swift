@@ -29,7 +29,7 @@ import X509
                 let authority = CertificateIssuer(
                     keys: CAFixtures.caKeys.material,
                     validator: TokenValidator(issuers: issuers, keyFetcher: HTTPOIDCKeyFetcher()),
-                    ctLog: HTTPCTLogSubmitter(logURL: "http://127.0.0.1:\(ctPort)/"),
+                    ctLog: HTTPCTLogSubmitter(logURL: "http://127.0.0.1:\(ctPort)/"), metrics: IssuanceMetrics(),
                     options: .init(ctLogKey: CAFixtures.ctKey.verificationKey))
                 let token = try await oidc.mintToken(subject: nil, email: "bob@example.com", algorithm: .rs256)
                 let key = P256.Signing.PrivateKey()
@@ -45,7 +45,7 @@ import X509
                 let fresh = CertificateIssuer(
                     keys: CAFixtures.caKeys.material,
                     validator: TokenValidator(issuers: issuers, keyFetcher: HTTPOIDCKeyFetcher()),
-                    ctLog: HTTPCTLogSubmitter(logURL: "http://127.0.0.1:\(ctPort)"))
+                    ctLog: HTTPCTLogSubmitter(logURL: "http://127.0.0.1:\(ctPort)"), metrics: IssuanceMetrics())
                 _ = try await fresh.issue(try SigningCertificateRequest(json: Requests.csr(key), bearerToken: rotated))
             }
         }

@@ -147,7 +147,7 @@ import X509
             ])
             let authority = CertificateIssuer(
                 keys: CAFixtures.caKeys.material, validator: TokenValidator(issuers: issuers, keyFetcher: HTTPOIDCKeyFetcher()),
-                ctLog: FakeCTLog(), options: .init(ctLogKey: CAFixtures.ctKey.verificationKey))
+                ctLog: FakeCTLog(), metrics: IssuanceMetrics(), options: .init(ctLogKey: CAFixtures.ctKey.verificationKey))
             let app = Application(router: buildCARouter(authority: authority))
             try await RunningServer.with(router: server.router(), port: port) {
                 try await body(Stack(server: server, attacker: attacker, app: app))

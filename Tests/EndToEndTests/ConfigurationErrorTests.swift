@@ -148,19 +148,24 @@ import Testing
     }
 
     @Test func allRefusesACTLogKeyClientsDoNotTrust() throws {
-        let data = try initialised()
+        // Initialised for the ports `all` will use: a folder whose trust files name other ports is
+        // refused before the CA is built.
+        let base = try FreePort.consecutive(3)
+        let data = directory.path("data")
+        let initialised = try runToCompletion(ServerProcess.binary, [
+            "init", "--data", data, "--ca-config", InitTests.caConfig, "--oidc-url", "http://127.0.0.1:\(base)",
+            "--ca-url", "http://127.0.0.1:\(base + 1)", "--log-url", "http://127.0.0.1:\(base + 2)",
+        ])
+        try #require(initialised.status == 0, "\(initialised.output)")
         // The CA skips its per-SCT check for the CT log in its own process only because that log's
         // key was found to be the one clients are given.
         let other = try runToCompletion("/usr/bin/openssl", ["ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", directory.path("other.pem")])
         try #require(other.status == 0, "\(other.output)")
         let exported = try runToCompletion("/usr/bin/openssl", ["ec", "-in", directory.path("other.pem"), "-pubout", "-out", data + "/ct-public-key.pem"])
         try #require(exported.status == 0, "\(exported.output)")
-        let base = try FreePort.consecutive(3)
         // Servers built before the CA have logged their start-up lines; the refusal is the last one.
-        let (status, error) = try runToCompletion(ServerProcess.binary, ["all", "--data", data], environment: [
-            "SIGIL_OIDC_PORT": String(base), "SIGIL_CA_PORT": String(base + 1), "SIGIL_LOG_PORT": String(base + 2),
-            "SIGIL_CA_CT_LOG_URL": "http://127.0.0.1:\(base + 2)",
-        ])
+        // No port settings: `init` wrote them into config/*.json.
+        let (status, error) = try runToCompletion(ServerProcess.binary, ["all", "--data", data])
         #expect(status != 0)
         #expect(error.contains("the CT log key does not match \(data)/ct-public-key.pem"), "\(error)")
     }

@@ -53,4 +53,50 @@ import Testing
         }
         #expect(!FileManager.default.fileExists(atPath: empty), "nothing is created on the fly")
     }
+
+    @Test func initWritesThePortsOfLoopbackURLsIntoTheSettings() throws {
+        let directory = TemporaryDirectory()
+        let data = directory.path("data")
+        let result = try server(["init", "--data", data, "--ca-config", Self.caConfig, "--oidc-url", "http://127.0.0.1:15556",
+                                 "--ca-url", "http://127.0.0.1:15555", "--log-url", "http://127.0.0.1:13000"])
+        #expect(result.status == 0, "\(result.output)")
+        func settings(_ server: String) throws -> JSONValue {
+            try JSONValue(parsing: Array(try Data(contentsOf: URL(fileURLWithPath: "\(data)/config/\(server).json"))))
+        }
+        #expect(try settings("oidc")["port"]?.integerValue == 15556)
+        #expect(try settings("oidc")["issuerURL"] == nil, "the issuer URL follows the port")
+        #expect(try settings("ca")["port"]?.integerValue == 15555)
+        #expect(try settings("ca")["ctLogURL"]?.stringValue?.isExactly("http://127.0.0.1:13000") == true)
+        #expect(try settings("log")["port"]?.integerValue == 13000)
+        let issuers = try JSONValue(parsing: Array(try Data(contentsOf: URL(fileURLWithPath: data + "/ca/issuers.json"))))
+        #expect(issuers["oidc-issuers"]?["http://127.0.0.1:15556"] != nil)
+        #expect(issuers["oidc-issuers"]?["http://127.0.0.1:15556/actions"] != nil)
+        #expect(issuers["oidc-issuers"]?["http://127.0.0.1:5556"] == nil)
+        #expect(issuers["oidc-issuers"]?["https://token.actions.githubusercontent.com"] != nil, "other issuers are kept")
+        let checked = try server(["log", "--data", data, "--check-config"])
+        #expect(checked.output.contains("listening would be on http://127.0.0.1:13000"), "\(checked.output)")
+    }
+
+    /// The log name is only checked when the log's first checkpoint is signed, after every key and
+    /// certificate has been written: a failure part-way, which must leave nothing behind.
+    @Test func anInitThatFailsPartWayLeavesNoFolder() throws {
+        let directory = TemporaryDirectory()
+        let parent = directory.path("parent")
+        try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
+        let failed = try server(["init", "--data", parent + "/data", "--ca-config", Self.caConfig, "--log-name", "two words"])
+        #expect(failed.status != 0)
+        #expect(failed.output.contains("invalid note key name"), "\(failed.output)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: parent).isEmpty, "no folder and no staging folder left")
+
+        // An existing empty folder (a volume's mount point) stays empty.
+        let mounted = parent + "/mounted"
+        try FileManager.default.createDirectory(atPath: mounted, withIntermediateDirectories: false)
+        let failedInPlace = try server(["init", "--data", mounted, "--ca-config", Self.caConfig, "--log-name", "two words"])
+        #expect(failedInPlace.status != 0)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: mounted).isEmpty)
+        let succeeded = try server(["init", "--data", mounted, "--ca-config", Self.caConfig])
+        #expect(succeeded.status == 0, "\(succeeded.output)")
+        #expect(FileManager.default.fileExists(atPath: mounted + "/log.sqlite"))
+        #expect(!FileManager.default.fileExists(atPath: mounted + "/.sigil-init-staging"))
+    }
 }

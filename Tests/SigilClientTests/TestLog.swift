@@ -17,7 +17,7 @@ final class TestLog: Sendable {
         let store = try LogService.createStore(path: directory.path("log.sqlite"), signingKey: signingKey, name: "sigil-test-log")
         var configuration = LogConfiguration()
         configuration.name = "sigil-test-log"   // must be the name the store's checkpoints were signed under
-        service = try LogService(store: store, signingKey: signingKey, configuration: configuration)
+        service = try await LogService(store: store, signingKey: signingKey, configuration: configuration)
         server = try await LiveServer.start(buildLogRouter(service: service))
     }
 

@@ -12,22 +12,22 @@ public enum FreePort {
         public let description: String
     }
 
-    /// A port the kernel picks (bind to 0, read it back, close).
+    /// Where ports are drawn from: below Linux's ephemeral range (32768–60999), which the kernel
+    /// hands to every outgoing connection and every `bind(0)` of the tests running in parallel.
+    /// A port drawn there could be taken by one of those between our check and a server's bind,
+    /// or between a server's stop and its restart on the same port.
+    static let range = 20_000..<32_768
+
+    /// A port free right now, drawn at random from `range`.
     public static func find() throws -> Int {
-        let socket = try bound(port: 0)
-        defer { close(socket) }
-        var address = sockaddr_in()
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let named = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socket, $0, &length) } }
-        guard named == 0 else { throw Unavailable(description: "getsockname() failed") }
-        return Int(UInt16(bigEndian: address.sin_port))
+        try consecutive(1)
     }
 
     /// The first of `count` consecutive free ports (`base`, `base + 1`, …), for commands that take
     /// their ports as one base.
     public static func consecutive(_ count: Int) throws -> Int {
         for _ in 0..<50 {
-            let base = Int.random(in: 20_000...(60_000 - count))
+            let base = Int.random(in: range.lowerBound...(range.upperBound - count))
             var sockets: [Int32] = []
             defer { sockets.forEach { close($0) } }
             for port in base..<(base + count) {

@@ -26,10 +26,10 @@ import X509
             _ = try CTLogService.createStore(path: directory.path("ct.sqlite"), signingKey: ctKey, name: "test-ct")
         }
 
-        func services() throws -> (LogService, CTLogService) {
-            let ct = try CTLogService(store: try SQLiteLogStore.open(path: directory.path("ct.sqlite")), signingKey: ctKey,
+        func services() async throws -> (LogService, CTLogService) {
+            let ct = try await CTLogService(store: try SQLiteLogStore.open(path: directory.path("ct.sqlite")), signingKey: ctKey,
                                       acceptedRoots: [ca.root])
-            return (try log.service(), ct)
+            return (try await log.service(), ct)
         }
     }
 
@@ -50,7 +50,7 @@ import X509
 
     @Test func sctVerifiesAndTheEntryIsProvablyInTheLog() async throws {
         let fixture = try Fixture()
-        let (log, ct) = try fixture.services()
+        let (log, ct) = try await fixture.services()
         let app = Application(router: buildLogRouter(service: log, ctLog: ct))
         try await app.test(.router) { client in
             let precert = fixture.ca.precertificate()
@@ -93,7 +93,7 @@ import X509
 
     @Test func consistencyAcrossManySubmissions() async throws {
         let fixture = try Fixture()
-        let (_, ct) = try fixture.services()
+        let (_, ct) = try await fixture.services()
         var roots: [Int64: Hash] = [:]
         for _ in 0..<12 {
             let chain = [TestCA.der(fixture.ca.precertificate()), TestCA.der(fixture.ca.intermediate)]
@@ -101,17 +101,17 @@ import X509
             roots[ct.treeHead.treeSize] = ct.treeHead.rootHash
         }
         for first in Int64(1)...12 {
-            let hashes = try ct.consistency(first: first, second: 12)
+            let hashes = try await ct.consistency(first: first, second: 12)
             if first < 12 {
                 try ConsistencyProof(oldSize: first, newSize: 12, hashes: hashes).verify(oldRoot: roots[first]!, newRoot: roots[12]!)
             }
         }
-        #expect(try ct.entries(start: 0, end: 1000).count == 12)
+        #expect(try await ct.entries(start: 0, end: 1000).count == 12)
     }
 
     @Test func rejectsWhatIsNotAPrecertificateChainToAnAcceptedRoot() async throws {
         let fixture = try Fixture()
-        let (log, ct) = try fixture.services()
+        let (log, ct) = try await fixture.services()
         let app = Application(router: buildLogRouter(service: log, ctLog: ct))
         let stranger = TestCA()
         try await app.test(.router) { client in

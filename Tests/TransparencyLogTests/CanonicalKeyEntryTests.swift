@@ -38,7 +38,7 @@ import Testing
         let log = try TestLog()
         let signer = what == "certificate" ? TestSigner(email: "alice@example.com") : TestSigner()
         let pem = signer.publicKeyPEM, signature = Self.signature(signer)
-        let service = try log.service()
+        let service = try await log.service()
         let app = Application(router: buildLogRouter(service: service))
         try await app.test(.router) { client in
             let first = try await LogAPITests.post(client, "/api/v1/log/entries", Self.proposal(signature, pem: pem))
@@ -73,7 +73,7 @@ import Testing
     func textAroundThePEMIsRefused(_ name: String, _ before: String, _ after: String, _ reason: String) async throws {
         let log = try TestLog()
         let signer = TestSigner()
-        let service = try log.service()
+        let service = try await log.service()
         let app = Application(router: buildLogRouter(service: service))
         try await app.test(.router) { client in
             let response = try await LogAPITests.post(client, "/api/v1/log/entries",

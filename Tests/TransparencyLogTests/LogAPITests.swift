@@ -12,7 +12,7 @@ import Testing
 /// The Rekor v1 API through the router, in process.
 @Suite struct LogAPITests {
     func withApp(_ log: TestLog, _ body: @escaping @Sendable (any TestClientProtocol, LogService) async throws -> Void) async throws {
-        let service = try log.service()
+        let service = try await log.service()
         let app = Application(router: buildLogRouter(service: service))
         try await app.test(.router) { client in try await body(client, service) }
     }
@@ -101,7 +101,7 @@ import Testing
                 #expect(response.status == .badRequest)
             }
             #expect(service.treeHead.treeSize == 0)
-            #expect(try log.openStore().entries(in: 0..<10).isEmpty)
+            #expect(try await log.openStore().entries(in: 0..<10).isEmpty)
         }
     }
 
@@ -120,7 +120,7 @@ import Testing
         let log = try TestLog { $0.sequencer = .init(queueCapacity: 1, maxBatchSize: 1) }
         let store = FaultyStore(try log.openStore())
         store.fault.withLock { $0 = .slow(.milliseconds(300)) }
-        let service = try log.service(store: store)
+        let service = try await log.service(store: store)
         let app = Application(router: buildLogRouter(service: service))
         let signer = TestSigner()
         try await app.test(.router) { client in

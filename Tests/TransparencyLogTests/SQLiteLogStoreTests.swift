@@ -7,17 +7,17 @@ import Testing
 @Suite struct SQLiteLogStoreTests {
     @Test func storedHashesReadBackForEveryIndex() async throws {
         let log = try TestLog()
-        let service = try log.service()
+        let service = try await log.service()
         for n in 0..<100 { _ = try await service.sequencer.submit(prepared(n)) }
         let store = try log.openStore()
         var memory: [Hash] = []
         var tree = CompactRange()
-        for entry in try store.entries(in: 0..<100) { memory += tree.append(leafHash: entry.leafHash) }
+        for entry in try await store.entries(in: 0..<100) { memory += tree.append(leafHash: entry.leafHash) }
         let all = Array(Int64(0)..<StoredHashes.count(treeSize: 100))
-        #expect(try store.readHashes(at: all) == memory)
-        #expect(try store.readHashes(at: all.reversed()) == memory.reversed())
+        #expect(try await store.readHashes(at: all) == memory)
+        #expect(try await store.readHashes(at: all.reversed()) == memory.reversed())
         for size in Int64(1)...100 {
-            #expect(try treeHash(treeSize: size, reader: store) == (try treeHash(treeSize: size, reader: service.reader)))
+            #expect(try await treeHash(treeSize: size, reader: store) == (try await treeHash(treeSize: size, reader: service.reader)))
         }
     }
 
@@ -26,7 +26,7 @@ import Testing
     @Test func checkpointsCopyCommitsIntoTheDatabaseFileAndShareOneInterval() async throws {
         let log = try TestLog()
         let store = try log.openStore()
-        let service = try log.service(store: store)
+        let service = try await log.service(store: store)
         let emptySize = try FileManager.default.attributesOfItem(atPath: log.databasePath)[.size] as? Int ?? 0
         let start = ContinuousClock.now
         for n in 0..<40 { _ = try await service.sequencer.submit(prepared(n)) }
@@ -41,7 +41,7 @@ import Testing
         let allowed = Int(elapsed / .milliseconds(100)) + 2
         #expect(store.checkpointer.completed <= allowed, "\(store.checkpointer.completed) checkpoints for 40 commits in \(elapsed)")
         try store.close()
-        #expect(try log.openStore().latestTreeHead().treeSize == 40)
+        #expect(try await log.openStore().latestTreeHead().treeSize == 40)
     }
 
     /// Under steady appends the WAL still starts over: without restarts its file would hold every
@@ -49,14 +49,14 @@ import Testing
     @Test func walFileStaysBoundedUnderSteadyAppends() async throws {
         let log = try TestLog()
         let store = try SQLiteLogStore.open(path: log.databasePath, walRestartFrames: 64, walCheckpointInterval: .milliseconds(10))
-        let service = try log.service(store: store)
+        let service = try await log.service(store: store)
         let commits = 2_000
         for n in 0..<commits { _ = try await service.sequencer.submit(prepared(n)) }
         let walBytes = try FileManager.default.attributesOfItem(atPath: log.databasePath + "-wal")[.size] as? Int ?? 0
         let unbounded = commits * 2 * 4096
         #expect(walBytes < unbounded / 2, "WAL is \(walBytes) bytes after \(commits) commits")
         try store.close()
-        #expect(try log.openStore().latestTreeHead().treeSize == Int64(commits))
+        #expect(try await log.openStore().latestTreeHead().treeSize == Int64(commits))
     }
 
     @Test func locationOfStoredHashes() {

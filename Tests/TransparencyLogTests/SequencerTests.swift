@@ -42,15 +42,15 @@ final class FaultyStore: LogStore {
         }
     }
 
-    func identity() throws -> LogIdentity { try inner.identity() }
-    func latestTreeHead() throws -> StoredTreeHead { try inner.latestTreeHead() }
-    func checkpoint(treeSize: Int64) throws -> String? { try inner.checkpoint(treeSize: treeSize) }
-    func entry(at index: Int64) throws -> StoredEntry? { try inner.entry(at: index) }
-    func entry(leafHash: Hash) throws -> StoredEntry? { try inner.entry(leafHash: leafHash) }
-    func entries(leafHashes: [Hash]) throws -> [Hash: StoredEntry] { try inner.entries(leafHashes: leafHashes) }
-    func entries(in range: Range<Int64>) throws -> [StoredEntry] { try inner.entries(in: range) }
-    func search(key: String, limit: Int) throws -> [Int64] { try inner.search(key: key, limit: limit) }
-    func readHashes(at indexes: [Int64]) throws -> [Hash] { try inner.readHashes(at: indexes) }
+    func identity() -> LogIdentity { inner.identity() }
+    func latestTreeHead() async throws -> StoredTreeHead { try await inner.latestTreeHead() }
+    func checkpoint(treeSize: Int64) async throws -> String? { try await inner.checkpoint(treeSize: treeSize) }
+    func entry(at index: Int64) async throws -> StoredEntry? { try await inner.entry(at: index) }
+    func entry(leafHash: Hash) async throws -> StoredEntry? { try await inner.entry(leafHash: leafHash) }
+    func entries(leafHashes: [Hash]) async throws -> [Hash: StoredEntry] { try await inner.entries(leafHashes: leafHashes) }
+    func entries(in range: Range<Int64>) async throws -> [StoredEntry] { try await inner.entries(in: range) }
+    func search(key: String, limit: Int) async throws -> [Int64] { try await inner.search(key: key, limit: limit) }
+    func readHashes(at indexes: [Int64]) async throws -> [Hash] { try await inner.readHashes(at: indexes) }
 }
 
 func prepared(_ n: Int) -> PreparedEntry {
@@ -60,7 +60,7 @@ func prepared(_ n: Int) -> PreparedEntry {
 @Suite struct SequencerTests {
     @Test func concurrentSubmissionsGetDistinctIndexesAndOneConsistentTree() async throws {
         let log = try TestLog()
-        let service = try log.service()
+        let service = try await log.service()
         let entries = (0..<500).map(prepared)
         let results = try await withThrowingTaskGroup(of: (Int, SequencingResult).self) { group in
             for (i, entry) in entries.enumerated() {
@@ -76,7 +76,7 @@ func prepared(_ n: Int) -> PreparedEntry {
             byIndex[stored.index] = stored.leafHash
             // Every answer's tree head already contains the entry and is durable.
             #expect(head.treeSize > stored.index)
-            #expect(try log.openStore().checkpoint(treeSize: head.treeSize) == head.checkpoint)
+            #expect(try await log.openStore().checkpoint(treeSize: head.treeSize) == head.checkpoint)
         }
         #expect(byIndex.keys.sorted() == Array(0..<500))
         let leaves = (0..<500).map { byIndex[Int64($0)]! }
@@ -86,7 +86,7 @@ func prepared(_ n: Int) -> PreparedEntry {
 
     @Test func duplicatesInOneBatchAndAcrossBatchesAreNotAppendedTwice() async throws {
         let log = try TestLog()
-        let service = try log.service()
+        let service = try await log.service()
         let entry = prepared(1)
         let results = try await withThrowingTaskGroup(of: SequencingResult.self) { group in
             for _ in 0..<20 { group.addTask { try await service.sequencer.submit(entry) } }
@@ -104,7 +104,7 @@ func prepared(_ n: Int) -> PreparedEntry {
         let log = try TestLog { $0.sequencer = .init(queueCapacity: 2, maxBatchSize: 1) }
         let store = FaultyStore(try log.openStore())
         store.fault.withLock { $0 = .slow(.milliseconds(300)) }
-        let service = try log.service(store: store)
+        let service = try await log.service(store: store)
         let outcomes = await withTaskGroup(of: Bool.self) { group in
             for n in 0..<10 {
                 group.addTask {
@@ -130,7 +130,7 @@ func prepared(_ n: Int) -> PreparedEntry {
     func sequencerRecoversFromAFailedCommit(_ fault: FaultyStore.Fault) async throws {
         let log = try TestLog()
         let store = FaultyStore(try log.openStore())
-        let service = try log.service(store: store)
+        let service = try await log.service(store: store)
         _ = try await service.sequencer.submit(prepared(0))
         store.fault.withLock { $0 = fault }
         let victim = prepared(1)
@@ -148,28 +148,44 @@ func prepared(_ n: Int) -> PreparedEntry {
         _ = try await service.sequencer.submit(prepared(2))
         #expect(service.treeHead.treeSize == 3)
         // And a restart agrees with everything published.
-        let reopened = try log.service()
+        let reopened = try await log.service()
         #expect(reopened.treeHead == service.treeHead)
+    }
+
+    /// A failed commit leaves the log where the sequencer left it or exactly one batch further; any
+    /// other state means a second writer, and the sequencer stops rather than adopt a tree it did not build.
+    @Test func stopsWhenAFailedCommitRevealsAnotherWriter() async throws {
+        let log = try TestLog()
+        let owner = try await log.service()
+        _ = try await owner.sequencer.submit(prepared(0))
+        let intruder = try await log.service()
+        for n in 1...2 { _ = try await intruder.sequencer.submit(prepared(n)) }
+        // The owner's next commit collides with the intruder's rows and fails.
+        await #expect(throws: SequencerError.self) { _ = try await owner.sequencer.submit(prepared(3)) }
+        let reason = try #require(await owner.sequencer.stoppedReason)
+        #expect(reason.contains("neither 1 (write lost) nor 2 (write landed)"))
+        await #expect(throws: SequencerError.self) { _ = try await owner.sequencer.submit(prepared(4)) }
+        #expect(owner.treeHead.treeSize == 1)
     }
 
     @Test func restartResumesWithoutRecomputingAndKeepsAppending() async throws {
         let log = try TestLog()
         var leaves: [Hash] = []
         do {
-            let service = try log.service()
+            let service = try await log.service()
             for n in 0..<37 { leaves.append(try await appendedLeaf(service, prepared(n))) }
         }
-        let service = try log.service()
+        let service = try await log.service()
         #expect(service.treeHead.treeSize == 37)
         for n in 37..<70 { leaves.append(try await appendedLeaf(service, prepared(n))) }
         #expect(service.treeHead.rootHash == referenceRoot(leaves[...]))
         // Every checkpoint ever published is consistent with the final tree.
         let store = try log.openStore()
         for size in Int64(1)...70 {
-            let note = try #require(try store.checkpoint(treeSize: size))
+            let note = try #require(try await store.checkpoint(treeSize: size))
             let checkpoint = try LogEntryVerification.verifyCheckpoint(note, logKey: log.key.verificationKey)
             #expect(checkpoint.rootHash == referenceRoot(leaves[0..<Int(size)]))
-            let (proof, root) = try service.consistencyProof(firstSize: size, lastSize: 70)
+            let (proof, root) = try await service.consistencyProof(firstSize: size, lastSize: 70)
             if size < 70 { try proof.verify(oldRoot: checkpoint.rootHash, newRoot: root) }
         }
     }
@@ -183,15 +199,15 @@ func prepared(_ n: Int) -> PreparedEntry {
 
     @Test func refusesToStartWithAnotherKey() async throws {
         let log = try TestLog()
-        #expect(throws: LogStartupError.self) {
-            _ = try LogService(store: try log.openStore(), signingKey: .generateP256(), configuration: log.configuration)
+        await #expect(throws: LogStartupError.self) {
+            _ = try await LogService(store: try log.openStore(), signingKey: .generateP256(), configuration: log.configuration)
         }
     }
 
     @Test func refusesToStartWhenStoredStateAndCheckpointDisagree() async throws {
         let log = try TestLog()
         do {
-            let service = try log.service()
+            let service = try await log.service()
             for n in 0..<5 { _ = try await service.sequencer.submit(prepared(n)) }
         }
         // Tamper with a stored tree hash: the right edge no longer reproduces the signed root.
@@ -199,15 +215,15 @@ func prepared(_ n: Int) -> PreparedEntry {
         try await store.pool.write { db in
             try db.execute(sql: "UPDATE tree SET hashes = zeroblob(length(hashes)) WHERE idx = 3")
         }
-        #expect(throws: LogStartupError.self) { _ = try log.service() }
+        await #expect(throws: LogStartupError.self) { _ = try await log.service() }
         // An entry without its checkpoint (a half-written batch) is also refused.
         let log2 = try TestLog()
         do {
-            let service = try log2.service()
+            let service = try await log2.service()
             _ = try await service.sequencer.submit(prepared(0))
         }
         try await log2.openStore().pool.write { db in try db.execute(sql: "DELETE FROM checkpoints WHERE tree_size = 1") }
-        #expect(throws: (any Error).self) { _ = try log2.service() }
+        await #expect(throws: (any Error).self) { _ = try await log2.service() }
     }
 
     @Test func openingAMissingDatabaseFailsClosed() throws {

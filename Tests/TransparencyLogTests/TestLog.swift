@@ -23,8 +23,8 @@ struct TestLog {
 
     func openStore() throws -> SQLiteLogStore { try SQLiteLogStore.open(path: databasePath) }
 
-    func service(store: (any LogStore)? = nil, now: @escaping @Sendable () -> Date = { Date() }) throws -> LogService {
-        try LogService(store: store ?? openStore(), signingKey: key, configuration: configuration, now: now)
+    func service(store: (any LogStore)? = nil, now: @escaping @Sendable () -> Date = { Date() }) async throws -> LogService {
+        try await LogService(store: store ?? openStore(), signingKey: key, configuration: configuration, now: now)
     }
 }
 

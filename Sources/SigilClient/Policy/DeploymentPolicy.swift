@@ -48,6 +48,14 @@ public struct DeploymentPolicy: Sendable {
             case .notSuperseded(let days): "not superseded for more than \(days) days"
             }
         }
+
+        /// Lifecycle rules read statements, so the policy must say whose statements count.
+        var needsLifecycleSigners: Bool {
+            switch self {
+            case .signed, .attestation: false
+            case .notQuarantined, .notEndOfLife, .notSuperseded: true
+            }
+        }
     }
 
     public let identities: [String: [VerificationPolicy.Signer]]
@@ -71,7 +79,22 @@ public struct DeploymentPolicy: Sendable {
         do { json = try JSONValue(parsing: bytes) } catch { throw PolicyError("not valid JSON: \(error)") }
         guard case .object(let members) = json else { throw PolicyError("the policy must be a JSON object") }
         try PolicyError.rejectUnknown(members, allowed: ["identities", "lifecycleSigners", "rules"], at: "policy")
-        guard let sets = members["identities"]?.objectValue, !sets.isEmpty else { throw PolicyError("identities must be a non-empty object") }
+        let identities = try Self.identities(members["identities"], baseDirectory: baseDirectory)
+        let lifecycleSigners = try members["lifecycleSigners"].map { v throws(PolicyError) in
+            try Self.identitySet(v, "lifecycleSigners", in: identities)
+        }
+        let rules = try Self.rules(members["rules"], identities: identities)
+        if rules.contains(where: \.needsLifecycleSigners) && lifecycleSigners == nil {
+            throw PolicyError("lifecycle rules need \"lifecycleSigners\": the identity set whose lifecycle statements count")
+        }
+        self.identities = identities
+        self.lifecycleSigners = lifecycleSigners
+        self.rules = rules
+    }
+
+    /// `identities`: named, non-empty lists of signers.
+    private static func identities(_ value: JSONValue?, baseDirectory: String) throws(PolicyError) -> [String: [VerificationPolicy.Signer]] {
+        guard let sets = value?.objectValue, !sets.isEmpty else { throw PolicyError("identities must be a non-empty object") }
         var identities: [String: [VerificationPolicy.Signer]] = [:]
         for (name, value) in sets {
             guard let list = value.arrayValue, !list.isEmpty else { throw PolicyError("identities.\(name) must be a non-empty array") }
@@ -81,51 +104,61 @@ public struct DeploymentPolicy: Sendable {
             }
             identities[name] = signers
         }
-        func identitySet(_ value: JSONValue?, _ path: String) throws(PolicyError) -> String {
-            guard let name = value?.stringValue else { throw PolicyError("\(path) must name an identity set") }
-            guard identities[name] != nil else {
-                throw PolicyError("\(path) names \(JSONError.quoted(name)), which identities does not define (defined: \(identities.keys.sorted().joined(separator: ", ")))")
-            }
-            return name
+        return identities
+    }
+
+    /// The identity set `value` names, as `identities` spells it. Names are compared as bytes:
+    /// a dictionary lookup would let a look-alike (U+212A for `K`) name another set.
+    private static func identitySet(_ value: JSONValue?, _ path: String,
+                                    in identities: [String: [VerificationPolicy.Signer]]) throws(PolicyError) -> String {
+        guard let name = value?.stringValue else { throw PolicyError("\(path) must name an identity set") }
+        guard let defined = identities.keys.first(where: { $0.isExactly(name) }) else {
+            throw PolicyError("\(path) names \(JSONError.quoted(name)), which identities does not define (defined: \(identities.keys.sorted().joined(separator: ", ")))")
         }
-        lifecycleSigners = try members["lifecycleSigners"].map { v throws(PolicyError) in try identitySet(v, "lifecycleSigners") }
-        guard let list = members["rules"]?.arrayValue, !list.isEmpty else { throw PolicyError("rules must be a non-empty array") }
+        return defined
+    }
+
+    /// `rules`: a non-empty list, each naming a known rule.
+    private static func rules(_ value: JSONValue?, identities: [String: [VerificationPolicy.Signer]]) throws(PolicyError) -> [Rule] {
+        guard let list = value?.arrayValue, !list.isEmpty else { throw PolicyError("rules must be a non-empty array") }
         var rules: [Rule] = []
         for (k, value) in list.enumerated() {
-            let path = "rules[\(k)]"
-            guard case .object(let fields) = value, let name = fields["rule"]?.stringValue else {
-                throw PolicyError("\(path) must be an object with a \"rule\" name")
-            }
-            switch name {
-            case "signed":
-                try PolicyError.rejectUnknown(fields, allowed: ["rule", "by"], at: path)
-                rules.append(.signed(by: try identitySet(fields["by"], "\(path).by")))
-            case "attestation":
-                try PolicyError.rejectUnknown(fields, allowed: ["rule", "type", "by", "predicate"], at: path)
-                guard let type = fields["type"]?.stringValue else { throw PolicyError("\(path).type must be a predicate type") }
-                let uri: String
-                do { uri = try PredicateTypes.resolve(type) } catch { throw PolicyError("\(path).type: \(error)") }
-                let predicate = try fields["predicate"].map { v throws(PolicyError) in try PredicatePolicy(json: v, path: "\(path).predicate") }
-                rules.append(.attestation(predicateType: uri, by: try identitySet(fields["by"], "\(path).by"), predicate: predicate))
-            case "notQuarantined", "notEndOfLife":
-                try PolicyError.rejectUnknown(fields, allowed: ["rule"], at: path)
-                rules.append(name == "notQuarantined" ? .notQuarantined : .notEndOfLife)
-            case "notSuperseded":
-                try PolicyError.rejectUnknown(fields, allowed: ["rule", "maxDays"], at: path)
-                guard let days = fields["maxDays"]?.integerValue, days >= 0, days <= 100_000 else {
-                    throw PolicyError("\(path).maxDays must be a whole number of days, 0 or more")
-                }
-                rules.append(.notSuperseded(maxDays: Int(days)))
-            default:
-                throw PolicyError("\(path): unknown rule \(JSONError.quoted(name)) (known rules: \(Self.ruleNames.joined(separator: ", ")))")
-            }
+            rules.append(try rule(value, path: "rules[\(k)]", identities: identities))
         }
-        let needsLifecycle = rules.contains { if case .signed = $0 { false } else if case .attestation = $0 { false } else { true } }
-        if needsLifecycle && lifecycleSigners == nil {
-            throw PolicyError("lifecycle rules need \"lifecycleSigners\": the identity set whose lifecycle statements count")
+        return rules
+    }
+
+    private static func rule(_ value: JSONValue, path: String, identities: [String: [VerificationPolicy.Signer]]) throws(PolicyError) -> Rule {
+        guard case .object(let fields) = value, let given = fields["rule"]?.stringValue else {
+            throw PolicyError("\(path) must be an object with a \"rule\" name")
         }
-        self.identities = identities
-        self.rules = rules
+        // Matched as bytes, then dispatched on our own spelling (a `switch` on `given` would compare
+        // by canonical equivalence).
+        let name = ruleNames.first(where: { $0.isExactly(given) }) ?? ""
+        func by() throws(PolicyError) -> String { try identitySet(fields["by"], "\(path).by", in: identities) }
+        switch name {
+        case "signed":
+            try PolicyError.rejectUnknown(fields, allowed: ["rule", "by"], at: path)
+            return .signed(by: try by())
+        case "attestation":
+            try PolicyError.rejectUnknown(fields, allowed: ["rule", "type", "by", "predicate"], at: path)
+            guard let type = fields["type"]?.stringValue else { throw PolicyError("\(path).type must be a predicate type") }
+            let uri: String
+            do { uri = try PredicateTypes.resolve(type) } catch { throw PolicyError("\(path).type: \(error)") }
+            let predicate = try fields["predicate"].map { v throws(PolicyError) in try PredicatePolicy(json: v, path: "\(path).predicate") }
+            return .attestation(predicateType: uri, by: try by(), predicate: predicate)
+        case "notSuperseded":
+            try PolicyError.rejectUnknown(fields, allowed: ["rule", "maxDays"], at: path)
+            guard let days = fields["maxDays"]?.integerValue, days >= 0, days <= 100_000 else {
+                throw PolicyError("\(path).maxDays must be a whole number of days, 0 or more")
+            }
+            return .notSuperseded(maxDays: Int(days))
+        case "notQuarantined", "notEndOfLife":
+            try PolicyError.rejectUnknown(fields, allowed: ["rule"], at: path)
+            return name == "notQuarantined" ? .notQuarantined : .notEndOfLife
+        default:
+            throw PolicyError("\(path): unknown rule \(JSONError.quoted(given)) (known rules: \(Self.ruleNames.joined(separator: ", ")))")
+        }
     }
 
     /// Fulcio extensions a policy identity may pin, by their names in `FulcioExtension`. The issuer

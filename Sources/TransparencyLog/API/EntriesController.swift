@@ -9,9 +9,9 @@ struct EntriesController: Sendable {
 
     func addRoutes(to router: Router<some RequestContext>) {
         router.post("/api/v1/log/entries") { request, _ in try await add(request) }
-        router.get("/api/v1/log/entries") { request, _ in try byIndex(request) }
+        router.get("/api/v1/log/entries") { request, _ in try await byIndex(request) }
         router.get("/api/v1/log/entries/:uuid") { _, context in
-            try Reply.json(RekorJSON.logEntry(try service.entry(uuid: try context.parameters.require("uuid"))))
+            try Reply.json(RekorJSON.logEntry(try await service.entry(uuid: try context.parameters.require("uuid"))))
         }
         router.post("/api/v1/log/entries/retrieve") { request, _ in try await retrieve(request) }
     }
@@ -35,14 +35,14 @@ struct EntriesController: Sendable {
         return try Reply.json(conflict, status: .conflict, headers: headers)
     }
 
-    func byIndex(_ request: Request) throws -> Response {
+    func byIndex(_ request: Request) async throws -> Response {
         guard let text = request.uri.queryParameters.get("logIndex") else {
             throw LogError(.badRequest, "query parameter logIndex is required")
         }
         guard let index = Int64(text), index >= 0 else {
             throw LogError(.badRequest, "logIndex must be a non-negative integer, got \"\(text)\"")
         }
-        return try Reply.json(RekorJSON.logEntry(try service.entry(at: index)))
+        return try Reply.json(RekorJSON.logEntry(try await service.entry(at: index)))
     }
 
     /// Body: `{"entryUUIDs": [...]}`, `{"logIndexes": [...]}` or `{"entries": [ProposedEntry...]}`.
@@ -68,17 +68,17 @@ struct EntriesController: Sendable {
         }
         for item in try list("entryUUIDs") {
             guard case .string(let uuid) = item else { throw LogError(.badRequest, "entryUUIDs must hold strings") }
-            do { found.append(RekorJSON.logEntry(try service.entry(uuid: uuid))) } catch let e as LogError where e.code == .notFound {}
+            do { found.append(RekorJSON.logEntry(try await service.entry(uuid: uuid))) } catch let e as LogError where e.code == .notFound {}
         }
         for item in try list("logIndexes") {
             guard case .integer(let index) = item, index >= 0 else {
                 throw LogError(.badRequest, "logIndexes must hold non-negative integers")
             }
-            do { found.append(RekorJSON.logEntry(try service.entry(at: index))) } catch let e as LogError where e.code == .notFound {}
+            do { found.append(RekorJSON.logEntry(try await service.entry(at: index))) } catch let e as LogError where e.code == .notFound {}
         }
         for item in try list("entries") {
             let bytes = CanonicalJSON.encode(item)
-            if let view = try service.existingEntry(proposedEntry: bytes) { found.append(RekorJSON.logEntry(view)) }
+            if let view = try await service.existingEntry(proposedEntry: bytes) { found.append(RekorJSON.logEntry(view)) }
         }
         return try Reply.json(found)
     }

@@ -2,10 +2,10 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
-import SigstoreKit
+import ServerSupport
 
 /// Every refusal leaves as Rekor's error shape, `{"code": <status>, "message": "..."}`.
-extension LogError: HTTPResponseError {
+extension LogError: JSONResponseError {
     public var status: HTTPResponse.Status {
         switch code {
         case .badRequest: .badRequest
@@ -18,13 +18,11 @@ extension LogError: HTTPResponseError {
         }
     }
 
-    public func response(from request: Request, context: some RequestContext) throws -> Response {
+    public var responseHeaders: HTTPFields {
         var headers = HTTPFields()
-        headers[.contentType] = "application/json"
         if let location { headers[.location] = location }
         if let retryAfter { headers[.retryAfter] = String(retryAfter) }
-        let body = try RekorJSON.encoder.encode(RekorJSON.ErrorBody(code: status.code, message: message))
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        return headers
     }
 }
 
@@ -42,11 +40,9 @@ extension Request {
 
 /// Small helpers for answering with JSON or text.
 enum Reply {
-    static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok, headers extra: HTTPFields = [:]) throws -> Response {
-        var headers = extra
-        headers[.contentType] = "application/json"
-        let data = try RekorJSON.encoder.encode(value)
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    /// `value` in the Rekor wire encoding (``RekorJSON/encoder``).
+    static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) throws -> Response {
+        try JSONReply.encoding(value, with: RekorJSON.encoder, status: status, headers: headers)
     }
 
     static func bytes(_ bytes: [UInt8], contentType: String, cacheControl: String? = nil) -> Response {

@@ -14,9 +14,9 @@ struct LogInfoController: Sendable {
                                                     signedTreeHead: head.checkpoint,
                                                     treeID: String(service.identity.treeID)))
         }
-        router.get("/api/v1/log/proof") { request, _ in try consistency(request) }
-        router.get("/api/v1/log/inclusionProof") { request, _ in try inclusion(request) }
-        router.get("/api/v1/log/checkpoint") { request, _ in try checkpoint(request) }
+        router.get("/api/v1/log/proof") { request, _ in try await consistency(request) }
+        router.get("/api/v1/log/inclusionProof") { request, _ in try await inclusion(request) }
+        router.get("/api/v1/log/checkpoint") { request, _ in try await checkpoint(request) }
         router.get("/api/v1/log/publicKey") { _, _ in
             Reply.bytes(Array(service.publicKey.pem.utf8), contentType: "application/x-pem-file")
         }
@@ -34,26 +34,26 @@ struct LogInfoController: Sendable {
     }
 
     /// Rekor: `firstSize` defaults to 1, `lastSize` is required.
-    func consistency(_ request: Request) throws -> Response {
+    func consistency(_ request: Request) async throws -> Response {
         let last = try Self.integer(request, "lastSize")
         let first = try Self.integer(request, "firstSize", default: 1)
-        let (proof, root) = try service.consistencyProof(firstSize: first, lastSize: last)
+        let (proof, root) = try await service.consistencyProof(firstSize: first, lastSize: last)
         return try Reply.json(RekorJSON.ConsistencyProof(rootHash: root.hex, hashes: proof.hashes.map(\.hex)))
     }
 
     /// Sigil extension: inclusion proof of `logIndex` in the tree of size `treeSize`.
-    func inclusion(_ request: Request) throws -> Response {
+    func inclusion(_ request: Request) async throws -> Response {
         let index = try Self.integer(request, "logIndex")
         let size = try Self.integer(request, "treeSize", default: service.treeHead.treeSize)
-        let proof = try service.inclusionProof(leafIndex: index, treeSize: size)
-        let root = try treeHash(treeSize: size, reader: service.reader)
+        let proof = try await service.inclusionProof(leafIndex: index, treeSize: size)
+        let root = try await treeHash(treeSize: size, reader: service.reader)
         return try Reply.json(RekorJSON.ConsistencyProof(rootHash: root.hex, hashes: proof.hashes.map(\.hex)))
     }
 
     /// Sigil extension: the signed checkpoint published for exactly `treeSize` (404 if none was).
-    func checkpoint(_ request: Request) throws -> Response {
+    func checkpoint(_ request: Request) async throws -> Response {
         let size = try Self.integer(request, "treeSize")
-        guard let note = try service.checkpoint(treeSize: size) else {
+        guard let note = try await service.checkpoint(treeSize: size) else {
             throw LogError(.notFound, "no checkpoint was published for tree size \(size)")
         }
         return Reply.text(note)

@@ -8,7 +8,6 @@ enum RekorJSON {
     typealias Entry = RekorAPI.Entry
     typealias LogInfo = RekorAPI.LogInfo
     typealias ConsistencyProof = RekorAPI.Proof
-    typealias ErrorBody = RekorAPI.ErrorBody
     typealias ConflictBody = RekorAPI.ConflictBody
 
     static func entry(_ view: LogEntryView) -> Entry {

@@ -34,7 +34,7 @@ struct SearchController: Sendable {
         guard op.isExactly("and") || op.isExactly("or") else { throw LogError(.badRequest, "operator must be \"and\" or \"or\", got \"\(op)\"") }
         var result: Set<Int64>? = nil
         for key in keys {
-            let found = Set(try service.search(key: key))
+            let found = Set(try await service.search(key: key))
             if let current = result {
                 result = op.isExactly("and") ? current.intersection(found) : current.union(found)
             } else {
@@ -42,7 +42,7 @@ struct SearchController: Sendable {
             }
         }
         let indexes = (result ?? []).sorted().prefix(service.configuration.maxBulkItems)
-        return try Reply.json(try service.uuids(ofIndexes: Array(indexes)))
+        return try Reply.json(try await service.uuids(ofIndexes: Array(indexes)))
     }
 
     static func string(_ members: [String: JSONValue], _ name: String) throws -> String? {

@@ -13,22 +13,22 @@ struct TilesController: Sendable {
             response.headers[.cacheControl] = "no-cache"
             return response
         }
-        router.get("/tile/**") { _, context in try tile(context.parameters.getCatchAll()) }
+        router.get("/tile/**") { _, context in try await tile(context.parameters.getCatchAll()) }
     }
 
-    func tile(_ components: [Substring]) throws -> Response {
+    func tile(_ components: [Substring]) async throws -> Response {
         let path = components.joined(separator: "/")
         guard let resource = Tiles.Resource(path: "tile/" + path) else {
             throw LogError(.notFound, "\"tile/\(path)\" is not a tlog-tiles path")
         }
         switch resource {
         case .hashTile(let coordinate):
-            guard let bytes = try service.tile(coordinate) else {
+            guard let bytes = try await service.tile(coordinate) else {
                 throw LogError(.notFound, "tile/\(path) does not exist at tree size \(service.treeHead.treeSize)")
             }
             return Reply.bytes(bytes, contentType: "application/octet-stream", cacheControl: Self.immutable)
         case .entryBundle(let bundle):
-            guard let bytes = try service.entryBundle(bundle) else {
+            guard let bytes = try await service.entryBundle(bundle) else {
                 throw LogError(.notFound, "tile/\(path) does not exist at tree size \(service.treeHead.treeSize)")
             }
             return Reply.bytes(bytes, contentType: "application/octet-stream", cacheControl: Self.immutable)

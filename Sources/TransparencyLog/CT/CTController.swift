@@ -40,7 +40,7 @@ struct CTController: Sendable {
                                       tree_head_signature: StrictBase64.encode(sth.signature)))
         }
         router.get("/ct/v1/get-sth-consistency") { request, _ in
-            let hashes = try service.consistency(first: try LogInfoController.integer(request, "first"),
+            let hashes = try await service.consistency(first: try LogInfoController.integer(request, "first"),
                                                  second: try LogInfoController.integer(request, "second"))
             return try Reply.json(Consistency(consistency: hashes.map(\.base64)))
         }
@@ -48,11 +48,11 @@ struct CTController: Sendable {
             guard let text = request.uri.queryParameters.get("hash"), let hash = Hash(base64: text) else {
                 throw LogError(.badRequest, "hash must be the base64 of a 32-byte leaf hash")
             }
-            let proof = try service.proof(leafHash: hash, treeSize: try LogInfoController.integer(request, "tree_size"))
+            let proof = try await service.proof(leafHash: hash, treeSize: try LogInfoController.integer(request, "tree_size"))
             return try Reply.json(AuditProof(leaf_index: proof.index, audit_path: proof.path.map(\.base64)))
         }
         router.get("/ct/v1/get-entries") { request, _ in
-            let entries = try service.entries(start: try LogInfoController.integer(request, "start"),
+            let entries = try await service.entries(start: try LogInfoController.integer(request, "start"),
                                               end: try LogInfoController.integer(request, "end"))
             return try Reply.json(Entries(entries: entries.map {
                 Entry(leaf_input: StrictBase64.encode($0.body), extra_data: StrictBase64.encode($0.extra ?? []))

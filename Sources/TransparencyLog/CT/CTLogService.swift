@@ -30,11 +30,11 @@ public final class CTLogService: Sendable {
 
     public init(store: any LogStore, signingKey: SigningKey, acceptedRoots: [Certificate],
                 limits: Sequencer.Limits = .init(), cacheCapacity: Int = 1 << 18,
-                now: @escaping @Sendable () -> Date = { Date() }) throws {
-        let identity = try store.identity()
+                now: @escaping @Sendable () -> Date = { Date() }) async throws {
+        let identity = store.identity()
         let cache = HashCache(capacity: cacheCapacity)
         let signer = RFC6962NoteSigner(name: identity.origin, key: signingKey, now: now)
-        self.sequencer = try Sequencer(store: store, signer: signer, verifier: signer.verifier,
+        self.sequencer = try await Sequencer(store: store, signer: signer, verifier: signer.verifier,
                                        signerKey: signingKey.verificationKey, cache: cache, metricsName: "ct", limits: limits, now: now)
         self.name = identity.origin
         self.store = store
@@ -59,8 +59,8 @@ public final class CTLogService: Sendable {
     public var treeHead: StoredTreeHead { sequencer.published.value }
 
     /// Why the database cannot serve reads right now, or nil when it can (for readiness probes).
-    public func storageProblem() -> String? {
-        do { _ = try store.latestTreeHead(); return nil } catch { return "\(error)" }
+    public func storageProblem() async -> String? {
+        do { _ = try await store.latestTreeHead(); return nil } catch { return "\(error)" }
     }
 
     /// `add-pre-chain`: validates the chain, logs the precertificate and answers its SCT.
@@ -150,32 +150,32 @@ public final class CTLogService: Sendable {
     }
 
     /// `get-sth-consistency`.
-    public func consistency(first: Int64, second: Int64) throws -> [Hash] {
+    public func consistency(first: Int64, second: Int64) async throws -> [Hash] {
         guard first >= 0, second >= first, second <= treeHead.treeSize else {
             throw LogError(.badRequest, "need 0 <= first <= second <= \(treeHead.treeSize), got first=\(first) second=\(second)")
         }
         if first == 0 || first == second { return [] }
-        return try makeConsistencyProof(oldSize: first, newSize: second, reader: reader).hashes
+        return try await makeConsistencyProof(oldSize: first, newSize: second, reader: reader).hashes
     }
 
     /// `get-proof-by-hash`.
-    public func proof(leafHash: Hash, treeSize: Int64) throws -> (index: Int64, path: [Hash]) {
+    public func proof(leafHash: Hash, treeSize: Int64) async throws -> (index: Int64, path: [Hash]) {
         guard treeSize >= 1, treeSize <= treeHead.treeSize else {
             throw LogError(.badRequest, "tree_size must be between 1 and \(treeHead.treeSize)")
         }
-        guard let entry = try store.entry(leafHash: leafHash), entry.index < treeSize else {
+        guard let entry = try await store.entry(leafHash: leafHash), entry.index < treeSize else {
             throw LogError(.notFound, "no entry with that leaf hash in the tree of size \(treeSize)")
         }
-        return (entry.index, try makeInclusionProof(leafIndex: entry.index, treeSize: treeSize, reader: reader).hashes)
+        return (entry.index, try await makeInclusionProof(leafIndex: entry.index, treeSize: treeSize, reader: reader).hashes)
     }
 
     /// `get-entries`: at most `maxEntriesPerRequest`, clipped to the tree.
-    public func entries(start: Int64, end: Int64) throws -> [StoredEntry] {
+    public func entries(start: Int64, end: Int64) async throws -> [StoredEntry] {
         let size = treeHead.treeSize
         guard start >= 0, end >= start, start < size else {
             throw LogError(.badRequest, "need 0 <= start <= end and start < tree size \(size), got start=\(start) end=\(end)")
         }
         let last = min(end, size - 1, start + Self.maxEntriesPerRequest - 1)
-        return try store.entries(in: start..<(last + 1))
+        return try await store.entries(in: start..<(last + 1))
     }
 }

@@ -53,9 +53,31 @@ public actor Sequencer {
     /// O(log n) hashes. Refuses to start if the stored tree, the stored checkpoint and the log key disagree.
     public init(store: any LogStore, signer: any NoteSigner, verifier: any NoteVerifier, signerKey: VerificationKey,
                 cache: HashCache, metricsName: String = "rekor",
-                limits: Limits = Limits(), now: @escaping @Sendable () -> Date = { Date() }) throws {
-        let identity = try store.identity()
-        let head = try store.latestTreeHead()
+                limits: Limits = Limits(), now: @escaping @Sendable () -> Date = { Date() }) async throws {
+        let identity = store.identity()
+        let head = try await store.latestTreeHead()
+        try Self.checkResumePoint(head, identity: identity, verifier: verifier, signerKey: signerKey)
+        let tree = try await CompactRange(treeSize: head.treeSize, reader: CachedHashReader(store: store, cache: cache))
+        guard tree.rootHash == head.rootHash else {
+            throw LogStartupError.checkpointInvalid(
+                "stored tree hashes give root \(tree.rootHash) at size \(head.treeSize), but the checkpoint says \(head.rootHash)")
+        }
+        self.store = store
+        self.identity = identity
+        self.signer = signer
+        self.cache = cache
+        self.limits = limits
+        self.now = now
+        self.tree = tree
+        self.published = TreeHeadBox(head)
+        self.metrics = SequencerMetrics(log: metricsName)
+        metrics.treeSize.record(head.treeSize)
+    }
+
+    /// The stored log must belong to the configured key, and its latest checkpoint must verify with
+    /// that key and name exactly the stored head.
+    private static func checkResumePoint(_ head: StoredTreeHead, identity: LogIdentity, verifier: any NoteVerifier,
+                                         signerKey: VerificationKey) throws {
         let expectedLogID = LowercaseHex.encode(signerKey.keyID)
         guard identity.logID == expectedLogID else {
             throw LogStartupError.keyMismatch(stored: identity.logID, configured: expectedLogID)
@@ -71,22 +93,6 @@ public actor Sequencer {
             throw LogStartupError.checkpointInvalid(
                 "the latest checkpoint (size \(signed.checkpoint.treeSize), root \(signed.checkpoint.rootHash)) does not match the stored head (size \(head.treeSize), root \(head.rootHash))")
         }
-        let reader = CachedHashReader(store: store, cache: cache)
-        let tree = try CompactRange(treeSize: head.treeSize, reader: reader)
-        guard tree.rootHash == head.rootHash else {
-            throw LogStartupError.checkpointInvalid(
-                "stored tree hashes give root \(tree.rootHash) at size \(head.treeSize), but the checkpoint says \(head.rootHash)")
-        }
-        self.store = store
-        self.identity = identity
-        self.signer = signer
-        self.cache = cache
-        self.limits = limits
-        self.now = now
-        self.tree = tree
-        self.published = TreeHeadBox(head)
-        self.metrics = SequencerMetrics(log: metricsName)
-        metrics.treeSize.record(head.treeSize)
     }
 
     /// Queues an entry and returns once it is durable in the log (or was already there).
@@ -135,107 +141,122 @@ public actor Sequencer {
         for waiter in waiters { waiter.resume() }
     }
 
+    /// One round: look up duplicates, assign indexes and sign, commit, then publish and answer. Every
+    /// submission in `batch` is answered exactly once, whatever happens.
     private func sequence(_ batch: [Pending]) async {
-        if let failure {
-            for item in batch { item.continuation.resume(throwing: SequencerError.stopped(failure)) }
-            return
-        }
+        if let failure { return fail(batch, SequencerError.stopped(failure)) }
         let existing: [Hash: StoredEntry]
         do {
-            existing = try store.entries(leafHashes: batch.map(\.entry.leafHash))
+            existing = try await store.entries(leafHashes: batch.map(\.entry.leafHash))
         } catch {
-            for item in batch { item.continuation.resume(throwing: SequencerError.commitFailed("\(error)")) }
-            return
+            return fail(batch, SequencerError.commitFailed("\(error)"))
         }
 
         // 1. Assign indexes, extend the tree, sign the new checkpoint. Nothing is visible yet.
         let before = tree
-        let integratedTime = Int64(now().timeIntervalSince1970)
-        var entries: [StoredEntry] = []
-        var treeHashes: [[Hash]] = []
-        var searchRows: [(key: String, index: Int64)] = []
-        var inBatch: [Hash: StoredEntry] = [:]
-        var outcomes: [(Pending, StoredEntry, isNew: Bool)] = []
-        for item in batch {
-            if let old = existing[item.entry.leafHash] ?? inBatch[item.entry.leafHash] {
-                outcomes.append((item, old, false))
-                continue
-            }
-            let stored = StoredEntry(index: tree.treeSize, leafHash: item.entry.leafHash, body: item.entry.body,
-                                     integratedTime: integratedTime, kind: item.entry.kind, extra: item.entry.extra)
-            treeHashes.append(tree.append(leafHash: item.entry.leafHash))
-            entries.append(stored)
-            inBatch[stored.leafHash] = stored
-            for key in item.entry.searchKeys { searchRows.append((key, stored.index)) }
-            outcomes.append((item, stored, true))
-        }
-        if entries.isEmpty {
-            for (item, old, _) in outcomes { item.continuation.resume(returning: .duplicate(old)) }
-            return
-        }
+        let assigned = assign(batch.map(\.entry), existing: existing)
+        if assigned.entries.isEmpty { return answerDuplicates(batch, assigned) }
         let head: StoredTreeHead
-        let appendBatch: AppendBatch
         do {
-            let checkpoint = Checkpoint(origin: identity.origin, treeSize: tree.treeSize, rootHash: tree.rootHash)
-            let note = try SignedCheckpoint.sign(checkpoint, signers: [signer]).note.formatted
-            head = StoredTreeHead(treeSize: tree.treeSize, rootHash: tree.rootHash, checkpoint: note)
-            appendBatch = AppendBatch(entries: entries, treeHashes: treeHashes, searchRows: searchRows,
-                                      checkpoint: note, treeSize: head.treeSize, rootHash: head.rootHash)
+            head = try signedHead()
         } catch {
             tree = before
-            for (item, _, _) in outcomes { item.continuation.resume(throwing: SequencerError.commitFailed("signing failed: \(error)")) }
-            return
+            return fail(batch, SequencerError.commitFailed("signing failed: \(error)"))
         }
 
         // 2. One transaction: entries, tree hashes, search rows, checkpoint.
         do {
-            try await store.append(appendBatch)
+            try await store.append(assigned.appendBatch(head: head))
         } catch {
             // The write may have landed or not; only the store knows. Re-read it before going on.
-            recover(after: error, expectedSize: head.treeSize)
-            for (item, _, _) in outcomes { item.continuation.resume(throwing: SequencerError.commitFailed("\(error)")) }
-            return
+            await recover(after: error, before: before, attempted: head)
+            return fail(batch, SequencerError.commitFailed("\(error)"))
         }
         // ← commit point: everything below only publishes what is durable.
 
         // 3. Publish, then answer.
-        for (entry, hashes) in zip(entries, treeHashes) { cache.insert(leafIndex: entry.index, storedHashes: hashes) }
+        publish(assigned, head: head, answering: batch)
+    }
+
+    /// Gives each new entry the next index and extends the in-memory tree. An entry the log already
+    /// holds, or that an earlier submission of this batch adds, resolves to that stored entry.
+    private func assign(_ submissions: [PreparedEntry], existing: [Hash: StoredEntry]) -> SequencedBatch {
+        let integratedTime = Int64(now().timeIntervalSince1970)
+        var assigned = SequencedBatch()
+        var inBatch: [Hash: StoredEntry] = [:]
+        for entry in submissions {
+            if let old = existing[entry.leafHash] ?? inBatch[entry.leafHash] {
+                assigned.outcomes.append((old, false))
+                continue
+            }
+            let stored = StoredEntry(index: tree.treeSize, leafHash: entry.leafHash, body: entry.body,
+                                     integratedTime: integratedTime, kind: entry.kind, extra: entry.extra)
+            assigned.treeHashes.append(tree.append(leafHash: entry.leafHash))
+            assigned.entries.append(stored)
+            inBatch[stored.leafHash] = stored
+            for key in entry.searchKeys { assigned.searchRows.append((key, stored.index)) }
+            assigned.outcomes.append((stored, true))
+        }
+        return assigned
+    }
+
+    /// The checkpoint for the in-memory tree, signed.
+    private func signedHead() throws -> StoredTreeHead {
+        let checkpoint = Checkpoint(origin: identity.origin, treeSize: tree.treeSize, rootHash: tree.rootHash)
+        let note = try SignedCheckpoint.sign(checkpoint, signers: [signer]).note.formatted
+        return StoredTreeHead(treeSize: tree.treeSize, rootHash: tree.rootHash, checkpoint: note)
+    }
+
+    /// After the commit: caches the new hashes, publishes the head, then answers every submission.
+    private func publish(_ assigned: SequencedBatch, head: StoredTreeHead, answering batch: [Pending]) {
+        for (entry, hashes) in zip(assigned.entries, assigned.treeHashes) {
+            cache.insert(leafIndex: entry.index, storedHashes: hashes)
+        }
         published.publish(head)
         let committed = DispatchTime.now().uptimeNanoseconds
-        metrics.batchEntries.record(entries.count)
+        metrics.batchEntries.record(assigned.entries.count)
         metrics.treeSize.record(head.treeSize)
-        for (item, entry, isNew) in outcomes {
+        for (item, outcome) in zip(batch, assigned.outcomes) {
             metrics.commitLatency.recordNanoseconds(Int64(committed &- item.submitted))
-            item.continuation.resume(returning: isNew ? .appended(entry, treeHead: head) : .duplicate(entry))
+            item.continuation.resume(returning: outcome.isNew ? .appended(outcome.entry, treeHead: head) : .duplicate(outcome.entry))
         }
     }
 
-    /// After a failed commit, adopt whatever the store actually holds.
-    private func recover(after error: any Error, expectedSize: Int64) {
+    /// A batch of nothing but entries the log already holds: nothing to write.
+    private func answerDuplicates(_ batch: [Pending], _ assigned: SequencedBatch) {
+        for (item, outcome) in zip(batch, assigned.outcomes) { item.continuation.resume(returning: .duplicate(outcome.entry)) }
+    }
+
+    private func fail(_ batch: [Pending], _ error: SequencerError) {
+        for item in batch { item.continuation.resume(throwing: error) }
+    }
+
+    /// After a failed commit, adopts what the store durably holds, which must be one of the two
+    /// outcomes a failed commit can have: the write was lost (the tree is still `before`), or it
+    /// landed and only its report failed (the tree is exactly `attempted`). The tree is rebuilt from
+    /// the stored hashes and must give the root of that outcome, as must the stored checkpoint. Any
+    /// other state means the store changed under its only writer (another process, a restored file,
+    /// corruption), and the sequencer stops rather than extend a tree it cannot account for.
+    private func recover(after commitError: any Error, before: CompactRange, attempted: StoredTreeHead) async {
         do {
-            let head = try store.latestTreeHead()
-            tree = try CompactRange(treeSize: head.treeSize, reader: CachedHashReader(store: store, cache: cache))
-            guard tree.rootHash == head.rootHash else {
-                failure = "after a failed commit the stored tree (root \(tree.rootHash)) disagrees with its checkpoint"
+            let head = try await store.latestTreeHead()
+            let expectedRoot: Hash
+            switch head.treeSize {
+            case before.treeSize: expectedRoot = before.rootHash
+            case attempted.treeSize: expectedRoot = attempted.rootHash
+            default:
+                failure = "after a failed commit (\(commitError)) the log holds \(head.treeSize) entries: neither \(before.treeSize) (write lost) nor \(attempted.treeSize) (write landed)"
                 return
             }
+            let stored = try await CompactRange(treeSize: head.treeSize, reader: CachedHashReader(store: store, cache: cache))
+            guard stored.rootHash == expectedRoot, head.rootHash == expectedRoot else {
+                failure = "after a failed commit (\(commitError)) the stored tree of size \(head.treeSize) has root \(stored.rootHash) and checkpoint root \(head.rootHash); expected \(expectedRoot)"
+                return
+            }
+            tree = stored
             published.publish(head)
         } catch {
-            failure = "could not re-read the log after a failed commit: \(error)"
-        }
-    }
-}
-
-/// Why the log refuses to start.
-public enum LogStartupError: Error, CustomStringConvertible {
-    case keyMismatch(stored: String, configured: String)
-    case checkpointInvalid(String)
-
-    public var description: String {
-        switch self {
-        case .keyMismatch(let stored, let configured):
-            "the database belongs to log key \(stored), but the configured key is \(configured)"
-        case .checkpointInvalid(let why): why
+            failure = "could not re-read the log after a failed commit (\(commitError)): \(error)"
         }
     }
 }

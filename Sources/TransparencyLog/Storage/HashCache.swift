@@ -48,17 +48,18 @@ public final class HashCache: Sendable {
     }
 }
 
-/// Reads stored hashes from the cache first and from the store for the rest, in one store call.
-struct CachedHashReader: HashReader {
+/// Reads stored hashes from the cache first and from the store for the rest, in one awaited store
+/// call: a warm proof never waits on the disk, a cold one waits for a single read transaction.
+struct CachedHashReader: AsyncHashReader {
     let store: any LogStore
     let cache: HashCache
 
-    func readHashes(at indexes: [Int64]) throws -> [Hash] {
+    func readHashes(at indexes: [Int64]) async throws -> [Hash] {
         let cached = cache.lookup(indexes)
         var missing: [Int64] = []
         for (index, hash) in zip(indexes, cached) where hash == nil { missing.append(index) }
         if missing.isEmpty { return cached.map { $0! } }
-        let fetched = try store.readHashes(at: missing)
+        let fetched = try await store.readHashes(at: missing)
         cache.insert(missing, fetched)
         var next = fetched.makeIterator()
         return cached.map { $0 ?? next.next()! }

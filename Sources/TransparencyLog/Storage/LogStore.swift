@@ -74,23 +74,31 @@ public struct StoredTreeHead: Sendable, Equatable {
 /// Contract: `append` writes a whole `AppendBatch` in ONE transaction. When it returns, all of it is
 /// durable; after a crash, all of it is visible or none of it. Reads never observe half a batch.
 /// Implementations must be safe to call from many tasks at once (reads run concurrently with an append).
-public protocol LogStore: Sendable, HashReader {
-    /// The identity stored at creation.
-    func identity() throws -> LogIdentity
+///
+/// Every read that may touch the disk is `async` and must not block the calling thread: callers are
+/// the sequencer actor and request handlers on Swift's cooperative pool, where one slow disk read
+/// would stall every task queued behind that thread. Each call is one read transaction, so the
+/// values one call returns come from a single committed state. `readHashes(at:)` (from
+/// `AsyncHashReader`) answers a whole proof's hashes in one call. Only `identity()` and `close()` are
+/// synchronous: the identity never changes and is read when the store is opened, and closing
+/// happens once, at shutdown.
+public protocol LogStore: AsyncHashReader {
+    /// The identity stored at creation. Fixed for the life of the log, so it costs no I/O.
+    func identity() -> LogIdentity
     /// The latest committed tree head.
-    func latestTreeHead() throws -> StoredTreeHead
+    func latestTreeHead() async throws -> StoredTreeHead
     /// Commits a batch (see the type's contract).
     func append(_ batch: AppendBatch) async throws
     /// The checkpoint stored for exactly this tree size, if one was published.
-    func checkpoint(treeSize: Int64) throws -> String?
-    func entry(at index: Int64) throws -> StoredEntry?
-    func entry(leafHash: Hash) throws -> StoredEntry?
+    func checkpoint(treeSize: Int64) async throws -> String?
+    func entry(at index: Int64) async throws -> StoredEntry?
+    func entry(leafHash: Hash) async throws -> StoredEntry?
     /// Existing entries among these leaf hashes (for duplicate detection), keyed by leaf hash.
-    func entries(leafHashes: [Hash]) throws -> [Hash: StoredEntry]
+    func entries(leafHashes: [Hash]) async throws -> [Hash: StoredEntry]
     /// Entries with indexes in `range`, in order (for tiles, audits and bulk retrieval).
-    func entries(in range: Range<Int64>) throws -> [StoredEntry]
+    func entries(in range: Range<Int64>) async throws -> [StoredEntry]
     /// Log indexes recorded under a search key, ascending, at most `limit`.
-    func search(key: String, limit: Int) throws -> [Int64]
+    func search(key: String, limit: Int) async throws -> [Int64]
     /// Releases the storage once nothing will use it again (graceful shutdown).
     func close() throws
 }

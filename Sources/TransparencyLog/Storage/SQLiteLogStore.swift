@@ -14,6 +14,7 @@ public final class SQLiteLogStore: LogStore {
     let pool: DatabasePool
     public let path: String
     let checkpointer: WALCheckpointer
+    private let storedIdentity: LogIdentity
 
     /// Why the store could not be opened or created.
     public enum StoreError: Error, CustomStringConvertible {
@@ -30,7 +31,19 @@ public final class SQLiteLogStore: LogStore {
         }
     }
 
-    private init(path: String, walRestartFrames: Int, walCheckpointInterval: DispatchTimeInterval) throws {
+    /// The one way a store comes to be: `identity` either reads the identity of an existing database
+    /// or creates the database and returns the identity it stored.
+    private init(path: String, walRestartFrames: Int, walCheckpointInterval: DispatchTimeInterval,
+                 identity: (DatabasePool) throws -> LogIdentity) throws {
+        let pool = try DatabasePool(path: path, configuration: Self.configuration())
+        // Read once here, synchronously: opening is start-up work, before anything awaits the store.
+        self.storedIdentity = try identity(pool)
+        self.pool = pool
+        self.path = path
+        self.checkpointer = try WALCheckpointer(path: path, interval: walCheckpointInterval, restartFrames: walRestartFrames)
+    }
+
+    private static func configuration() -> Configuration {
         var configuration = Configuration()
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
@@ -46,9 +59,7 @@ public final class SQLiteLogStore: LogStore {
         // Connections briefly wait on each other (the checkpointer, a second process opening the
         // file) instead of failing with SQLITE_BUSY.
         configuration.busyMode = .timeout(10)
-        self.pool = try DatabasePool(path: path, configuration: configuration)
-        self.path = path
-        self.checkpointer = try WALCheckpointer(path: path, interval: walCheckpointInterval, restartFrames: walRestartFrames)
+        return configuration
     }
 
     /// Copies the whole WAL back into the database file, then closes every connection: a cleanly
@@ -67,24 +78,25 @@ public final class SQLiteLogStore: LogStore {
     /// `open` with the WAL checkpointer's tuning (tests use small values).
     static func open(path: String, walRestartFrames: Int, walCheckpointInterval: DispatchTimeInterval) throws -> SQLiteLogStore {
         guard FileManager.default.fileExists(atPath: path) else { throw StoreError.missing(path: path) }
-        let store = try SQLiteLogStore(path: path, walRestartFrames: walRestartFrames, walCheckpointInterval: walCheckpointInterval)
-        _ = try store.identity()
-        return store
+        return try SQLiteLogStore(path: path, walRestartFrames: walRestartFrames, walCheckpointInterval: walCheckpointInterval) { pool in
+            try pool.read(Self.readIdentity)
+        }
     }
 
     /// Creates a new, empty log database with its identity and the signed checkpoint of the empty tree.
     public static func create(path: String, identity: LogIdentity, emptyCheckpoint: String) throws -> SQLiteLogStore {
         guard !FileManager.default.fileExists(atPath: path) else { throw StoreError.alreadyExists(path: path) }
-        let store = try SQLiteLogStore(path: path, walRestartFrames: WALCheckpointer.defaultRestartFrames,
-                                       walCheckpointInterval: WALCheckpointer.defaultInterval)
-        try store.pool.write { db in
-            try db.execute(sql: Self.schema)
-            try db.execute(sql: "INSERT INTO meta(key, value) VALUES ('log_id', ?), ('tree_id', ?), ('origin', ?)",
-                           arguments: [identity.logID, String(identity.treeID), identity.origin])
-            try db.execute(sql: "INSERT INTO checkpoints(tree_size, root_hash, note) VALUES (0, ?, ?)",
-                           arguments: [Data(RFC6962.emptyTreeHash.bytes), emptyCheckpoint])
+        return try SQLiteLogStore(path: path, walRestartFrames: WALCheckpointer.defaultRestartFrames,
+                                  walCheckpointInterval: WALCheckpointer.defaultInterval) { pool in
+            try pool.write { db in
+                try db.execute(sql: Self.schema)
+                try db.execute(sql: "INSERT INTO meta(key, value) VALUES ('log_id', ?), ('tree_id', ?), ('origin', ?)",
+                               arguments: [identity.logID, String(identity.treeID), identity.origin])
+                try db.execute(sql: "INSERT INTO checkpoints(tree_size, root_hash, note) VALUES (0, ?, ?)",
+                               arguments: [Data(RFC6962.emptyTreeHash.bytes), emptyCheckpoint])
+            }
+            return identity
         }
-        return store
     }
 
     static let schema = """
@@ -104,33 +116,17 @@ public final class SQLiteLogStore: LogStore {
         CREATE TABLE checkpoints (tree_size INTEGER PRIMARY KEY, root_hash BLOB NOT NULL, note TEXT NOT NULL);
         """
 
-    public func identity() throws -> LogIdentity {
-        try pool.read { db in
-            let rows = try Row.fetchAll(db, sql: "SELECT key, value FROM meta")
-            var values: [String: String] = [:]
-            for row in rows { values[row["key"]] = row["value"] }
-            guard let logID = values["log_id"], let treeText = values["tree_id"], let treeID = Int64(treeText),
-                  let origin = values["origin"] else {
-                throw StoreError.corrupt("meta table lacks log_id, tree_id or origin")
-            }
-            return LogIdentity(logID: logID, treeID: treeID, origin: origin)
-        }
-    }
+    public func identity() -> LogIdentity { storedIdentity }
 
-    public func latestTreeHead() throws -> StoredTreeHead {
-        try pool.read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT tree_size, root_hash, note FROM checkpoints ORDER BY tree_size DESC LIMIT 1") else {
-                throw StoreError.corrupt("no checkpoint stored")
-            }
-            let size: Int64 = row["tree_size"]
-            let rootData: Data = row["root_hash"]
-            guard let root = Hash(rootData) else { throw StoreError.corrupt("checkpoint \(size) root hash is not 32 bytes") }
-            let stored = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(idx) + 1, 0) FROM entries") ?? 0
-            guard stored == size else {
-                throw StoreError.corrupt("latest checkpoint is for tree size \(size) but \(stored) entries are stored")
-            }
-            return StoredTreeHead(treeSize: size, rootHash: root, checkpoint: row["note"])
+    static func readIdentity(_ db: Database) throws -> LogIdentity {
+        let rows = try Row.fetchAll(db, sql: "SELECT key, value FROM meta")
+        var values: [String: String] = [:]
+        for row in rows { values[row["key"]] = row["value"] }
+        guard let logID = values["log_id"], let treeText = values["tree_id"], let treeID = Int64(treeText),
+              let origin = values["origin"] else {
+            throw StoreError.corrupt("meta table lacks log_id, tree_id or origin")
         }
+        return LogIdentity(logID: logID, treeID: treeID, origin: origin)
     }
 
     public func append(_ batch: AppendBatch) async throws {
@@ -183,79 +179,6 @@ public final class SQLiteLogStore: LogStore {
                        arguments: [batch.treeSize, Data(batch.rootHash.bytes), batch.checkpoint])
     }
 
-    public func checkpoint(treeSize: Int64) throws -> String? {
-        try pool.read { db in
-            try String.fetchOne(db, sql: "SELECT note FROM checkpoints WHERE tree_size = ?", arguments: [treeSize])
-        }
-    }
-
-    public func entry(at index: Int64) throws -> StoredEntry? {
-        try pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM entries WHERE idx = ?", arguments: [index]).map(Self.entry(from:))
-        }
-    }
-
-    public func entry(leafHash: Hash) throws -> StoredEntry? {
-        try pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM entries WHERE leaf_key = ? AND leaf_hash = ?",
-                             arguments: [Self.leafKey(leafHash), Data(leafHash.bytes)])
-                .map(Self.entry(from:))
-        }
-    }
-
-    public func entries(leafHashes: [Hash]) throws -> [Hash: StoredEntry] {
-        guard !leafHashes.isEmpty else { return [:] }
-        return try pool.read { db in
-            var found: [Hash: StoredEntry] = [:]
-            let statement = try db.cachedStatement(sql: "SELECT * FROM entries WHERE leaf_key = ? AND leaf_hash = ?")
-            for hash in leafHashes {
-                if let row = try Row.fetchOne(statement, arguments: [Self.leafKey(hash), Data(hash.bytes)]) {
-                    found[hash] = try Self.entry(from: row)
-                }
-            }
-            return found
-        }
-    }
-
-    public func entries(in range: Range<Int64>) throws -> [StoredEntry] {
-        try pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM entries WHERE idx >= ? AND idx < ? ORDER BY idx",
-                             arguments: [range.lowerBound, range.upperBound]).map(Self.entry(from:))
-        }
-    }
-
-    public func search(key: String, limit: Int) throws -> [Int64] {
-        try pool.read { db in
-            try Int64.fetchAll(db, sql: "SELECT idx FROM search WHERE key = ? ORDER BY idx LIMIT ?", arguments: [key, limit])
-        }
-    }
-
-    /// Reads stored hashes. Each stored hash lives in the `tree` row of the leaf whose append created
-    /// it, at a fixed offset, so a proof costs one indexed read per distinct leaf involved.
-    public func readHashes(at indexes: [Int64]) throws -> [Hash] {
-        let locations = indexes.map(Self.location(ofStoredHash:))
-        let leaves = Array(Set(locations.map(\.leaf)))
-        let rows: [Int64: Data] = try pool.read { db in
-            var rows: [Int64: Data] = [:]
-            let statement = try db.cachedStatement(sql: "SELECT hashes FROM tree WHERE idx = ?")
-            for leaf in leaves {
-                if let blob = try Data.fetchOne(statement, arguments: [leaf]) { rows[leaf] = blob }
-            }
-            return rows
-        }
-        return try zip(indexes, locations).map { index, location in
-            guard let blob = rows[location.leaf] else {
-                throw StoreError.corrupt("stored hash \(index) belongs to leaf \(location.leaf), which is not stored")
-            }
-            let start = location.offset * Hash.byteCount
-            guard blob.count >= start + Hash.byteCount,
-                  let hash = Hash(blob[(blob.startIndex + start)..<(blob.startIndex + start + Hash.byteCount)]) else {
-                throw StoreError.corrupt("tree row \(location.leaf) is too short for stored hash \(index)")
-            }
-            return hash
-        }
-    }
-
     /// The first 8 bytes of a leaf hash as an integer: the index key for lookups by leaf hash. An
     /// integer key keeps the index a quarter of the size of one on the whole hash; the sequencer, the
     /// only writer, is what keeps leaf hashes unique.
@@ -270,14 +193,5 @@ public final class SQLiteLogStore: LogStore {
         let leaf = ((index + 1) << Int64(level)) - 1
         let offset = Int(storedIndex - StoredHashes.index(level: 0, index: leaf))
         return (leaf, offset)
-    }
-
-    static func entry(from row: Row) throws -> StoredEntry {
-        let hashData: Data = row["leaf_hash"]
-        let body: Data = row["body"]
-        let extra: Data? = row["extra"]
-        guard let leafHash = Hash(hashData) else { throw StoreError.corrupt("leaf hash is not 32 bytes") }
-        return StoredEntry(index: row["idx"], leafHash: leafHash, body: Array(body),
-                           integratedTime: row["integrated_time"], kind: row["kind"], extra: extra.map(Array.init))
     }
 }

@@ -24,7 +24,7 @@ struct LogConsistency: AsyncParsableCommand {
     func run() async throws {
         guard from >= 1 else { throw ValidationError("--from must be at least 1") }
         let key = try await options.verificationKey()
-        let client = options.client
+        let client = try options.client
         let newSize: Int64
         if let to { newSize = to } else { newSize = try await client.logInfo().treeSize }
         guard newSize >= from else { throw CLIError("--to (\(newSize)) is smaller than --from (\(from))") }

@@ -6,7 +6,11 @@ struct LogInfo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "info",
         abstract: "Show the log's latest checkpoint after verifying its signature.",
-        discussion: "Example: sigil log info --log-url http://127.0.0.1:3000 --log-key log-public-key.pem")
+        discussion: """
+            Examples:
+              sigil log info --trust-config .sigil/trust_config.json
+              sigil log info --log-url http://127.0.0.1:3000 --log-key log-public-key.pem
+            """)
 
     @OptionGroup var options: LogOptions
 

@@ -25,7 +25,7 @@ struct LogMonitorCommand: AsyncParsableCommand {
         if let previous {
             guard let der = Data(base64Encoded: previous.logKey) else { throw CLIError("\(state): logKey is not base64") }
             key = try VerificationKey(spkiDER: der)
-            if options.logKey != nil {
+            if options.pinsKey {
                 let given = try await options.verificationKey()
                 guard given == key else {
                     throw MonitorError.keyChanged(pinned: previous.logKey, given: Data(given.spkiDER).base64EncodedString())
@@ -34,7 +34,7 @@ struct LogMonitorCommand: AsyncParsableCommand {
         } else {
             key = try await options.verificationKey()
         }
-        let monitor = LogMonitor(client: options.client, logKey: key)
+        let monitor = LogMonitor(client: try options.client, logKey: key)
         var round = 0
         while count == 0 || round < count {
             if round > 0 { try await Task.sleep(for: .seconds(interval)) }

@@ -3,20 +3,49 @@ import Foundation
 import SigilClient
 import SigstoreKit
 
-/// Options shared by the `sigil log` commands.
+/// Options shared by the `sigil log` commands. The log and its key come from, in order: the
+/// explicit flags, the trust config (`--trust-config`: the signing config's transparency log and
+/// the trusted root's current key for it), then the default URL and, with a warning, the key the
+/// log itself serves.
 struct LogOptions: ParsableArguments {
-    @Option(help: "Base URL of the log.")
-    var logURL: String = "http://127.0.0.1:3000"
+    static let defaultLogURL = "http://127.0.0.1:3000"
 
-    @Option(help: "PEM public key of the log to verify against. Without it the key the log serves is used (trust on first use).")
+    @Option(help: "Base URL of the log (default: the trust config's transparency log, else \(LogOptions.defaultLogURL)).")
+    var logURL: String?
+
+    @Option(help: "PEM public key of the log to verify against. Without it (or --trust-config) the key the log serves is used (trust on first use).")
     var logKey: String?
+
+    @Option(help: "ClientTrustConfig or trusted root JSON naming the log and its key (e.g. .sigil/trust_config.json).")
+    var trustConfig: String?
 
     @Flag(help: "Print machine-readable JSON.")
     var json = false
 
-    var client: LogClient { LogClient(baseURL: logURL) }
+    func validate() throws {
+        guard logKey == nil || trustConfig == nil else {
+            throw ValidationError("give --log-key or --trust-config, not both: the trust config already holds the log's key")
+        }
+    }
 
-    /// The log key to verify with: the pinned file, or (with a warning) the one the log serves.
+    /// Whether the log key is pinned by the user (a key file or a trust config) rather than fetched.
+    var pinsKey: Bool { logKey != nil || trustConfig != nil }
+
+    /// The log to talk to: `--log-url`, else the trust config's, else the default.
+    var resolvedLogURL: String {
+        get throws {
+            if let logURL { return logURL }
+            guard let trust = try loadTrust() else { return Self.defaultLogURL }
+            if let url = trust.rekorURL ?? Self.currentLog(in: trust.trustedRoot, url: nil)?.baseURL { return url }
+            throw CLIError("\(trustConfig ?? ""): names no transparency log; pass --log-url")
+        }
+    }
+
+    var client: LogClient {
+        get throws { LogClient(baseURL: try resolvedLogURL) }
+    }
+
+    /// The log key to verify with: the pinned file, the trust config's, or (with a warning) the one the log serves.
     func verificationKey() async throws -> VerificationKey {
         if let logKey {
             guard let text = try? String(contentsOfFile: logKey, encoding: .utf8) else {
@@ -24,7 +53,34 @@ struct LogOptions: ParsableArguments {
             }
             do { return try VerificationKey(pem: text) } catch { throw CLIError("\(logKey): \(error)") }
         }
-        Output.note("warning: verifying with the key the log itself serves; pass --log-key to pin it")
+        if let trust = try loadTrust() {
+            let url = try resolvedLogURL
+            guard let key = Self.currentLog(in: trust.trustedRoot, url: url)?.key else {
+                throw CLIError("\(trustConfig ?? ""): the trusted root holds no usable key for a transparency log valid now")
+            }
+            return key
+        }
+        Output.note("warning: verifying with the key the log itself serves; pass --log-key or --trust-config to pin it")
         return try await client.publicKey()
+    }
+
+    private func loadTrust() throws -> TrustConfiguration? {
+        guard let trustConfig else { return nil }
+        do { return try TrustConfiguration.load(path: trustConfig) } catch { throw CLIError(error.message) }
+    }
+
+    /// The transparency log the root trusts now: the one at `url` when the root lists it (compared
+    /// as bytes, without trailing slashes), else the newest. After a key rotation the root lists the
+    /// retired key too, with a `validFor` that has ended.
+    static func currentLog(in root: TrustedRoot, url: String?, now: Date = Date()) -> TransparencyLogInstance? {
+        let current = root.tlogs.filter { $0.isValid(at: now) && $0.key != nil }
+            .sorted { ($0.validFor?.start ?? .distantPast) > ($1.validFor?.start ?? .distantPast) }
+        func trimmed(_ text: String) -> Substring {
+            var text = Substring(text)
+            while text.utf8.last == UInt8(ascii: "/") { text = text.dropLast() }
+            return text
+        }
+        if let url, let match = current.first(where: { trimmed($0.baseURL).utf8.elementsEqual(trimmed(url).utf8) }) { return match }
+        return current.first
     }
 }

@@ -1,0 +1,35 @@
+import CertificateAuthority
+import Foundation
+import SigstoreKit
+
+/// The trust files `init` writes, exactly as strict as the real sigstore client requires: trusted
+/// root media type v0.1, signing config v0.2, every service with an operator and a `validFor` whose
+/// start is a little in the past.
+struct TrustFiles {
+    let trustedRoot: TrustedRoot
+    let signingConfig: SigningConfig
+
+    static let `operator` = "sigil.local"
+
+    init(endpoints: Initialiser.Endpoints, logKey: VerificationKey, ctKey: VerificationKey, ca: CAKeyMaterial,
+         profile: CertificateProfile, now: Date = Date()) {
+        let start = TimeRange(start: Date(timeIntervalSince1970: (now.timeIntervalSince1970 - 60).rounded(.down)))
+        trustedRoot = TrustedRoot(
+            tlogs: [TransparencyLogInstance(baseURL: endpoints.log, key: logKey, keyDetails: "PKIX_ECDSA_P256_SHA_256",
+                                            validFor: start)],
+            certificateAuthorities: [
+                SigstoreKit.CertificateAuthority(
+                    subject: .init(organization: profile.intermediate.organization, commonName: profile.intermediate.commonName),
+                    uri: endpoints.ca, certificates: [ca.intermediate, ca.root], validFor: start),
+            ],
+            // The CT log's base URL is the origin its RFC 6962 paths hang off (`<baseUrl>/ct/v1/get-sth`),
+            // the same server as the transparency log; `…/ct` would send monitors to `/ct/ct/v1/…`.
+            ctlogs: [TransparencyLogInstance(baseURL: endpoints.log, key: ctKey, keyDetails: "PKIX_ECDSA_P256_SHA_256",
+                                             validFor: start)])
+        func service(_ url: String) -> SigningConfig.Service {
+            SigningConfig.Service(url: url, majorAPIVersion: 1, validFor: start, operator: Self.operator)
+        }
+        signingConfig = SigningConfig(caURLs: [service(endpoints.ca)], oidcURLs: [service(endpoints.oidc)],
+                                      rekorTlogURLs: [service(endpoints.log)], tsaURLs: [], rekorTlogConfig: .any, tsaConfig: .any)
+    }
+}
