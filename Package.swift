@@ -10,6 +10,7 @@ let package = Package(
         .executable(name: "sigil-bench", targets: ["sigil-bench"]),
         .library(name: "Merkle", targets: ["Merkle"]),
         .library(name: "SigstoreKit", targets: ["SigstoreKit"]),
+        .library(name: "WireFormat", targets: ["WireFormat"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -26,13 +27,17 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
+        // Strict JSON, canonical JSON, base64, hex, RFC 3339 and byte-exact text: the encodings every
+        // other target reads and writes. Foundation only, so servers can use it without SigstoreKit.
+        .target(name: "WireFormat"),
         // RFC 6962 Merkle math. No I/O; swift-crypto only.
         .target(name: "Merkle", dependencies: [
+            "WireFormat",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // Wire formats and offline verification. No servers, database or networking.
         .target(name: "SigstoreKit", dependencies: [
-            "Merkle",
+            "Merkle", "WireFormat",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "_CryptoExtras", package: "swift-crypto"),
             .product(name: "X509", package: "swift-certificates"),
@@ -40,7 +45,7 @@ let package = Package(
         ]),
         // The transparency log server: SQLite storage, sequencer, Rekor v1 API, tiles.
         .target(name: "TransparencyLog", dependencies: [
-            "Merkle", "SigstoreKit",
+            "Merkle", "SigstoreKit", "WireFormat",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "X509", package: "swift-certificates"),
             .product(name: "SwiftASN1", package: "swift-asn1"),
@@ -54,7 +59,7 @@ let package = Package(
         // What every server shares for running in production: configuration files, TLS listeners,
         // health and readiness, Prometheus metrics, structured request logs.
         .target(name: "ServerSupport", dependencies: [
-            "SigstoreKit",
+            "WireFormat",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -64,7 +69,7 @@ let package = Package(
         ]),
         // Development OIDC provider: discovery, JWKS, token minting, GitHub Actions emulation.
         .target(name: "OIDCIssuer", dependencies: [
-            "SigstoreKit",
+            "WireFormat",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "JWTKit", package: "jwt-kit"),
             .product(name: "Crypto", package: "swift-crypto"),
@@ -73,7 +78,7 @@ let package = Package(
         ]),
         // Fulcio's job: OIDC token validation, certificate issuance, CT submission.
         .target(name: "CertificateAuthority", dependencies: [
-            "SigstoreKit", "Merkle",
+            "SigstoreKit", "WireFormat", "Merkle",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "JWTKit", package: "jwt-kit"),
             .product(name: "X509", package: "swift-certificates"),
@@ -86,7 +91,7 @@ let package = Package(
         ]),
         // Client library: HTTP clients for the servers, sign flows, auditor logic.
         .target(name: "SigilClient", dependencies: [
-            "Merkle", "SigstoreKit",
+            "Merkle", "SigstoreKit", "WireFormat",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "_CryptoExtras", package: "swift-crypto"),
@@ -95,11 +100,11 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "sigil", dependencies: [
-            "SigilClient", "SigstoreKit", "Merkle",
+            "SigilClient", "SigstoreKit", "WireFormat", "Merkle",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "sigil-server", dependencies: [
-            "TransparencyLog", "SigstoreKit", "OIDCIssuer", "CertificateAuthority", "ServerSupport",
+            "TransparencyLog", "SigstoreKit", "WireFormat", "OIDCIssuer", "CertificateAuthority", "ServerSupport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "Metrics", package: "swift-metrics"),
@@ -109,24 +114,25 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .executableTarget(name: "sigil-bench", dependencies: [
-            "TransparencyLog", "SigilClient", "SigstoreKit", "Merkle",
+            "TransparencyLog", "SigilClient", "SigstoreKit", "WireFormat", "Merkle",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),
         // Shared by the test targets: the `fixtures/` folder, free ports, the built executables,
         // entry builders, test keys and certificates.
         .target(name: "TestSupport", dependencies: [
-            "SigstoreKit", "Merkle",
+            "SigstoreKit", "WireFormat", "Merkle",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "X509", package: "swift-certificates"),
             .product(name: "SwiftASN1", package: "swift-asn1"),
         ], path: "Tests/TestSupport"),
+        .testTarget(name: "WireFormatTests", dependencies: ["WireFormat"]),
         .testTarget(name: "MerkleTests", dependencies: [
             "Merkle", "TestSupport", .product(name: "Crypto", package: "swift-crypto"),
         ]),
-        .testTarget(name: "SigstoreKitTests", dependencies: ["SigstoreKit", "Merkle", "TestSupport"]),
+        .testTarget(name: "SigstoreKitTests", dependencies: ["SigstoreKit", "WireFormat", "Merkle", "TestSupport"]),
         .testTarget(name: "OIDCIssuerTests", dependencies: [
-            "OIDCIssuer", "SigstoreKit", "TestSupport",
+            "OIDCIssuer", "WireFormat", "TestSupport",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "JWTKit", package: "jwt-kit"),
             .product(name: "Crypto", package: "swift-crypto"),
@@ -134,7 +140,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "CertificateAuthorityTests", dependencies: [
-            "CertificateAuthority", "OIDCIssuer", "SigstoreKit", "TestSupport",
+            "CertificateAuthority", "OIDCIssuer", "SigstoreKit", "WireFormat", "TestSupport",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "JWTKit", package: "jwt-kit"),
             .product(name: "X509", package: "swift-certificates"),
@@ -144,25 +150,25 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .testTarget(name: "SigilClientTests", dependencies: [
-            "SigilClient", "SigstoreKit", "Merkle", "TestSupport", "TransparencyLog",
+            "SigilClient", "SigstoreKit", "WireFormat", "Merkle", "TestSupport", "TransparencyLog",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "_CryptoExtras", package: "swift-crypto"),
             .product(name: "X509", package: "swift-certificates"),
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
         .testTarget(name: "TransparencyLogTests", dependencies: [
-            "TransparencyLog", "SigstoreKit", "Merkle", "TestSupport",
+            "TransparencyLog", "SigstoreKit", "WireFormat", "Merkle", "TestSupport",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
         .testTarget(name: "ServerSupportTests", dependencies: [
-            "ServerSupport", "SigstoreKit",
+            "ServerSupport", "WireFormat",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
         .testTarget(name: "EndToEndTests", dependencies: [
-            "TransparencyLog", "SigilClient", "SigstoreKit", "Merkle", "TestSupport",
+            "TransparencyLog", "SigilClient", "SigstoreKit", "WireFormat", "Merkle", "TestSupport",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),

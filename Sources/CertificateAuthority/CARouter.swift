@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import SigstoreKit
+import WireFormat
 import X509
 
 /// The Fulcio v2 JSON API (sigstore-spec.md §A.1):

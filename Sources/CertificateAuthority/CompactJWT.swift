@@ -1,4 +1,5 @@
 import SigstoreKit
+import WireFormat
 
 /// A compact-serialized JWS (RFC 7515 §7.1) split and decoded, not yet verified.
 struct CompactJWT: Sendable {
@@ -16,9 +17,9 @@ struct CompactJWT: Sendable {
         // Split the UTF-8 view: String.split walks grapheme clusters, a visible cost per certificate.
         let parts = token.utf8.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
         guard parts.count == 3 else { throw .malformed("expected 3 dot-separated parts, found \(parts.count)") }
-        guard let headerBytes = Base64Decoding.base64URL(utf8: parts[0]),
-              let payloadBytes = Base64Decoding.base64URL(utf8: parts[1]),
-              let signatureBytes = Base64Decoding.base64URL(utf8: parts[2])
+        guard let headerBytes = Base64URL.decode(utf8: parts[0]),
+              let payloadBytes = Base64URL.decode(utf8: parts[1]),
+              let signatureBytes = Base64URL.decode(utf8: parts[2])
         else { throw .malformed("a part is not unpadded base64url") }
         guard let header = try? JSONValue(parsing: headerBytes), header.objectValue != nil else {
             throw .malformed("header is not a JSON object")

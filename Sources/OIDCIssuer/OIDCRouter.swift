@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
-import SigstoreKit
+import WireFormat
 
 /// The development issuer's HTTP routes (DESIGN.md §7):
 /// - `GET /.well-known/openid-configuration`, `GET /jwks` — the plain issuer;

@@ -3,6 +3,7 @@ import CertificateAuthority
 import Foundation
 import SigstoreKit
 import TransparencyLog
+import WireFormat
 import X509
 
 /// `sigil-server rotate`: replace the CA intermediate or the log key, recording the change in the

@@ -5,6 +5,7 @@ import NIOCore
 import SigstoreKit
 import SwiftASN1
 import TestSupport
+import WireFormat
 import X509
 
 /// An in-process stand-in for Sigil's CA (until its router can be used from this test target):

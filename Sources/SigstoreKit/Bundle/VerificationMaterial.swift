@@ -1,3 +1,4 @@
+import WireFormat
 import X509
 
 /// How a bundle names its signer, and the log entries and timestamps that vouch for the signature

@@ -1,4 +1,5 @@
 import Foundation
+import WireFormat
 import X509
 
 /// Verifies an RFC 3161 timestamp over a bundle signature against the timestamp authorities of a

@@ -1,5 +1,6 @@
 import Foundation
 import SwiftASN1
+import WireFormat
 import X509
 
 /// A certificate authority or timestamp authority in a trusted root (protobuf-specs

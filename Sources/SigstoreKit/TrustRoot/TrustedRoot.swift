@@ -7,6 +7,7 @@
 // the form sigstore-python's strict models accept. Nothing here does I/O.
 
 import Foundation
+import WireFormat
 
 /// The deployment a verifier trusts (protobuf-specs `TrustedRoot`).
 public struct TrustedRoot: Sendable, Hashable {
