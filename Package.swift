@@ -25,6 +25,12 @@ let package = Package(
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        // Already in the graph through Hummingbird and AsyncHTTPClient; named because targets import
+        // their modules directly (ByteBuffer, channel handlers, TLS settings, HTTP field types).
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
     ],
     targets: [
         // Strict JSON, canonical JSON, base64, hex, RFC 3339 and byte-exact text: the encodings every
@@ -55,6 +61,8 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "NIOCore", package: "swift-nio"),
         ]),
         // What every server shares for running in production: configuration files, TLS listeners,
         // health and readiness, Prometheus metrics, structured request logs.
@@ -66,21 +74,25 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ]),
         // Development OIDC provider: discovery, JWKS, token minting, GitHub Actions emulation.
         .target(name: "OIDCIssuer", dependencies: [
             "WireFormat",
             .product(name: "Hummingbird", package: "hummingbird"),
-            .product(name: "JWTKit", package: "jwt-kit"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "_CryptoExtras", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
         ]),
         // Fulcio's job: OIDC token validation, certificate issuance, CT submission.
         .target(name: "CertificateAuthority", dependencies: [
-            "SigstoreKit", "WireFormat", "Merkle",
+            "SigstoreKit", "WireFormat",
             .product(name: "Hummingbird", package: "hummingbird"),
-            .product(name: "JWTKit", package: "jwt-kit"),
             .product(name: "X509", package: "swift-certificates"),
             .product(name: "SwiftASN1", package: "swift-asn1"),
             .product(name: "Crypto", package: "swift-crypto"),
@@ -88,6 +100,7 @@ let package = Package(
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "NIOCore", package: "swift-nio"),
         ]),
         // Client library: HTTP clients for the servers, sign flows, auditor logic.
         .target(name: "SigilClient", dependencies: [
@@ -97,18 +110,20 @@ let package = Package(
             .product(name: "_CryptoExtras", package: "swift-crypto"),
             .product(name: "X509", package: "swift-certificates"),
             .product(name: "SwiftASN1", package: "swift-asn1"),
-            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
         .executableTarget(name: "sigil", dependencies: [
             "SigilClient", "SigstoreKit", "WireFormat", "Merkle",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .executableTarget(name: "sigil-server", dependencies: [
             "TransparencyLog", "SigstoreKit", "WireFormat", "OIDCIssuer", "CertificateAuthority", "ServerSupport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "HummingbirdCore", package: "hummingbird"),
-            .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "X509", package: "swift-certificates"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -116,12 +131,12 @@ let package = Package(
         .executableTarget(name: "sigil-bench", dependencies: [
             "TransparencyLog", "SigilClient", "SigstoreKit", "WireFormat", "Merkle",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // Shared by the test targets: the `fixtures/` folder, free ports, the built executables,
         // entry builders, test keys and certificates.
         .target(name: "TestSupport", dependencies: [
-            "SigstoreKit", "WireFormat", "Merkle",
+            "SigstoreKit", "WireFormat",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "X509", package: "swift-certificates"),
             .product(name: "SwiftASN1", package: "swift-asn1"),
@@ -130,19 +145,28 @@ let package = Package(
         .testTarget(name: "MerkleTests", dependencies: [
             "Merkle", "TestSupport", .product(name: "Crypto", package: "swift-crypto"),
         ]),
-        .testTarget(name: "SigstoreKitTests", dependencies: ["SigstoreKit", "WireFormat", "Merkle", "TestSupport"]),
-        .testTarget(name: "OIDCIssuerTests", dependencies: [
-            "OIDCIssuer", "WireFormat", "TestSupport",
-            .product(name: "HummingbirdTesting", package: "hummingbird"),
-            .product(name: "JWTKit", package: "jwt-kit"),
+        .testTarget(name: "SigstoreKitTests", dependencies: [
+            "SigstoreKit", "WireFormat", "Merkle", "TestSupport",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "_CryptoExtras", package: "swift-crypto"),
-            .product(name: "Logging", package: "swift-log"),
+            .product(name: "X509", package: "swift-certificates"),
+            .product(name: "SwiftASN1", package: "swift-asn1"),
+        ]),
+        .testTarget(name: "OIDCIssuerTests", dependencies: [
+            "OIDCIssuer", "WireFormat",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+            // An independent JWT implementation checks what the issuer mints.
+            .product(name: "JWTKit", package: "jwt-kit"),
+            .product(name: "NIOCore", package: "swift-nio"),
         ]),
         .testTarget(name: "CertificateAuthorityTests", dependencies: [
             "CertificateAuthority", "OIDCIssuer", "SigstoreKit", "WireFormat", "TestSupport",
+            .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
-            .product(name: "JWTKit", package: "jwt-kit"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "SwiftASN1", package: "swift-asn1"),
             .product(name: "X509", package: "swift-certificates"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "_CryptoExtras", package: "swift-crypto"),
@@ -152,25 +176,33 @@ let package = Package(
         .testTarget(name: "SigilClientTests", dependencies: [
             "SigilClient", "SigstoreKit", "WireFormat", "Merkle", "TestSupport", "TransparencyLog",
             .product(name: "Crypto", package: "swift-crypto"),
-            .product(name: "_CryptoExtras", package: "swift-crypto"),
             .product(name: "X509", package: "swift-certificates"),
+            .product(name: "SwiftASN1", package: "swift-asn1"),
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
         ]),
         .testTarget(name: "TransparencyLogTests", dependencies: [
             "TransparencyLog", "SigstoreKit", "WireFormat", "Merkle", "TestSupport",
+            .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "X509", package: "swift-certificates"),
+            .product(name: "SwiftASN1", package: "swift-asn1"),
         ]),
         .testTarget(name: "ServerSupportTests", dependencies: [
             "ServerSupport", "WireFormat",
+            .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
-            .product(name: "Metrics", package: "swift-metrics"),
-            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "NIOCore", package: "swift-nio"),
         ]),
         .testTarget(name: "EndToEndTests", dependencies: [
-            "TransparencyLog", "SigilClient", "SigstoreKit", "WireFormat", "Merkle", "TestSupport",
-            .product(name: "Hummingbird", package: "hummingbird"),
+            "SigilClient", "SigstoreKit", "WireFormat", "Merkle", "TestSupport",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
         ]),
     ]
 )
