@@ -27,8 +27,8 @@ struct TestFulcio: Sendable {
                                 validFor: TimeRange(start: Date().addingTimeInterval(-3600)))
     }
 
-    var authority: CertificateAuthority {
-        CertificateAuthority(subject: .init(organization: "sigil test", commonName: "test"), uri: nil,
+    var authority: TrustedCertificateAuthority {
+        TrustedCertificateAuthority(subject: .init(organization: "sigil test", commonName: "test"), uri: nil,
                              certificates: [ca.intermediate, ca.root], validFor: TimeRange(start: Date().addingTimeInterval(-3600)))
     }
 
