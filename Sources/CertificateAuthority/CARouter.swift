@@ -4,6 +4,7 @@ import Logging
 import NIOCore
 import ServerSupport
 import SigstoreKit
+import WireFormat
 import X509
 
 /// The Fulcio v2 JSON API (sigstore-spec.md §A.1):

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import SigstoreKit
+import WireFormat
 
 /// Submits a precertificate chain to a CT log and returns the log's SCT. The CA issues nothing
 /// when this throws.
@@ -42,19 +43,21 @@ public struct HTTPCTLogSubmitter: CTLogSubmitter {
     }
 }
 
-/// The RFC 6962 §4.1 `add-chain`/`add-pre-chain` response, as an SCT.
+/// The RFC 6962 §4.1 `add-chain`/`add-pre-chain` response, as an SCT. Its base64 fields are read
+/// with ``StrictBase64``: this is plain JSON, not proto3 JSON, and CT logs (Go's `encoding/json`,
+/// Sigil's own log) write canonical padded base64.
 public enum AddChainResponse {
     public static func decode(_ bytes: [UInt8]) throws(CTError) -> SignedCertificateTimestamp {
         guard let doc = try? JSONValue(parsing: bytes) else { throw CTError("add-pre-chain response is not JSON") }
         guard doc["sct_version"]?.integerValue == 0 else { throw CTError("unsupported sct_version") }
-        guard let id = doc["id"]?.stringValue.flatMap(Base64Decoding.protoBytes), id.count == 32 else {
+        guard let id = doc["id"]?.stringValue.flatMap(StrictBase64.decode), id.count == 32 else {
             throw CTError("add-pre-chain response id is not a base64 32-byte log ID")
         }
         guard let timestamp = doc["timestamp"]?.integerValue, timestamp >= 0 else {
             throw CTError("add-pre-chain response timestamp is not a non-negative integer")
         }
-        let extensions = doc["extensions"]?.stringValue.flatMap(Base64Decoding.protoBytes) ?? []
-        guard let signed = doc["signature"]?.stringValue.flatMap(Base64Decoding.protoBytes), signed.count >= 4 else {
+        let extensions = doc["extensions"]?.stringValue.flatMap(StrictBase64.decode) ?? []
+        guard let signed = doc["signature"]?.stringValue.flatMap(StrictBase64.decode), signed.count >= 4 else {
             throw CTError("add-pre-chain response signature is missing")
         }
         // digitally-signed: hash u8 ‖ signature algorithm u8 ‖ u16 length ‖ signature.

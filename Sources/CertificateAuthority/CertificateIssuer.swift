@@ -8,6 +8,7 @@
 import Foundation
 import SigstoreKit
 import SwiftASN1
+import WireFormat
 import X509
 
 /// Issues Fulcio-profile signing certificates. Stateless apart from the JWKS cache, so any number

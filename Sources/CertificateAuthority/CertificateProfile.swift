@@ -1,5 +1,6 @@
 import Foundation
 import SigstoreKit
+import WireFormat
 
 /// The CA's certificate settings (`ca/certificate-profile.json`, documented in `ca/README.md`):
 /// leaf lifetime, request size limit, and the names and lifetimes `init` gives the CA certificates.

@@ -1,4 +1,5 @@
 import SigstoreKit
+import WireFormat
 
 /// How long a response may be reused, from its `Cache-Control` and `Age` fields (RFC 9111 §4.2.1,
 /// §5.1, §5.2.2), reduced to what a private cache of JWKS documents needs:

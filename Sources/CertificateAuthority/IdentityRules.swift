@@ -1,6 +1,7 @@
 import Foundation
 import SigstoreKit
 import SwiftASN1
+import WireFormat
 import X509
 
 /// The per-type claim checks of Fulcio's principals (sigstore-spec.md §A.6). Every test is on

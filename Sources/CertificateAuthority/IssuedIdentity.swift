@@ -1,6 +1,7 @@
 import Foundation
 import SigstoreKit
 import SwiftASN1
+import WireFormat
 import X509
 
 /// What a verified token turns into (sigstore-spec.md §A.6–A.7): the string the proof of

@@ -1,5 +1,6 @@
 import Foundation
 import SigstoreKit
+import WireFormat
 
 /// One configured OIDC issuer (Fulcio's `oidc-issuers` / `meta-issuers` entries): which token
 /// issuers are trusted, how their claims become an identity, and which audience they must carry.

@@ -1,5 +1,6 @@
 import Foundation
 import SigstoreKit
+import WireFormat
 
 /// The configured issuers. Lookup is purely local: an `iss` that matches nothing is rejected
 /// before any discovery or JWKS fetch, so tokens can't make the CA contact arbitrary URLs.

@@ -2,6 +2,7 @@ import Crypto
 import _CryptoExtras
 import Foundation
 import SigstoreKit
+import WireFormat
 
 /// A public key from an issuer's JWKS (RFC 7517/7518), restricted to what the CA accepts:
 /// RSA (RS256), EC P-256 (ES256) and OKP Ed25519 (EdDSA). Each key verifies only its own `alg`,
@@ -33,21 +34,21 @@ struct JSONWebKey: Sendable {
         keyID = jwk["kid"]?.stringValue
         switch ExactString(kty) {
         case "RSA":
-            guard let n = jwk["n"]?.stringValue.flatMap(Base64Decoding.base64URL),
-                  let e = jwk["e"]?.stringValue.flatMap(Base64Decoding.base64URL),
+            guard let n = jwk["n"]?.stringValue.flatMap(Base64URL.decode),
+                  let e = jwk["e"]?.stringValue.flatMap(Base64URL.decode),
                   let key = try? _RSA.Signing.PublicKey(n: n, e: e), key.keySizeInBits >= 2048
             else { return nil }
             backing = .rsa(key)
         case "EC":
             guard jwk["crv"]?.stringValue?.isExactly("P-256") == true,
-                  let x = jwk["x"]?.stringValue.flatMap(Base64Decoding.base64URL), x.count == 32,
-                  let y = jwk["y"]?.stringValue.flatMap(Base64Decoding.base64URL), y.count == 32,
+                  let x = jwk["x"]?.stringValue.flatMap(Base64URL.decode), x.count == 32,
+                  let y = jwk["y"]?.stringValue.flatMap(Base64URL.decode), y.count == 32,
                   let key = try? P256.Signing.PublicKey(x963Representation: [0x04] + x + y)
             else { return nil }
             backing = .p256(key)
         case "OKP":
             guard jwk["crv"]?.stringValue?.isExactly("Ed25519") == true,
-                  let x = jwk["x"]?.stringValue.flatMap(Base64Decoding.base64URL),
+                  let x = jwk["x"]?.stringValue.flatMap(Base64URL.decode),
                   let key = try? Curve25519.Signing.PublicKey(rawRepresentation: x)
             else { return nil }
             backing = .ed25519(key)

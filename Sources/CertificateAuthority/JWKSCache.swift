@@ -1,5 +1,6 @@
 import Foundation
 import SigstoreKit
+import WireFormat
 
 /// Caches each issuer's JWKS for as long as the issuer's `Cache-Control` allows, bounded to
 /// `minimumLifetime...maximumLifetime` (`defaultLifetime` when it says nothing). An expired entry

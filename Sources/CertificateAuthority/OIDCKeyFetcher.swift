@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import SigstoreKit
+import WireFormat
 
 /// Fetches an issuer's signing keys. The CA only calls this for configured issuers; tests inject
 /// an in-memory implementation so they never touch the network.

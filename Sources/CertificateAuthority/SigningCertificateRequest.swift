@@ -1,12 +1,17 @@
 import Foundation
 import SigstoreKit
 import SwiftASN1
+import WireFormat
 import X509
 
 /// A Fulcio v2 `CreateSigningCertificateRequest` (sigstore-spec.md §A.2) as proto3 JSON:
 /// `credentials.oidcIdentityToken` (or the `Authorization: Bearer` header) and exactly one of
 /// `publicKeyRequest {publicKey {algorithm, content}, proofOfPossession}` or
 /// `certificateSigningRequest` (base64 of a PEM PKCS#10 CSR).
+///
+/// Its `bytes` fields are read with ``LenientBase64``, not strictly: Fulcio reads this body with Go's
+/// protojson, which accepts either alphabet and missing padding, and clients rely on that. What the
+/// CA checks (the key, the proof, the CSR) is the decoded bytes, so the spelling changes nothing.
 public struct SigningCertificateRequest: Sendable {
     /// How the requester proves it holds the private key.
     public enum KeyProof: Sendable {
@@ -54,7 +59,7 @@ public struct SigningCertificateRequest: Sendable {
             do { spki = try PEMDecoding.block(in: content, label: "PUBLIC KEY").der } catch {
                 throw .unparseablePublicKey("publicKeyRequest.publicKey.content: \(error.message)")
             }
-        } else if let der = Base64Decoding.protoBytes(content) {
+        } else if let der = LenientBase64.decode(content) {
             spki = der
         } else {
             throw .unparseablePublicKey("content is neither PEM nor base64 DER")
@@ -62,14 +67,14 @@ public struct SigningCertificateRequest: Sendable {
         guard let popText = request["proofOfPossession"]?.stringValue, !popText.isEmpty else {
             throw .missingProofOfPossession
         }
-        guard let pop = Base64Decoding.protoBytes(popText) else {
+        guard let pop = LenientBase64.decode(popText) else {
             throw .invalidProofOfPossession("proofOfPossession is not base64")
         }
         return .publicKey(spkiDER: spki, proofOfPossession: pop)
     }
 
     private static func parseCSR(_ value: JSONValue) throws(IssuanceError) -> CertificateSigningRequest {
-        guard let text = value.stringValue, let bytes = Base64Decoding.protoBytes(text) else {
+        guard let text = value.stringValue, let bytes = LenientBase64.decode(text) else {
             throw .malformedCSR("certificateSigningRequest is not base64")
         }
         if let pem = String(validating: bytes, as: UTF8.self), pem.containsExactly("-----BEGIN") {

@@ -1,4 +1,5 @@
 import SigstoreKit
+import WireFormat
 
 /// Why an OIDC identity token was refused. Every case becomes HTTP 400 with its description
 /// (Fulcio answers InvalidArgument, not 401, for bad tokens); the token itself never appears.

@@ -1,5 +1,6 @@
 import Foundation
 import SigstoreKit
+import WireFormat
 
 /// A token whose signature, issuer, audience and times have been checked.
 public struct VerifiedToken: Sendable {

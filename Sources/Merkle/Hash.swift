@@ -1,5 +1,5 @@
 import Crypto
-import Foundation
+import WireFormat
 
 /// A SHA-256 hash value: exactly 32 bytes, stored inline.
 ///
@@ -36,14 +36,10 @@ public struct Hash: Hashable, Sendable, CustomStringConvertible {
 
     /// Creates a hash from standard, padded base64 (RFC 4648 §4) that decodes to exactly 32 bytes.
     ///
-    /// Only the canonical encoding is accepted: the input must equal ``base64`` of the result, which
-    /// rejects missing padding, whitespace, the URL-safe alphabet and non-zero trailing bits.
+    /// Only the canonical encoding is accepted (``StrictBase64``): missing padding, whitespace, the
+    /// URL-safe alphabet and non-zero trailing bits are rejected.
     public init?(base64: String) {
-        guard base64.utf8.count == 44,
-              let data = Data(base64Encoded: base64),
-              let hash = Hash(data),
-              hash.base64 == base64
-        else { return nil }
+        guard base64.utf8.count == 44, let bytes = StrictBase64.decode(base64), let hash = Hash(bytes) else { return nil }
         self = hash
     }
 
@@ -78,7 +74,7 @@ public struct Hash: Hashable, Sendable, CustomStringConvertible {
 
     /// The hash in standard, padded base64 (44 characters), as checkpoints and Rekor use it.
     public var base64: String {
-        withUnsafeBytes { Data($0).base64EncodedString() }
+        withUnsafeBytes { StrictBase64.encode($0) }
     }
 
     /// Calls `body` with the 32 bytes, without copying them.

@@ -1,6 +1,6 @@
 import Crypto
 import Foundation
-import SigstoreKit
+import WireFormat
 
 /// An emulated GitHub Actions job: what a real runner knows about the workflow run, turned into
 /// the custom claims of its OIDC token (sigstore-spec.md §E.2). All claim values are strings,

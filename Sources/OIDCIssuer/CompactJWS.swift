@@ -1,4 +1,4 @@
-import SigstoreKit
+import WireFormat
 
 /// Compact JWS serialization (RFC 7515 §7.1) of an ID token: `base64url(header) "." base64url(claims)
 /// "." base64url(signature)`. Claims are written as RFC 8785 canonical JSON only because it is a

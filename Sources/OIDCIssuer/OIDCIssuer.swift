@@ -10,7 +10,7 @@
 // This is a development tool: it says so in its discovery document and when its router is built.
 import Crypto
 import Foundation
-import SigstoreKit
+import WireFormat
 
 /// The development OIDC provider's state: its signing keys (with rotation) and the registered
 /// emulated Actions jobs. Routes are in ``buildOIDCRouter(issuer:logger:)``.

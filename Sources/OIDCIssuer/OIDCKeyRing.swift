@@ -1,5 +1,5 @@
 import Foundation
-import SigstoreKit
+import WireFormat
 
 /// The issuer's signing keys: one active key per algorithm, plus retired public keys that stay in
 /// the JWKS until every token they signed has expired. Relying parties refresh their JWKS on an

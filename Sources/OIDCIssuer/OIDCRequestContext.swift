@@ -1,6 +1,6 @@
 import Hummingbird
 import NIOCore
-import SigstoreKit
+import WireFormat
 
 /// The request context of the issuer's router: Hummingbird's basic context plus the peer address,
 /// which the development-only endpoints need to refuse anything but loopback clients.

@@ -3,7 +3,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import ServerSupport
-import SigstoreKit
+import WireFormat
 
 /// The development issuer's HTTP routes (DESIGN.md §7):
 /// - `GET /.well-known/openid-configuration`, `GET /jwks` — the plain issuer;

@@ -1,7 +1,7 @@
 import Crypto
 import _CryptoExtras
 import Foundation
-import SigstoreKit
+import WireFormat
 
 /// One private key the development issuer signs ID tokens with: RS256 (RSA PKCS#1 v1.5 with
 /// SHA-256) or ES256 (ECDSA P-256 with SHA-256), the two algorithms its discovery document

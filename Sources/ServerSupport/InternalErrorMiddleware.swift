@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import WireFormat
 
 /// Answers an error that no route mapped to a status (anything that is not an `HTTPResponseError`)
 /// with 500 and ``JSONErrorBody`` `internal error`, where Hummingbird would send an empty 500, so a

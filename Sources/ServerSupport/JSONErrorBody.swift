@@ -1,5 +1,5 @@
 import HTTPTypes
-import SigstoreKit
+import WireFormat
 
 /// The error body every Sigil API answers with: `{"code": N, "message": "..."}`, where `code`
 /// repeats the HTTP status. It is Rekor's `Error` definition (openapi.yaml) and the JSON Fulcio's

@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
 import NIOCore
-import SigstoreKit
+import WireFormat
 
 /// JSON answers as every Sigil server writes them: `Content-Type: application/json` and a body
 /// encoded once, up front, so the length is known and nothing is encoded twice.

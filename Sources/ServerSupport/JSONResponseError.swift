@@ -1,4 +1,5 @@
 import Hummingbird
+import WireFormat
 
 /// An error that leaves a Sigil server with its status and ``JSONErrorBody``, its `description`
 /// as the message. Conforming types say only which status each case maps to; the body is written

@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
 import Prometheus
-import SigstoreKit
+import WireFormat
 
 /// The routes every Sigil server adds for its operators:
 /// - `GET /healthz`: liveness; the process answers HTTP.

@@ -4,6 +4,7 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import NIOHTTPTypes
+import WireFormat
 
 /// Closes connections whose client is too slow with a request, and answers requests NIO's HTTP
 /// parser refuses (an oversized head above all) with the API's JSON error instead of Hummingbird's

@@ -1,5 +1,5 @@
 import Foundation
-import SigstoreKit
+import WireFormat
 
 /// Reads one server's settings from three layers, each overriding the one before: the documented
 /// default, a JSON configuration file, environment variables (`SIGIL_LOG_PORT` for `port` of the log

@@ -1,5 +1,6 @@
 import Foundation
 import SigstoreKit
+import WireFormat
 
 /// Turns a Rekor v1 answer into a bundle log entry, and writes bundles to disk atomically: the
 /// JSON goes to a temporary file in the destination's folder and is renamed over the
@@ -7,6 +8,10 @@ import SigstoreKit
 public enum BundleWriter {
     /// Converts a Rekor v1 `LogEntryAnon` (numbers, hex, a bare checkpoint string) into the
     /// bundle's `TransparencyLogEntry` form (strings, base64, `{"envelope": text}`).
+    ///
+    /// `body` and `signedEntryTimestamp` are read with ``StrictBase64``, exactly as
+    /// `LogEntryVerification.verify` reads them: Rekor v1 writes canonical base64, and the writer and
+    /// the verifier must accept the same answers.
     public static func logEntry(from entry: RekorAPI.Entry) throws(SigningError) -> BundleLogEntry {
         guard let body = StrictBase64.decode(entry.body) else { throw SigningError(.logEntry, "the entry body is not base64") }
         guard let logID = LowercaseHex.decode(entry.logID.lowercased()), logID.count == 32 else {

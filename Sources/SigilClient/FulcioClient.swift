@@ -1,6 +1,7 @@
 import Foundation
 import SigstoreKit
 import SwiftASN1
+import WireFormat
 import X509
 
 /// A client of a Fulcio v2 compatible CA (sigstore-spec A.1–A.3): `POST /api/v2/signingCert`

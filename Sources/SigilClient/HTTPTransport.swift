@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import WireFormat
 
 /// Minimal JSON-over-HTTP plumbing shared by the service clients. Answers larger than `maxResponse`
 /// are refused rather than buffered, and timeouts are bounded so a hung server cannot hang a CLI.
@@ -47,9 +48,15 @@ struct HTTPTransport: Sendable {
     }
 
     /// Decodes a 2xx JSON answer, or throws naming the server's message.
+    ///
+    /// The answer passes the strict parser first (duplicate and look-alike member names, invalid
+    /// UTF-8 and deep nesting are refused), as every JSON text Sigil reads from outside does;
+    /// `Codable` then only maps it onto the `RekorAPI` envelopes, whose values the callers check
+    /// (``LogEntryVerification``, ``BundleWriter``, proof verification).
     func decode<T: Decodable>(_ type: T.Type, from answer: Answer, path: String) throws -> T {
         guard (200..<300).contains(answer.status) else { throw Self.failure(answer, path: path) }
         do {
+            _ = try JSONValue(parsing: answer.body)
             return try JSONDecoder().decode(T.self, from: Data(answer.body))
         } catch {
             throw ClientError("\(baseURL)\(path) answered something that is not the expected JSON: \(error)", status: answer.status)

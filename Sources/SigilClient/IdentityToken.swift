@@ -1,5 +1,6 @@
 import Foundation
 import SigstoreKit
+import WireFormat
 
 /// An OIDC identity token as the client sees it: the raw JWT (a secret, never printed) and the
 /// claims read from its payload WITHOUT verifying the signature. The CA verifies the token; the
@@ -21,7 +22,7 @@ public struct IdentityToken: Sendable, CustomStringConvertible {
         let token = jwt.trimmingCharacters(in: .whitespacesAndNewlines)
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, !parts[1].isEmpty else { throw .malformed("an identity token is three base64url parts joined by dots") }
-        guard let payload = Base64URL.decode(String(parts[1])), let claims = try? JSONValue(parsing: payload),
+        guard let payload = Base64URL.decode(parts[1]), let claims = try? JSONValue(parsing: payload),
               claims.objectValue != nil else {
             throw .malformed("the token payload is not base64url JSON")
         }
@@ -47,7 +48,7 @@ public struct IdentityToken: Sendable, CustomStringConvertible {
     /// Throws when the token has expired at `now` (a small skew is allowed: the CA has the final say).
     public func checkNotExpired(now: Date = Date()) throws(TokenError) {
         if let expiry, expiry.addingTimeInterval(5) < now {
-            throw .expired("the identity token expired at \(ISO8601DateFormatter().string(from: expiry))")
+            throw .expired("the identity token expired at \(RFC3339.format(expiry))")
         }
     }
 
@@ -69,20 +70,5 @@ public enum TokenError: Error, Equatable, Sendable, CustomStringConvertible {
         case .expired(let why): why
         case .ambient(let why): "could not get a GitHub Actions identity token: \(why)"
         }
-    }
-}
-
-/// Unpadded base64url (RFC 4648 §5), as JWTs use.
-enum Base64URL {
-    static func decode(_ text: String) -> [UInt8]? {
-        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        guard !base64.contains("=") else { return nil }
-        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
-        return Data(base64Encoded: base64).map(Array.init)
-    }
-
-    static func encode(_ bytes: some Collection<UInt8>) -> String {
-        Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
     }
 }

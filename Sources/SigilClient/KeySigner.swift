@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import SigstoreKit
+import WireFormat
 
 /// Signing with a managed key, as cosign does with `--key` (issue 4 §4): the signature and the
 /// PEM public key go into a hashedrekord (or dsse) entry, and the bundle names the key only by its hint

@@ -2,6 +2,7 @@ import Foundation
 import Merkle
 import NIOHTTP1
 import SigstoreKit
+import WireFormat
 
 /// A client of a Rekor v1 compatible log (Sigil's or Sigstore's). It only transports: every answer
 /// that carries a proof is checked by the caller with `LogEntryVerification` and `Merkle`.

@@ -1,6 +1,7 @@
 import Foundation
 import Merkle
 import SigstoreKit
+import WireFormat
 
 /// What a monitor remembers between runs: the log it watches, the key it pinned, and the last
 /// checkpoint it verified.
@@ -68,7 +69,7 @@ public struct LogMonitor: Sendable {
         } catch {
             throw MonitorError.badCheckpoint("\(error)")
         }
-        let current = MonitorState(logURL: client.baseURL, logKey: Data(logKey.spkiDER).base64EncodedString(),
+        let current = MonitorState(logURL: client.baseURL, logKey: StrictBase64.encode(logKey.spkiDER),
                                    treeSize: checkpoint.treeSize, rootHash: checkpoint.rootHash.hex,
                                    checkpoint: info.signedTreeHead)
         guard let previous else { return .firstCheckpoint(current) }

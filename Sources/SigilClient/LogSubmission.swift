@@ -1,5 +1,6 @@
 import Foundation
 import SigstoreKit
+import WireFormat
 
 /// Uploads a proposed entry and accepts the answer only once it is proven (issue 4 §1): the log's
 /// key is one the trusted root lists, the body hashes to the returned UUID, the inclusion proof

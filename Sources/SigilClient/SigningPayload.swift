@@ -1,5 +1,6 @@
 import Crypto
 import SigstoreKit
+import WireFormat
 
 /// What a signer signs, and how it is logged (DESIGN.md §1): an artifact digest as a message
 /// signature (`hashedrekord` 0.0.1), or an in-toto statement in a DSSE envelope (`dsse` 0.0.1,

@@ -1,5 +1,6 @@
 import Foundation
 import SigstoreKit
+import WireFormat
 
 /// What a signer trusts and talks to: the trusted root (to check the certificate, SCT and log
 /// answers before writing a bundle) and the service URLs. Read from a ClientTrustConfig

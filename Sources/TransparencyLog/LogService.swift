@@ -1,6 +1,7 @@
 import Foundation
 import Merkle
 import SigstoreKit
+import WireFormat
 
 /// The log's operations, independent of HTTP: validate and submit entries, read entries with their
 /// proofs and SETs, answer proofs, search and tiles. Request handlers call this and only encode.

@@ -1,4 +1,5 @@
 import SigstoreKit
+import WireFormat
 
 /// How search keys are spelled in the index: a kind prefix keeps artifact hashes, identities and key
 /// fingerprints apart, and everything is lowercased (searches are case-insensitive, as in Rekor).

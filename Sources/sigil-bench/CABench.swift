@@ -2,6 +2,7 @@ import ArgumentParser
 import Crypto
 import Foundation
 import SigstoreKit
+import WireFormat
 
 /// Certificate issuance over HTTP: `sigil-server all` (CA + its CT log + the development issuer),
 /// loaded by wrk; every request carries a fresh P-256 key and its proof of possession. In `all` the

@@ -3,6 +3,7 @@ import Foundation
 import Prometheus
 import ServiceLifecycle
 import SigstoreKit
+import WireFormat
 
 /// `sigil-server all`: every server in one process, initialising the data folder on first run.
 struct AllCommand: AsyncParsableCommand {

@@ -4,6 +4,7 @@ import OIDCIssuer
 import ServerSupport
 import SigstoreKit
 import TransparencyLog
+import WireFormat
 
 /// Creates a data folder: every key, the CA certificates, the two log databases, the trust files
 /// clients need (trusted root, signing config, and the ClientTrustConfig combining them) and the

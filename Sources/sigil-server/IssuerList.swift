@@ -1,4 +1,5 @@
 import SigstoreKit
+import WireFormat
 
 /// The CA's issuer list (`issuers.json`, see ca/README.md) as `init` copies it into a data folder.
 enum IssuerList {

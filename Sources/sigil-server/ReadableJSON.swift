@@ -1,4 +1,5 @@
 import SigstoreKit
+import WireFormat
 
 /// JSON for files people read and edit (the server settings and the CA's issuer list `init`
 /// writes): indented, members sorted as RFC 8785 sorts them, every scalar written by

@@ -3,6 +3,7 @@ import CertificateAuthority
 import Foundation
 import SigstoreKit
 import TransparencyLog
+import WireFormat
 import X509
 
 /// `sigil-server rotate`: replace the CA intermediate or the log key, recording the change in the
@@ -60,7 +61,7 @@ struct RotateIntermediate: ParsableCommand {
         guard retiredAny, let template = root.certificateAuthorities.last(where: { $0.certificates.first == old }) else {
             throw ServerError("\(folder.trustedRoot.path) lists no certificate authority with the current intermediate; refusing to rotate")
         }
-        root.certificateAuthorities.append(SigstoreKit.CertificateAuthority(
+        root.certificateAuthorities.append(TrustedCertificateAuthority(
             subject: template.subject, uri: template.uri, certificates: [rotated.material.intermediate, rotated.material.root],
             validFor: TimeRange(start: now), operator: template.operator))
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ServiceLifecycle
+import WireFormat
 
 /// `sigil-server log`: the transparency log (and its CT log) alone.
 struct LogCommand: AsyncParsableCommand {

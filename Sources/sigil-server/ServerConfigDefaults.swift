@@ -1,4 +1,5 @@
 import SigstoreKit
+import WireFormat
 
 /// The settings files `init` writes into `<data>/config/`, holding every setting at its default so
 /// operators see what they can change, and each server's port as this folder was initialised for

@@ -1,5 +1,6 @@
 import Foundation
 import SigstoreKit
+import WireFormat
 
 /// The parts of a service URL (`http://127.0.0.1:3000`) that say where a server on this machine
 /// must listen for clients given that URL to reach it.

@@ -1,6 +1,7 @@
 import Foundation
 import ServerSupport
 import SigstoreKit
+import WireFormat
 
 /// Builds a folder where nobody looks for it and moves it into place at the end, so that the path
 /// users and servers look at holds either nothing or the whole folder, never a half-written one

@@ -18,7 +18,7 @@ struct TrustFiles {
             tlogs: [TransparencyLogInstance(baseURL: endpoints.log, key: logKey, keyDetails: "PKIX_ECDSA_P256_SHA_256",
                                             validFor: start)],
             certificateAuthorities: [
-                SigstoreKit.CertificateAuthority(
+                TrustedCertificateAuthority(
                     subject: .init(organization: profile.intermediate.organization, commonName: profile.intermediate.commonName),
                     uri: endpoints.ca, certificates: [ca.intermediate, ca.root], validFor: start),
             ],

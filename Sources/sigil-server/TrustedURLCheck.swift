@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import ServerSupport
 import SigstoreKit
+import WireFormat
 
 /// Whether a server listens where the data folder's trust files send clients. A folder initialised
 /// for other ports and started on the defaults comes up "healthy" while every signature fails with

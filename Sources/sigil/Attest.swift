@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SigilClient
 import SigstoreKit
+import WireFormat
 
 /// `sigil attest FILE --predicate P.json --type T`: an in-toto Statement v1 about the file
 /// (subject: its base name and SHA-256), in a DSSE envelope signed keylessly or with `--key`,

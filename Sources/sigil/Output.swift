@@ -1,5 +1,6 @@
 import Foundation
 import SigstoreKit
+import WireFormat
 
 /// Writes command results: human text on stdout, or JSON with `--json`; diagnostics on stderr.
 enum Output {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SigilClient
 import SigstoreKit
+import WireFormat
 
 /// `sigil sign-blob FILE`: keyless (an ephemeral key, a certificate for the caller's OIDC
 /// identity) or, with `--key`, with a managed key. Writes a bundle v0.3 only after the

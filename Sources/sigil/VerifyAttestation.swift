@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SigilClient
 import SigstoreKit
+import WireFormat
 
 /// `sigil verify-attestation FILE --bundle B`: everything `verify-blob` checks, for a DSSE
 /// bundle, plus: the file's SHA-256 is a subject of the in-toto statement, the predicate type is

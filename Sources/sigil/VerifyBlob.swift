@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SigilClient
 import SigstoreKit
+import WireFormat
 
 /// `sigil verify-blob FILE [--bundle B]`: offline verification (DESIGN.md §1 order) of a bundle
 /// made by Sigil or by Sigstore's own clients, against a trusted root and an explicit identity

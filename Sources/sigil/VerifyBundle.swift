@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SigstoreKit
+import WireFormat
 
 /// `sigil verify-bundle`: the entrypoint protocol of the Sigstore conformance suite
 /// (sigstore/sigstore-conformance). Offline: the bundle, the artifact (or its digest) and a

@@ -8,6 +8,7 @@ import SigstoreKit
 import Synchronization
 import SwiftASN1
 import X509
+import WireFormat
 
 /// Keys made once per test process: RSA generation and CA creation are slow in debug builds.
 enum CAFixtures {

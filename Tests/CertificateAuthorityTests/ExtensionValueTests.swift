@@ -5,6 +5,7 @@ import SigstoreKit
 import SwiftASN1
 import Testing
 import X509
+import WireFormat
 
 /// The Fulcio OID extensions of issued leaves, value by value (sigstore-spec.md §A.7).
 @Suite struct ExtensionValueTests {

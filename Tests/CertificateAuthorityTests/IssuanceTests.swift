@@ -7,6 +7,7 @@ import SwiftASN1
 import TestSupport
 import Testing
 import X509
+import WireFormat
 
 @Suite struct IssuanceTests {
     @Test func issuedChainPassesOpenSSLVerify() async throws {

@@ -3,6 +3,7 @@ import Foundation
 import OIDCIssuer
 import SigstoreKit
 import Testing
+import WireFormat
 
 /// `JWKSCache`: entries keyed by the issuer URL's bytes, and lifetimes taken from the issuer's
 /// `Cache-Control`, bounded.

@@ -6,6 +6,7 @@ import Hummingbird
 import SigstoreKit
 import Testing
 import X509
+import WireFormat
 
 /// Every key, proof-of-possession and CSR problem answers 400 naming it; nothing is issued.
 @Suite struct KeyRejectionTests {

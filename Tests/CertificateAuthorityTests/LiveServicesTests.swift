@@ -11,6 +11,7 @@ import SigstoreKit
 import TestSupport
 import Testing
 import X509
+import WireFormat
 
 /// The production network pieces, over real loopback HTTP: `HTTPOIDCKeyFetcher` discovers the
 /// development issuer's JWKS, and `HTTPCTLogSubmitter` talks RFC 6962 `add-pre-chain` to a CT log.

@@ -9,6 +9,7 @@ import SwiftASN1
 import TestSupport
 import Testing
 import X509
+import WireFormat
 
 /// Identities are compared as UTF-8 bytes, never by canonical equivalence: tried at the CA's
 /// HTTP API with a real discovery/JWKS server under the test's control, as an attacker with an

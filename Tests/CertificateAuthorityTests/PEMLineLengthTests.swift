@@ -5,6 +5,7 @@ import HTTPTypes
 import SigstoreKit
 import Testing
 import X509
+import WireFormat
 
 /// The CA reads a CSR or public key PEM with any base64 line length, as Fulcio (Go's
 /// encoding/pem) does: OpenSSL wraps at 64, `base64` and many libraries at 76. It still refuses

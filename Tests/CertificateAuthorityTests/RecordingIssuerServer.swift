@@ -4,6 +4,7 @@ import NIOCore
 import OIDCIssuer
 import SigstoreKit
 import Synchronization
+import WireFormat
 
 /// A real OIDC discovery and JWKS server on loopback, under the test's control, that records
 /// every path it is asked for. Any path prefix is an issuer ("realm"): `GET {realm}/.well-known/

@@ -2,6 +2,7 @@ import Foundation
 @testable import CertificateAuthority
 import SigstoreKit
 import Synchronization
+import WireFormat
 
 /// Serves a JWKS per exact issuer URL, which a test can change between fetches, with the
 /// `maxAge` a response would advertise; counts fetches per URL byte for byte, so a test can tell

@@ -4,6 +4,7 @@ import Foundation
 import OIDCIssuer
 import SigstoreKit
 import Testing
+import WireFormat
 
 /// Every token problem answers 400 with a message naming it, and nothing reaches the CT log.
 @Suite struct TokenRejectionTests {

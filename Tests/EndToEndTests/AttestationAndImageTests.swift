@@ -2,6 +2,7 @@ import Foundation
 import SigstoreKit
 import TestSupport
 import Testing
+import WireFormat
 
 /// Attestations, OCI images, lifecycle and the deployment gate, driving the real `sigil` binary
 /// against real `sigil-server` processes (issue 6 acceptance).

@@ -2,6 +2,7 @@ import Foundation
 import SigstoreKit
 import TestSupport
 import Testing
+import WireFormat
 
 /// `sigil-server init` and the single servers, run as the real binary.
 @Suite struct InitTests {

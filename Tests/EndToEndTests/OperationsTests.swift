@@ -4,6 +4,7 @@ import SigstoreKit
 import Synchronization
 import TestSupport
 import Testing
+import WireFormat
 
 /// What an operator relies on: health and readiness, Prometheus metrics, one secret-free JSON log
 /// line per request, TLS, and a graceful shutdown that commits what was queued and closes the database.

@@ -2,6 +2,7 @@ import Foundation
 import SigstoreKit
 import TestSupport
 import Testing
+import WireFormat
 
 /// `sigil-server all` on ports other than the defaults, as a newcomer would run it: flags for the
 /// three ports, a restart that needs none, a start that disagrees with the trust files refused,

@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 import SigstoreKit
 import TestSupport
+import WireFormat
 
 /// The whole Sigil stack as real `sigil-server` processes on free loopback ports: the
 /// development OIDC issuer, the log (with its CT log) and the CA, sharing one data folder made

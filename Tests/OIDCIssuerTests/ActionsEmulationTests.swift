@@ -2,8 +2,8 @@ import Foundation
 import HummingbirdTesting
 import NIOCore
 @testable import OIDCIssuer
-import SigstoreKit
 import Testing
+import WireFormat
 
 @Suite struct ActionsEmulationTests {
     static let jobForm = "repository=octo-org/octo-repo&workflow=.github/workflows/release.yml&ref=refs/heads/main"

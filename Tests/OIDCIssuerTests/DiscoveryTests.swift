@@ -2,8 +2,8 @@ import Foundation
 import HummingbirdTesting
 import JWTKit
 @testable import OIDCIssuer
-import SigstoreKit
 import Testing
+import WireFormat
 
 @Suite struct DiscoveryTests {
     @Test func plainDiscoveryNamesTheIssuerByteForByte() async throws {

@@ -1,6 +1,5 @@
 import Foundation
 @testable import OIDCIssuer
-import SigstoreKit
 import Synchronization
 import Testing
 

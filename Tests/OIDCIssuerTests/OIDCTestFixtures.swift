@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 @testable import OIDCIssuer
-import SigstoreKit
+import WireFormat
 
 /// Shared keys (RSA generation is slow in debug builds, so it happens once) and helpers.
 enum OIDCTestFixtures {

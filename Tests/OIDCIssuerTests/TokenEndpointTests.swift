@@ -2,7 +2,6 @@ import Foundation
 import HummingbirdTesting
 import NIOCore
 @testable import OIDCIssuer
-import SigstoreKit
 import Testing
 
 @Suite struct TokenEndpointTests {

@@ -3,8 +3,8 @@ import Hummingbird
 import Logging
 import NIOCore
 import ServerSupport
-import SigstoreKit
 import Testing
+import WireFormat
 
 /// Slow, idle, oversized and excess connections against a live server built from
 /// `ListenerSettings.serverBuilder()`, on a free port, over raw TCP.

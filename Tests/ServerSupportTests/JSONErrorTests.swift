@@ -2,8 +2,8 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import ServerSupport
-import SigstoreKit
 import Testing
+import WireFormat
 
 /// A domain error as the servers define theirs: a status per case, the description as the message.
 private enum SampleError: JSONResponseError, Equatable {

@@ -3,9 +3,9 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 @testable import ServerSupport
-import SigstoreKit
 import Synchronization
 import Testing
+import WireFormat
 
 @Suite struct OperationsRoutesTests {
     @Test func readinessIsServiceUnavailableUntilEveryCheckHolds() async throws {
@@ -68,18 +68,4 @@ final class LineCollector: Sendable {
     private let lines = Mutex<[[UInt8]]>([])
     func append(_ line: [UInt8]) { lines.withLock { $0.append(line) } }
     var all: [[UInt8]] { lines.withLock { $0 } }
-}
-
-@Suite struct LogTimestampTests {
-    @Test func matchesFoundationsISO8601WithMilliseconds() {
-        #expect(JSONLogHandler.timestamp(Date(timeIntervalSince1970: 0.5)) == "1970-01-01T00:00:00.500Z")
-        let style = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
-        var generator = SystemRandomNumberGenerator()
-        for _ in 0..<1_000 {
-            let milliseconds = Double(Int64.random(in: 0...4_102_444_800_000, using: &generator))
-            // Mid-millisecond, so floating-point rounding cannot put the two on different sides of it.
-            let date = Date(timeIntervalSince1970: (milliseconds + 0.5) / 1000)
-            #expect(JSONLogHandler.timestamp(date) == date.formatted(style))
-        }
-    }
 }

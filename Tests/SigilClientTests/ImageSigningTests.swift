@@ -4,6 +4,7 @@ import SigilClient
 import SigstoreKit
 import TestSupport
 import Testing
+import WireFormat
 
 /// Signing, attesting and gating images of OCI layouts built in code, against a fake CA and a
 /// real in-process log. Referrers are checked by walking `index.json` independently of the

@@ -4,6 +4,7 @@ import SigilClient
 import SigstoreKit
 import TestSupport
 import Testing
+import WireFormat
 
 /// Key-based signing against a real in-process log: the bundle verifies offline with the public
 /// key, and every kind of tampering is caught by the step it targets.

@@ -3,6 +3,7 @@ import SigilClient
 import SigstoreKit
 import TestSupport
 import Testing
+import WireFormat
 
 /// Reading OCI image layouts built in code: references, tags, digests (including a platform
 /// manifest inside an index), and every kind of bad input, each a clear error.

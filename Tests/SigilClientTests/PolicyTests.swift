@@ -3,6 +3,7 @@ import SigilClient
 import SigstoreKit
 import TestSupport
 import Testing
+import WireFormat
 
 /// Predicate policies and deployment policy files: every test operator, and strictness.
 @Suite struct PolicyTests {

@@ -5,6 +5,7 @@ import NIOCore
 import SigstoreKit
 import SwiftASN1
 import TestSupport
+import WireFormat
 import X509
 
 /// An in-process stand-in for Sigil's CA (until its router can be used from this test target):
@@ -26,8 +27,8 @@ struct TestFulcio: Sendable {
                                 validFor: TimeRange(start: Date().addingTimeInterval(-3600)))
     }
 
-    var authority: CertificateAuthority {
-        CertificateAuthority(subject: .init(organization: "sigil test", commonName: "test"), uri: nil,
+    var authority: TrustedCertificateAuthority {
+        TrustedCertificateAuthority(subject: .init(organization: "sigil test", commonName: "test"), uri: nil,
                              certificates: [ca.intermediate, ca.root], validFor: TimeRange(start: Date().addingTimeInterval(-3600)))
     }
 

@@ -54,11 +54,4 @@ import Testing
         #expect(BundleMediaType(mediaType: "application/vnd.dev.sigstore.bundle+json;version=0.1") == .v0_1)
         #expect(BundleMediaType(mediaType: "application/vnd.dev.sigstore.bundle.v0.4+json") == nil)
     }
-
-    @Test func base64WithLineBreaksIsAcceptedLikeProtojson() throws {
-        #expect(ProtoJSONObject.decodeBase64("AAEC\nAw==") == [0, 1, 2, 3])
-        #expect(ProtoJSONObject.decodeBase64("AAECAw") == [0, 1, 2, 3])
-        #expect(ProtoJSONObject.decodeBase64("-_8=") == [0xFB, 0xFF])
-        #expect(ProtoJSONObject.decodeBase64("INVALID!!!") == nil)
-    }
 }

@@ -1,5 +1,6 @@
 import SigstoreKit
 import Testing
+import WireFormat
 
 @Suite("RFC 8785 canonical JSON")
 struct CanonicalJSONTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import SigstoreKit
+import WireFormat
 
 /// A proposed entry's key or certificate is stored in one canonical PEM form, as Rekor does:
 /// CRLF, other line lengths or a missing final newline give the same body (so the log's

@@ -3,6 +3,7 @@ import TestSupport
 import Testing
 import X509
 @testable import SigstoreKit
+import WireFormat
 
 /// Files of the Sigstore conformance suite's offline cases, copied into `fixtures/conformance/`
 /// (`cases.json` and `assets/`; see fixtures/README.md).

@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import SigstoreKit
 import Testing
+import WireFormat
 
 @Suite("DSSE envelopes and dsse 0.0.1 entries")
 struct DSSETests {

@@ -1,5 +1,6 @@
 import SigstoreKit
 import Testing
+import WireFormat
 
 /// Byte-wise identity comparison: what `String ==` equates, these keep apart.
 @Suite struct ExactStringTests {

@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import SigstoreKit
 import SwiftASN1
+import WireFormat
 import X509
 
 /// Test material shared by the HashedRekord*, DSSE* and SignedEntryTimestamp* tests: vectors made

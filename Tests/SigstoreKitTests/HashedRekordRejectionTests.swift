@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import SigstoreKit
 import Testing
+import WireFormat
 
 /// One proposal that must be rejected, and the exact error.
 struct RejectedProposal: Sendable, CustomTestStringConvertible {

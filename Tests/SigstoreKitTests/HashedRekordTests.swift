@@ -3,6 +3,7 @@ import Foundation
 import SigstoreKit
 import SwiftASN1
 import Testing
+import WireFormat
 import X509
 import _CryptoExtras
 

@@ -1,5 +1,6 @@
 import SigstoreKit
 import Testing
+import WireFormat
 
 /// One input the parser must reject, with the exact reason and byte offset.
 struct RejectedJSON: Sendable, CustomTestStringConvertible {

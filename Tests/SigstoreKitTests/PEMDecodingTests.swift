@@ -1,6 +1,7 @@
 import Crypto
 import Testing
 @testable import SigstoreKit
+import WireFormat
 
 /// `PEMDecoding`: any base64 line length (as Go's encoding/pem), nothing around the blocks,
 /// nothing but base64 inside them.

@@ -1,6 +1,7 @@
 import Crypto
 import SigstoreKit
 import Testing
+import WireFormat
 
 /// Real clients send JSON nulls for fields they leave out (sigstore-python's pydantic models send
 /// `"signatures": null, "envelopeHash": null, "payloadHash": null` beside `proposedContent`).

@@ -1,5 +1,6 @@
 import SigstoreKit
 import Testing
+import WireFormat
 
 @Suite("signed entry timestamp")
 struct SignedEntryTimestampTests {

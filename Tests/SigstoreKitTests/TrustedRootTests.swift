@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import SigstoreKit
+import WireFormat
 
 @Suite struct TrustedRootTests {
     static func message(_ text: String) -> String? {

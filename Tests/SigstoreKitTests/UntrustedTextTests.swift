@@ -1,5 +1,6 @@
 import Testing
 @testable import SigstoreKit
+import WireFormat
 
 /// Errors echo outside text escaped and bounded: a bundle field cannot draw a fake
 /// `Verified OK` on a terminal, and a 10 MB field is not printed whole.

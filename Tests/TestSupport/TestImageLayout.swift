@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import SigstoreKit
+import WireFormat
 
 /// Small OCI image layouts built in code for tests (OCI image-spec v1.1 `image-layout.md`):
 /// `oci-layout`, `index.json` and `blobs/sha256/<hex>`, with the spec's media types and real

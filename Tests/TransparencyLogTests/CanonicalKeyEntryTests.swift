@@ -7,6 +7,7 @@ import SigstoreKit
 import TestSupport
 import Testing
 @testable import TransparencyLog
+import WireFormat
 
 /// `POST /api/v1/log/entries` stores one form per key: the same key, signature and digest with
 /// its PEM rewritten (CRLF, no final newline, other line lengths) is a duplicate (409), and text

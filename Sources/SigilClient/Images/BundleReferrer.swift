@@ -1,5 +1,6 @@
 import Foundation
 import SigstoreKit
+import WireFormat
 
 /// A Sigstore bundle stored as an OCI 1.1 artifact that refers to an image (cosign
 /// `specs/BUNDLE_SPEC.md`): an image manifest with `artifactType`

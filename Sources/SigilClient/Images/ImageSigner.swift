@@ -1,5 +1,6 @@
 import Foundation
 import SigstoreKit
+import WireFormat
 
 /// Signs and attests images in an OCI layout (issue 6 §2). What is signed is the manifest:
 /// `sign` makes a message signature over the SHA-256 of the manifest's bytes (a hashedrekord

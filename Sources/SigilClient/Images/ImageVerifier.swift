@@ -1,5 +1,6 @@
 import Foundation
 import SigstoreKit
+import WireFormat
 
 /// Verifies the Sigstore bundles attached to an image as OCI 1.1 referrers (issue 6 §2): each
 /// referrer with `artifactType` `application/vnd.dev.sigstore.bundle.v0.3+json` must hold exactly

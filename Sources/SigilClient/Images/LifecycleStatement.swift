@@ -1,5 +1,6 @@
 import Foundation
 import SigstoreKit
+import WireFormat
 
 /// An image's lifecycle status, recorded as the predicate of a signed in-toto statement whose
 /// subject is the image manifest (predicate type `https://sigil.dev/lifecycle/v1`). Images are

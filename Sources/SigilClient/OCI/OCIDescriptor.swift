@@ -1,4 +1,5 @@
 import SigstoreKit
+import WireFormat
 
 /// A content descriptor (OCI `descriptor.md`): media type, digest and size of a blob, with
 /// optional annotations, artifact type and (in an index) platform. `json` keeps every member as

@@ -10,6 +10,7 @@
 import Crypto
 import Foundation
 import SigstoreKit
+import WireFormat
 
 /// A content digest, `<algorithm>:<encoded>` (OCI `descriptor.md` §Digests). Only the registered
 /// algorithms `sha256` (64 lowercase hex) and `sha512` (128) are accepted, as the spec requires

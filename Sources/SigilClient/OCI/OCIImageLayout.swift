@@ -1,5 +1,6 @@
 import Foundation
 import SigstoreKit
+import WireFormat
 
 /// An OCI image layout directory (OCI `image-layout.md`): `oci-layout` (`{"imageLayoutVersion":
 /// "1.0.0"}`), `index.json`, and content-addressed `blobs/<alg>/<hex>`.

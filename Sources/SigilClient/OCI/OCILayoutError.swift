@@ -1,4 +1,5 @@
 import SigstoreKit
+import WireFormat
 
 /// Why a layout, a reference or a blob cannot be used. Every case names what was wrong; nothing
 /// in the layout has been changed when one is thrown before a write.

@@ -1,4 +1,5 @@
 import SigstoreKit
+import WireFormat
 
 /// An image manifest (OCI `manifest.md`), including OCI 1.1 artifact manifests: `artifactType`,
 /// `config`, `layers`, optional `subject` (what it refers to) and `annotations`.

@@ -1,3 +1,5 @@
+import WireFormat
+
 /// Media types of the OCI image spec and of Sigstore bundles stored as OCI artifacts.
 public enum OCIMediaType {
     public static let imageManifest = "application/vnd.oci.image.manifest.v1+json"

@@ -1,5 +1,6 @@
 import Foundation
 import SigstoreKit
+import WireFormat
 
 /// An image in a layout directory, as the CLI names it: `DIR` (the layout's only image),
 /// `DIR:tag` (the manifest whose `org.opencontainers.image.ref.name` is `tag`, as skopeo's

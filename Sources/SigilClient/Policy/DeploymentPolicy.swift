@@ -1,5 +1,6 @@
 import Foundation
 import SigstoreKit
+import WireFormat
 
 /// The deployment gate's policy (`sigil policy check --policy`), a strict JSON document:
 ///

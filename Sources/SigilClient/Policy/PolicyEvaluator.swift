@@ -1,5 +1,6 @@
 import Foundation
 import SigstoreKit
+import WireFormat
 
 /// Runs a `DeploymentPolicy` against one image of a layout (`sigil policy check`): every rule
 /// gets a verdict with its evidence (log index, signer), and the image passes only if all do.

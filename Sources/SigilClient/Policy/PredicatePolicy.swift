@@ -1,5 +1,6 @@
 import Foundation
 import SigstoreKit
+import WireFormat
 
 /// Assertions about an attestation's predicate, for `verify-attestation --policy` and the
 /// `attestation` rule of a deployment policy. A strict JSON format:

@@ -1,3 +1,5 @@
+import WireFormat
+
 /// The short predicate-type names `cosign attest --type` accepts, and the URIs they stand for;
 /// any other value must itself be an absolute URI (`scheme://…`).
 public enum PredicateTypes {

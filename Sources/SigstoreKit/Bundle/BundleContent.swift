@@ -1,3 +1,5 @@
+import WireFormat
+
 /// What a bundle signs: a message signature over an artifact digest, or a DSSE envelope.
 public enum BundleContent: Sendable, Equatable {
     /// protobuf-specs `MessageSignature`. `digest` identifies the artifact but is never trusted

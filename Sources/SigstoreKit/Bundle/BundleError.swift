@@ -1,3 +1,5 @@
+import WireFormat
+
 /// Why a bundle could not be read. `message` is exact and names the field, e.g.
 /// `unsupported bundle mediaType "application/vnd.dev.sigstore.bundle+json;version=99.9"` or
 /// `verificationMaterial.tlogEntries[0].logIndex must not be negative`.

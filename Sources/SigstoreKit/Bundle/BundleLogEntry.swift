@@ -1,5 +1,6 @@
 import Foundation
 import Merkle
+import WireFormat
 
 /// One transparency-log entry as a bundle carries it (protobuf-specs `TransparencyLogEntry`):
 /// the canonicalized body plus what proves it was logged.
@@ -72,8 +73,8 @@ public struct BundleLogEntry: Sendable, Hashable {
     private static func readProof(_ p: ProtoJSONObject) throws(ProtoJSONError) -> InclusionProof {
         try p.rejectUnknown(["logIndex", "rootHash", "treeSize", "hashes", "checkpoint"])
         var hashes: [[UInt8]] = []
-        for (i, value) in try p.array("hashes").enumerated() {
-            guard case .string(let text) = value, let bytes = ProtoJSONObject.decodeBase64(text) else {
+        for (i, value) in try p.repeated("hashes").enumerated() {
+            guard case .string(let text) = value, let bytes = LenientBase64.decode(text) else {   // proto3 `bytes`: either alphabet, padding optional
                 throw ProtoJSONError("\(p.fieldPath("hashes"))[\(i)] is not valid base64")
             }
             hashes.append(bytes)

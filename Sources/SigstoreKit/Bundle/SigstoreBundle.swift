@@ -5,6 +5,7 @@
 // media types and unknown fields are rejected with exact messages (`BundleError`).
 
 import Foundation
+import WireFormat
 
 /// A Sigstore bundle: a signature plus everything needed to verify it offline. (Named so it
 /// does not clash with Foundation's `Bundle`.)

@@ -1,3 +1,4 @@
+import WireFormat
 import X509
 
 /// How a bundle names its signer, and the log entries and timestamps that vouch for the signature
@@ -79,9 +80,9 @@ public struct VerificationMaterial: Sendable, Equatable {
         var members: [String: JSONValue] = ["tlogEntries": .array(tlogEntries.map(\.json))]
         switch signer {
         case .certificateChain(let chain):
-            members["x509CertificateChain"] = ["certificates": .array(chain.map(CertificateAuthority.certificateJSON))]
+            members["x509CertificateChain"] = ["certificates": .array(chain.map(TrustedCertificateAuthority.certificateJSON))]
         case .certificate(let leaf):
-            members["certificate"] = CertificateAuthority.certificateJSON(leaf)
+            members["certificate"] = TrustedCertificateAuthority.certificateJSON(leaf)
         case .publicKey(let hint):
             members["publicKey"] = .object(hint.map { ["hint": .string($0)] } ?? [:])
         }

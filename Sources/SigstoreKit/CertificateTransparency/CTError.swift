@@ -1,3 +1,5 @@
+import WireFormat
+
 /// Why an SCT, an SCT list or a precertificate could not be decoded, built or verified.
 /// `message` reads as the end of "couldn't verify SCT: …".
 public struct CTError: Error, Equatable, Sendable, CustomStringConvertible {

@@ -1,5 +1,6 @@
 import Foundation
 import SwiftASN1
+import WireFormat
 import X509
 
 /// Verifies the SCTs embedded in a signing certificate against the CT logs of a trusted root

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import WireFormat
 
 /// The digest algorithms Sigstore entries name (`sha256`, `sha384`, `sha512` in Rekor v1 bodies;
 /// `SHA2_256`... in protobuf-JSON).

@@ -1,3 +1,5 @@
+import WireFormat
+
 /// Reads PEM text strictly, except for line length.
 ///
 /// Accepted: one or more blocks `-----BEGIN <label>-----`, base64 lines, `-----END <label>-----`,

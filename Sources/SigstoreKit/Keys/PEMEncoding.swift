@@ -1,3 +1,5 @@
+import WireFormat
+
 /// RFC 7468 textual encoding of DER: a `-----BEGIN <label>-----` line, the base64 in lines of 64
 /// characters, an `-----END <label>-----` line, each ending in a newline.
 ///

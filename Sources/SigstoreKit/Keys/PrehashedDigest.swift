@@ -4,7 +4,10 @@ import Foundation
 /// A digest computed elsewhere (a hashedrekord entry carries only the artifact's digest), wrapped so
 /// swift-crypto's ECDSA "verify over digest" entry points accept it.
 struct PrehashedDigest: Digest {
-    static var byteCount: Int { 64 }   // upper bound; ECDSA uses the actual byte count
+    /// Not the size of any one value: `Digest` wants one size per type, but this type carries 32,
+    /// 48 or 64 bytes (SHA-256, -384, -512), so it reports the largest. ECDSA never reads it; it
+    /// takes the digest's real bytes through `withUnsafeBytes`, whatever their count.
+    static var byteCount: Int { 64 }
     let bytes: [UInt8]
 
     func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {

@@ -3,6 +3,7 @@ import _CryptoExtras
 import Foundation
 import SwiftASN1
 import X509
+import WireFormat
 
 /// A public key that verifies Sigstore signatures: log checkpoints and SETs, artifact signatures,
 /// SCTs. It keeps the DER SubjectPublicKeyInfo it was read from, because Sigstore identifies keys by

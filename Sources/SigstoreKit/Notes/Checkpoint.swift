@@ -1,5 +1,6 @@
 import Foundation
 import Merkle
+import WireFormat
 
 /// A transparency log checkpoint body (c2sp.org/tlog-checkpoint "Note text"): the origin, the tree
 /// size in canonical decimal, the base64 RFC 6962 root hash, and optional non-empty extension lines,
@@ -50,7 +51,7 @@ public struct Checkpoint: Sendable, Equatable {
             throw .malformedCheckpoint("tree size \(String(reflecting: lines[1])) is not a canonical decimal up to \(Int64.max)")
         }
         guard let root = Hash(base64: lines[2]) else {
-            if let decoded = Data(base64Encoded: lines[2]), decoded.base64EncodedString() == lines[2] {
+            if let decoded = StrictBase64.decode(lines[2]) {
                 throw .malformedCheckpoint("root hash is \(decoded.count) bytes, want \(Hash.byteCount)")
             }
             throw .malformedCheckpoint("root hash \(String(reflecting: lines[2])) is not canonical standard base64")

@@ -1,4 +1,5 @@
 import Crypto
+import WireFormat
 
 /// Verifies a witness's C2SP Ed25519 cosignatures (c2sp.org/tlog-cosignature, type 0x04), key ID
 /// `SHA-256(name || 0x0A || 0x04 || 32-byte public key)[:4]`.

@@ -1,3 +1,5 @@
+import WireFormat
+
 /// The text forms of note keys from golang.org/x/mod/sumdb/note, used by C2SP tlog tooling:
 /// verifier key `<name>+<8 hex key ID>+base64(type || public key)` and signer key
 /// `PRIVATE+KEY+<name>+<8 hex key ID>+base64(type || private key)`.
@@ -23,7 +25,7 @@ struct NoteKeyText {
         guard fields.count == 3 else { throw .malformedKey("want <name>+<key ID>+<key>, got \(fields.count) fields") }
         guard NoteSyntax.isValidKeyName(fields[0]) else { throw .malformedKey("invalid key name \(String(reflecting: String(fields[0])))") }
         guard let hint = NoteSyntax.parseHex8(fields[1]) else { throw .malformedKey("key ID is not 8 hex digits") }
-        guard let material = NoteSyntax.decodeBase64(fields[2]), material.count >= 2 else {
+        guard let material = StrictBase64.decode(fields[2]), material.count >= 2 else {
             throw .malformedKey("key is not canonical base64 of a type byte and a key")
         }
         self.init(name: String(fields[0]), keyHint: hint, type: material[0], key: Array(material.dropFirst()))
@@ -48,7 +50,7 @@ struct NoteKeyText {
     }
 
     var verifierKey: String {
-        "\(name)+\(NoteSyntax.hex8(keyHint))+\(NoteSyntax.encodeBase64([type] + key))"
+        "\(name)+\(NoteSyntax.hex8(keyHint))+\(StrictBase64.encode([type] + key))"
     }
 
     var signerKey: String { Self.signerKeyPrefix + verifierKey }

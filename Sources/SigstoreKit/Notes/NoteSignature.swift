@@ -1,3 +1,5 @@
+import WireFormat
+
 /// One signature line of a signed note: `— <name> base64(keyHint || signature)`.
 public struct NoteSignature: Sendable, Equatable {
     /// The signing key's name.
@@ -16,7 +18,7 @@ public struct NoteSignature: Sendable, Equatable {
 
     /// The line as it appears in a note, including the leading em dash and the final newline.
     public var line: String {
-        "\u{2014} \(name) \(NoteSyntax.encodeBase64(NoteSyntax.bigEndianBytes(keyHint) + signature))\n"
+        "\u{2014} \(name) \(StrictBase64.encode(NoteSyntax.bigEndianBytes(keyHint) + signature))\n"
     }
 
     /// `name+hint`, as messages identify keys.
@@ -36,7 +38,7 @@ public struct NoteSignature: Sendable, Equatable {
             throw .malformedNote("signature line \(number) has an invalid key name \(String(reflecting: name))")
         }
         let encoded = String(decoding: rest[(space + 1)...], as: UTF8.self)
-        guard let payload = NoteSyntax.decodeBase64(encoded) else {
+        guard let payload = StrictBase64.decode(encoded) else {
             throw .malformedNote("signature line \(number) is not canonical standard base64")
         }
         guard payload.count >= 5 else {

@@ -25,18 +25,6 @@ enum NoteSyntax {
         }
     }
 
-    /// Standard padded base64 (RFC 4648 §4), canonical only: the input must be exactly what
-    /// ``encodeBase64(_:)`` produces for the decoded bytes, so a note has one spelling.
-    static func decodeBase64(_ text: some StringProtocol) -> [UInt8]? {
-        let string = String(text)
-        guard let data = Data(base64Encoded: string), data.base64EncodedString() == string else { return nil }
-        return Array(data)
-    }
-
-    static func encodeBase64(_ bytes: some Collection<UInt8>) -> String {
-        Data(bytes).base64EncodedString()
-    }
-
     /// Eight lowercase hex digits, as key hints appear in vkeys and messages.
     static func hex8(_ value: UInt32) -> String {
         let digits = String(value, radix: 16)

@@ -13,6 +13,8 @@
 //
 // Parsing is strict and canonical (one spelling per note); nothing here performs I/O.
 
+import WireFormat
+
 /// A C2SP signed note (c2sp.org/signed-note): a text ending in a newline, a blank line, and one or more
 /// signature lines `— <key name> base64(key ID || signature)`.
 ///

@@ -1,3 +1,5 @@
+import WireFormat
+
 /// A DSSE envelope (secure-systems-lab/dsse `envelope.md`, protocol v1): a payload, its type and
 /// one or more signatures over the pre-authentication encoding (PAE) of both.
 ///

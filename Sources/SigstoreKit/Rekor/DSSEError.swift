@@ -1,3 +1,5 @@
+import WireFormat
+
 /// Why bytes are not an acceptable DSSE envelope.
 public struct DSSEError: Error, Equatable, Sendable, CustomStringConvertible {
     public let message: String

@@ -1,4 +1,5 @@
 import Crypto
+import WireFormat
 
 /// A `dsse` v0.0.1 entry (sigstore/rekor pkg/types/dsse/v0.0.1): a DSSE envelope whose every
 /// signature verifies with one of the supplied verifiers.
@@ -43,11 +44,11 @@ public struct DSSEV001: Sendable, Equatable {
     /// Validates a proposal's `spec`: parses the envelope and verifiers and checks that every
     /// envelope signature verifies over the PAE with one of the verifiers (each key's default hash).
     static func verifyingProposal(spec: JSONFields) throws(EntryError) -> (entry: DSSEV001, envelope: DSSEEnvelope) {
-        let serverFields = ["envelopeHash", "payloadHash", "signatures"].filter(spec.contains)
-        if spec.contains("proposedContent") && !serverFields.isEmpty {
+        let serverFields = ["envelopeHash", "payloadHash", "signatures"].filter(spec.has)
+        if spec.has("proposedContent") && !serverFields.isEmpty {
             throw .malformed("spec must contain either proposedContent or the server-computed \(serverFields.joined(separator: ", ")), but not both")
         }
-        if !spec.contains("proposedContent") && !serverFields.isEmpty {
+        if !spec.has("proposedContent") && !serverFields.isEmpty {
             throw .malformed("spec.proposedContent is missing (\(serverFields.joined(separator: ", ")) are computed by the log)")
         }
         try spec.rejectUnknown(["proposedContent"])

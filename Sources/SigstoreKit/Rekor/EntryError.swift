@@ -1,3 +1,5 @@
+import WireFormat
+
 /// Why a proposed or stored Rekor entry was rejected. Every case is a client error (HTTP 400 in
 /// Rekor v1); `message` names the field and the problem, e.g. `spec.signature.content is not valid
 /// base64` or `unsupported apiVersion "0.0.2" for hashedrekord`.

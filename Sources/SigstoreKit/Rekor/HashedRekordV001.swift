@@ -1,3 +1,5 @@
+import WireFormat
+
 /// A `hashedrekord` v0.0.1 entry (sigstore/rekor pkg/types/hashedrekord/v0.0.1): a signature over
 /// an artifact's digest, and the public key or certificate chain that made it.
 ///

@@ -1,3 +1,5 @@
+import WireFormat
+
 /// An in-toto Statement (in-toto/attestation spec `v1/statement.md`): the subjects an attestation
 /// is about, each named and identified by digests, and a typed predicate.
 ///

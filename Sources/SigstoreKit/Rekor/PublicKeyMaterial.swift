@@ -1,4 +1,5 @@
 import SwiftASN1
+import WireFormat
 import X509
 
 /// The key material a Rekor v1 entry carries as base64 of PEM text (sigstore/rekor

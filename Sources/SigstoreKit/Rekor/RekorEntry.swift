@@ -9,6 +9,8 @@
 // - `CanonicalEntry`, `EntrySearchKeys`, `EntryError`, `SignedEntryTimestamp`.
 // Nothing here performs I/O.
 
+import WireFormat
+
 /// Rekor v1 entry validation: turns a proposed entry into the canonicalized body the log stores,
 /// and reads stored bodies back.
 public enum RekorEntry {

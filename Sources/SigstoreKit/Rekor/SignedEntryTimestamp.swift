@@ -1,3 +1,5 @@
+import WireFormat
+
 /// The signed entry timestamp (SET, a bundle's "inclusion promise") of a Rekor v1 entry: the
 /// log's signature over RFC 8785 JSON of exactly four fields (sigstore/rekor pkg/api/entries.go;
 /// sigstore-go pkg/tlog/entry.go `VerifySET`):

@@ -1,5 +1,6 @@
 import Foundation
 import Merkle
+import WireFormat
 
 /// What a verified Rekor v1 entry proves: this body is at this index of a tree whose checkpoint the
 /// log signed, and the log promised (SET) to include it at this time.
@@ -35,13 +36,17 @@ public enum LogEntryVerification {
     /// Checks, in order: the body hashes to the UUID (when `entryID` is given); the inclusion proof
     /// reproduces its root; the checkpoint is signed by `logKey` and commits to that root and size;
     /// the SET is the log key's signature over the entry.
+    ///
+    /// `body` and `signedEntryTimestamp` are read with ``StrictBase64``, as ``BundleWriter`` reads
+    /// the same answer when it writes a bundle: Rekor v1 (Go's StdEncoding) writes canonical base64,
+    /// and a verifier that accepted a spelling the bundle writer refuses would pass an entry the
+    /// signer then cannot record.
     public static func verify(_ entry: RekorAPI.Entry, entryID: String?, logKey: VerificationKey) throws(LogEntryError) -> VerifiedLogEntry {
-        guard let body = Data(base64Encoded: entry.body) else { throw .malformed("body is not base64") }
-        let bodyBytes = Array(body)
+        guard let bodyBytes = StrictBase64.decode(entry.body) else { throw .malformed("body is not base64") }
         let leafHash = RFC6962.leafHash(bodyBytes)
         if let entryID {
             let uuid = String(entryID.lowercased().suffix(64))
-            guard uuid == leafHash.hex else { throw .uuidMismatch(expected: leafHash.hex, actual: uuid) }
+            guard uuid.isExactly(leafHash.hex) else { throw .uuidMismatch(expected: leafHash.hex, actual: uuid) }
         }
         let proofJSON = entry.verification.inclusionProof
         guard let root = Hash(hex: proofJSON.rootHash) else { throw .malformed("inclusionProof.rootHash is not a 32-byte hex hash") }
@@ -63,7 +68,7 @@ public enum LogEntryVerification {
         guard checkpoint.rootHash == root, checkpoint.treeSize == proofJSON.treeSize else {
             throw .checkpoint("the checkpoint commits to size \(checkpoint.treeSize) root \(checkpoint.rootHash), but the proof is for size \(proofJSON.treeSize) root \(root)")
         }
-        guard let set = Data(base64Encoded: entry.verification.signedEntryTimestamp) else {
+        guard let set = StrictBase64.decode(entry.verification.signedEntryTimestamp) else {
             throw .signedEntryTimestamp("not base64")
         }
         guard entry.logID.lowercased().isExactly(LowercaseHex.encode(logKey.keyID)) else {

@@ -1,4 +1,5 @@
 import Foundation
+import WireFormat
 
 /// Builds the bodies clients POST to `/api/v1/log/entries` (Rekor v1 proposed entries).
 public enum ProposedEntries {

@@ -1,3 +1,5 @@
+import WireFormat
+
 /// Why an RFC 3161 timestamp was rejected; `message` reads as the end of "couldn't verify
 /// timestamp: …".
 public struct TimestampError: Error, Equatable, Sendable, CustomStringConvertible {

@@ -1,4 +1,5 @@
 import Foundation
+import WireFormat
 import X509
 
 /// Verifies an RFC 3161 timestamp over a bundle signature against the timestamp authorities of a
@@ -11,7 +12,7 @@ public enum TimestampVerifier {
     /// lies inside that TSA's `validFor`; the TSA chain is valid at `genTime` with a critical
     /// timeStamping EKU on the leaf. Embedded certificates are never trusted by themselves.
     public static func verify(response: [UInt8], signature: [UInt8],
-                              authorities: [CertificateAuthority]) async throws(TimestampError) -> Date {
+                              authorities: [TrustedCertificateAuthority]) async throws(TimestampError) -> Date {
         let token = try TimeStampToken(response: response)
         let info = token.info
         guard info.hashAlgorithm.digest(signature) == info.hashedMessage else {
@@ -36,7 +37,7 @@ public enum TimestampVerifier {
     }
 
     /// Nil when `authority` vouches for `token`, else why not.
-    private static func check(_ token: TimeStampToken, authority: CertificateAuthority) async -> String? {
+    private static func check(_ token: TimeStampToken, authority: TrustedCertificateAuthority) async -> String? {
         guard let leaf = authority.certificates.first, let key = try? VerificationKey(certificate: leaf) else {
             return "the TSA certificate's key is not supported"
         }

@@ -1,3 +1,5 @@
+import WireFormat
+
 /// Everything a client needs in one file (protobuf-specs `ClientTrustConfig`): the trusted root
 /// for verification and the signing config for signing. `sigil-server init` writes it.
 public struct ClientTrustConfig: Sendable, Hashable {

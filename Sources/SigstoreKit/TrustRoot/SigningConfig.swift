@@ -1,4 +1,5 @@
 import Foundation
+import WireFormat
 
 /// Which services a signer uses (protobuf-specs `SigningConfig` v0.2): CA, OIDC issuer, Rekor
 /// logs and TSAs, each with an API version, a validity window and an operator.

@@ -1,4 +1,5 @@
 import Foundation
+import WireFormat
 
 /// A protobuf-specs `TimeRange`: a closed interval `[start, end]`, `end` absent meaning "still
 /// valid". Both ends are inclusive (a time equal to `end` is inside).

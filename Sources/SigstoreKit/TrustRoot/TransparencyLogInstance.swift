@@ -1,4 +1,5 @@
 import Foundation
+import WireFormat
 
 /// A transparency log (Rekor, or a CT log) in a trusted root: its key, the window in which that
 /// key is trusted, and the IDs entries and checkpoints use to name it (protobuf-specs

@@ -7,6 +7,7 @@
 // the form sigstore-python's strict models accept. Nothing here does I/O.
 
 import Foundation
+import WireFormat
 
 /// The deployment a verifier trusts (protobuf-specs `TrustedRoot`).
 public struct TrustedRoot: Sendable, Hashable {
@@ -18,15 +19,15 @@ public struct TrustedRoot: Sendable, Hashable {
     /// Rekor logs (SETs, checkpoints, inclusion proofs).
     public var tlogs: [TransparencyLogInstance]
     /// Fulcio CAs: trust anchors for signing certificates.
-    public var certificateAuthorities: [CertificateAuthority]
+    public var certificateAuthorities: [TrustedCertificateAuthority]
     /// Certificate-transparency logs whose SCTs are accepted.
     public var ctlogs: [TransparencyLogInstance]
     /// RFC 3161 timestamp authorities.
-    public var timestampAuthorities: [CertificateAuthority]
+    public var timestampAuthorities: [TrustedCertificateAuthority]
 
     public init(mediaType: String = TrustedRoot.mediaTypeV01, tlogs: [TransparencyLogInstance],
-                certificateAuthorities: [CertificateAuthority], ctlogs: [TransparencyLogInstance] = [],
-                timestampAuthorities: [CertificateAuthority] = []) {
+                certificateAuthorities: [TrustedCertificateAuthority], ctlogs: [TransparencyLogInstance] = [],
+                timestampAuthorities: [TrustedCertificateAuthority] = []) {
         self.mediaType = mediaType
         self.tlogs = tlogs
         self.certificateAuthorities = certificateAuthorities
@@ -59,9 +60,9 @@ public struct TrustedRoot: Sendable, Hashable {
             throw ProtoJSONError("unsupported mediaType \(JSONError.quoted(mediaType))")
         }
         tlogs = try object.objects("tlogs").map { (o) throws(ProtoJSONError) in try TransparencyLogInstance(o) }
-        certificateAuthorities = try object.objects("certificateAuthorities").map { (o) throws(ProtoJSONError) in try CertificateAuthority(o) }
+        certificateAuthorities = try object.objects("certificateAuthorities").map { (o) throws(ProtoJSONError) in try TrustedCertificateAuthority(o) }
         ctlogs = try object.objects("ctlogs").map { (o) throws(ProtoJSONError) in try TransparencyLogInstance(o) }
-        timestampAuthorities = try object.objects("timestampAuthorities").map { (o) throws(ProtoJSONError) in try CertificateAuthority(o) }
+        timestampAuthorities = try object.objects("timestampAuthorities").map { (o) throws(ProtoJSONError) in try TrustedCertificateAuthority(o) }
     }
 
     /// The protobuf-JSON form. Every list is written, even when empty (sigstore-python requires

@@ -1,3 +1,5 @@
+import WireFormat
+
 /// Why a trusted root, signing config or client trust config was rejected. `message` names the
 /// field, e.g. `tlogs[1].publicKey.validFor.start is missing` or `unknown field "tlogs[0].extra"`.
 public struct TrustedRootError: Error, Equatable, Sendable, CustomStringConvertible {

@@ -1,3 +1,5 @@
+import WireFormat
+
 /// Checks the bundle's signature over the artifact (sigstore-go `signature.go`): a message
 /// signature over the artifact digest, or a DSSE signature over the PAE whose in-toto statement
 /// names the artifact as a subject.

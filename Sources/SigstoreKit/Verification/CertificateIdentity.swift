@@ -1,4 +1,5 @@
 import Foundation
+import WireFormat
 
 /// The identity a Fulcio certificate must carry: SAN and OIDC issuer (each exact or a regular
 /// expression), plus optional exact values of other Fulcio extensions, e.g. GitHub workflow claims.

@@ -1,4 +1,5 @@
 import Foundation
+import WireFormat
 import X509
 
 /// Checks the signing certificate (sigstore-go `certificate.go` + `sct.go`): valid at every

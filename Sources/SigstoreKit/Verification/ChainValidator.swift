@@ -11,7 +11,7 @@ enum ChainValidator {
     }
 
     /// Returns nil when the leaf chains to `authority` at `time`, else why not.
-    static func failure(leaf: Certificate, authority: CertificateAuthority, at time: Date, profile: Profile) async -> String? {
+    static func failure(leaf: Certificate, authority: TrustedCertificateAuthority, at time: Date, profile: Profile) async -> String? {
         switch await validate(leaf: leaf, authority: authority, at: time, profile: profile) {
         case .success: nil
         case .failure(let reason): reason.message
@@ -23,7 +23,7 @@ enum ChainValidator {
 
     /// The validated chain (leaf first, anchor last), or why there is none. The authority's last
     /// certificate is the trust anchor and the others are intermediates, as in sigstore-go.
-    static func validate(leaf: Certificate, authority: CertificateAuthority, at time: Date,
+    static func validate(leaf: Certificate, authority: TrustedCertificateAuthority, at time: Date,
                          profile: Profile) async -> Result<[Certificate], Failure> {
         guard let anchor = authority.certificates.last else { return .failure(Failure(message: "the authority has no certificates")) }
         let intermediates = CertificateStore(authority.certificates.dropLast())

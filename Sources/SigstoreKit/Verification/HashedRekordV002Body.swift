@@ -1,4 +1,5 @@
 import Crypto
+import WireFormat
 
 /// Rekor v2 `hashedrekord` 0.0.2 bodies (rekor-tiles `pkg/types/hashedrekord`): `spec.hashedRekordV002`
 /// with `data {algorithm, digest}` and `signature {content, verifier {keyDetails, x509Certificate|publicKey}}`.

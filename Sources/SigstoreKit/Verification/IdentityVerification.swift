@@ -1,4 +1,5 @@
 import SwiftASN1
+import WireFormat
 import X509
 
 /// Checks a signing certificate against a `CertificateIdentity` (sigstore-go

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import WireFormat
 
 /// Legacy Rekor `intoto` 0.0.2 bodies (sigstore/rekor `pkg/types/intoto/v0.0.2`): the envelope is
 /// kept with `payload` and each `sig` base64-encoded once more, and each signature carries its

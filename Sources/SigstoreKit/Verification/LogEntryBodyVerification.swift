@@ -1,4 +1,5 @@
 import Crypto
+import WireFormat
 
 /// Checks that a log entry's canonicalized body records exactly the bundle's signature, signer
 /// and artifact (protobuf-specs: "the verifier must check its signature/key/digest equal the

@@ -1,6 +1,7 @@
 import Foundation
 import Merkle
 import Crypto
+import WireFormat
 
 /// Verifies one bundle log entry against the logs of a trusted root (sigstore-go `tlog.go`):
 /// its SET (Rekor v1), its inclusion proof, and the checkpoint that proof leads to. The body

@@ -1,3 +1,5 @@
+import WireFormat
+
 /// The checks of offline bundle verification, in the order `BundleVerifier` runs them
 /// (DESIGN.md §1). Every `VerificationError` names the one that failed.
 public enum VerificationStep: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {

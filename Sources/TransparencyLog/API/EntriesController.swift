@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import SigstoreKit
+import WireFormat
 
 /// `/api/v1/log/entries`: add, get by index or UUID, bulk retrieve (Rekor v1).
 struct EntriesController: Sendable {

@@ -1,6 +1,7 @@
 import Foundation
 import Merkle
 import SigstoreKit
+import WireFormat
 
 /// Rekor v1 JSON shapes (sigstore/rekor openapi.yaml): numbers as JSON numbers, hashes as lowercase
 /// hex, blobs as standard base64.
@@ -11,7 +12,7 @@ enum RekorJSON {
     typealias ConflictBody = RekorAPI.ConflictBody
 
     static func entry(_ view: LogEntryView) -> Entry {
-        Entry(body: Data(view.entry.body).base64EncodedString(),
+        Entry(body: StrictBase64.encode(view.entry.body),
               integratedTime: view.entry.integratedTime,
               logID: view.logID,
               logIndex: view.entry.index,
@@ -21,7 +22,7 @@ enum RekorJSON {
                                                logIndex: view.entry.index,
                                                rootHash: view.rootHash.hex,
                                                treeSize: view.proof.treeSize),
-                signedEntryTimestamp: Data(view.signedEntryTimestamp).base64EncodedString()))
+                signedEntryTimestamp: StrictBase64.encode(view.signedEntryTimestamp)))
     }
 
     /// `LogEntry`: an object with one member, EntryID → LogEntryAnon.

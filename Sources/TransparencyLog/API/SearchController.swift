@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import SigstoreKit
+import WireFormat
 import X509
 
 /// `POST /api/v1/index/retrieve` (Rekor's SearchIndex): find entries by artifact hash, identity (SAN)

@@ -3,13 +3,13 @@ import Hummingbird
 import SwiftASN1
 import Merkle
 import SigstoreKit
+import WireFormat
 
 /// RFC 6962 §4 endpoints under `/ct/v1`.
 struct CTController: Sendable {
     let service: CTLogService
     let maxRequestBytes: Int
 
-    struct AddChainRequest: Decodable { let chain: [String] }
     struct AddChainResponse: Encodable {
         let sct_version: Int
         let id: String
@@ -69,11 +69,14 @@ struct CTController: Sendable {
 
     func addPreChain(_ request: Request) async throws -> Response {
         let body = try await request.collectBody(limit: maxRequestBytes)
-        let parsed: AddChainRequest
-        do { parsed = try JSONDecoder().decode(AddChainRequest.self, from: Data(body)) } catch {
-            throw LogError(.badRequest, "request must be {\"chain\": [base64 DER certificates]}")
+        // Read with the strict parser like every request this log accepts (duplicate or look-alike
+        // member names are refused); members other than `chain` are ignored, as RFC 6962 logs do.
+        let usage = "request must be {\"chain\": [base64 DER certificates]}"
+        guard let json = try? JSONValue(parsing: body), let texts = json["chain"]?.arrayValue else {
+            throw LogError(.badRequest, usage)
         }
-        let chain = try parsed.chain.enumerated().map { index, text in
+        let chain = try texts.enumerated().map { index, value in
+            guard let text = value.stringValue else { throw LogError(.badRequest, usage) }
             guard let der = StrictBase64.decode(text) else { throw LogError(.badRequest, "chain[\(index)] is not base64") }
             return der
         }

@@ -5,6 +5,7 @@ import Synchronization
 import SigstoreKit
 import SwiftASN1
 import X509
+import WireFormat
 
 /// The certificate-transparency log that lives beside the transparency log (RFC 6962 §4): a second
 /// tree with its own key and database, taking precertificates from the CA and answering SCTs only

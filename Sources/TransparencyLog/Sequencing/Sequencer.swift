@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import Merkle
 import SigstoreKit
+import WireFormat
 
 /// The single owner of the log's tree. Handlers validate entries concurrently and `submit` them; the
 /// sequencer drains its bounded queue in batches, each committed in one transaction together with its

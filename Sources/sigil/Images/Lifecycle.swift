@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SigilClient
 import SigstoreKit
+import WireFormat
 
 /// `sigil lifecycle set|show`: an image's lifecycle (active, superseded, end of life,
 /// quarantined) as signed, logged attestations that refer to it. Images are never modified.

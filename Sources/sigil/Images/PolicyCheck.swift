@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SigilClient
 import SigstoreKit
+import WireFormat
 
 /// `sigil policy check`: the deployment gate.
 struct PolicyGroup: AsyncParsableCommand {

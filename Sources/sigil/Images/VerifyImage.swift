@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SigilClient
 import SigstoreKit
+import WireFormat
 
 /// `sigil verify-image LAYOUT[:tag|@sha256:…]`: finds the image's referrers in the layout and
 /// verifies each Sigstore bundle offline against the identity policy. Passes when at least one

@@ -1,5 +1,6 @@
 import ArgumentParser
 import SigstoreKit
+import WireFormat
 
 /// `sigil log info`: the latest signed checkpoint, verified.
 struct LogInfo: AsyncParsableCommand {

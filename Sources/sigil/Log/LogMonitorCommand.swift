@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SigilClient
 import SigstoreKit
+import WireFormat
 
 /// `sigil log monitor`: remember the last verified checkpoint and prove every new one consistent with it.
 struct LogMonitorCommand: AsyncParsableCommand {
@@ -23,12 +24,12 @@ struct LogMonitorCommand: AsyncParsableCommand {
         var previous = try loadState()
         let key: VerificationKey
         if let previous {
-            guard let der = Data(base64Encoded: previous.logKey) else { throw CLIError("\(state): logKey is not base64") }
+            guard let der = StrictBase64.decode(previous.logKey) else { throw CLIError("\(state): logKey is not base64") }
             key = try VerificationKey(spkiDER: der)
             if options.pinsKey {
                 let given = try await options.verificationKey()
                 guard given == key else {
-                    throw MonitorError.keyChanged(pinned: previous.logKey, given: Data(given.spkiDER).base64EncodedString())
+                    throw MonitorError.keyChanged(pinned: previous.logKey, given: StrictBase64.encode(given.spkiDER))
                 }
             }
         } else {

@@ -48,7 +48,8 @@ struct LogProof: AsyncParsableCommand {
 
 extension RekorAPI.Entry {
     /// The decoded body, or nil if it is not base64.
-    var bodyBytes: [UInt8]? { Data(base64Encoded: body).map(Array.init) }
+    var bodyBytes: [UInt8]? { StrictBase64.decode(body) }
 }
 
 import Foundation
+import WireFormat

@@ -2,6 +2,7 @@ import ArgumentParser
 import Crypto
 import Foundation
 import SigstoreKit
+import WireFormat
 
 /// `sigil log search`: find entries by artifact, identity or key.
 struct LogSearch: AsyncParsableCommand {
@@ -35,7 +36,7 @@ struct LogSearch: AsyncParsableCommand {
         if let identity { query["subject"] = .string(identity) }
         if let publicKey {
             guard let data = FileManager.default.contents(atPath: publicKey) else { throw CLIError("cannot read \(publicKey)") }
-            query["publicKey"] = .object(["format": .string("x509"), "content": .string(data.base64EncodedString())])
+            query["publicKey"] = .object(["format": .string("x509"), "content": .string(StrictBase64.encode(data))])
         }
         guard !query.isEmpty else { throw ValidationError("give at least one of --artifact, --sha256, --identity, --public-key") }
         if all { query["operator"] = .string("and") }

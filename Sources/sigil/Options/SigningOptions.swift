@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SigilClient
 import SigstoreKit
+import WireFormat
 
 /// How the signing commands (`sign-blob`, `attest`, `sign-image`, `attest-image`, `lifecycle
 /// set`) get a key: keylessly (an identity token and the CA), or `--key`; and where they log.

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SigilClient
 import SigstoreKit
+import WireFormat
 
 /// The trust the verifying commands use: a trusted root, or the root inside a ClientTrustConfig.
 struct TrustedRootOptions: ParsableArguments {

@@ -1,8 +1,8 @@
-import SigstoreKit
 import Testing
+import WireFormat
 
 @Suite("strict base64 and lowercase hex")
-struct HashedRekordEncodingTests {
+struct StrictEncodingTests {
     @Test("RFC 4648 §10 vectors round trip", arguments: [
         ("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v"), ("foob", "Zm9vYg=="), ("fooba", "Zm9vYmE="), ("foobar", "Zm9vYmFy"),
     ])

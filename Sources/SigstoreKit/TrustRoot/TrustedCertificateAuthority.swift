@@ -1,11 +1,13 @@
 import Foundation
 import SwiftASN1
+import WireFormat
 import X509
 
 /// A certificate authority or timestamp authority in a trusted root (protobuf-specs
 /// `CertificateAuthority`): its chain, leaf first with the trust anchor last, and the window in
-/// which it is trusted.
-public struct CertificateAuthority: Sendable, Hashable {
+/// which it is trusted. Named apart from the message it reads (whose JSON field names it keeps) so
+/// that it does not collide with Sigil's `CertificateAuthority` module, the CA server.
+public struct TrustedCertificateAuthority: Sendable, Hashable {
     /// The `subject` the root names the authority by (informational).
     public struct Subject: Sendable, Hashable {
         public var organization: String
@@ -46,7 +48,7 @@ public struct CertificateAuthority: Sendable, Hashable {
         uri = try object.optionalString("uri")
         let chain = try object.object("certChain")
         try chain.rejectUnknown(["certificates"])
-        certificates = try CertificateAuthority.readCertificates(chain, "certificates")
+        certificates = try TrustedCertificateAuthority.readCertificates(chain, "certificates")
         guard !certificates.isEmpty else { throw ProtoJSONError("\(chain.fieldPath("certificates")) is empty") }
         validFor = try object.optionalObject("validFor").map { (o) throws(ProtoJSONError) in try TimeRange(o) }
         `operator` = try object.optionalString("operator")
@@ -74,7 +76,7 @@ public struct CertificateAuthority: Sendable, Hashable {
 
     var json: JSONValue {
         var members: [String: JSONValue] = [
-            "certChain": ["certificates": .array(certificates.map(CertificateAuthority.certificateJSON))],
+            "certChain": ["certificates": .array(certificates.map(TrustedCertificateAuthority.certificateJSON))],
         ]
         if let subject { members["subject"] = ["organization": .string(subject.organization), "commonName": .string(subject.commonName)] }
         if let uri { members["uri"] = .string(uri) }

@@ -1,0 +1,90 @@
+/// The one base64 implementation (RFC 4648 §4 and §5) behind ``StrictBase64``, ``LenientBase64``
+/// and ``Base64URL``; those three say which rules apply, this type applies them.
+///
+/// Written here rather than taken from Foundation or swift-extras-base64: Foundation's decoder
+/// accepts non-zero unused bits (`QR==` decodes like `QQ==`), so it cannot give one spelling per
+/// byte string, and neither library accepts both alphabets in one input as the proto3 JSON
+/// mapping requires. The vectors in `Base64Tests` (RFC 4648 §10, non-canonical bits, padding,
+/// alphabets) pin the behaviour.
+enum Base64Codec {
+    /// What a decoder accepts.
+    struct Rules {
+        enum Padding { case required, forbidden, optional }
+        /// Symbol value for each byte, `0xFF` where the byte is not a symbol.
+        let table: [UInt8]
+        let padding: Padding
+        /// Whether the unused low bits of a final partial group must be zero (one spelling only).
+        let canonicalBits: Bool
+        /// Whether CR and LF are skipped (MIME writers break lines).
+        let skipsLineBreaks: Bool
+    }
+
+    static let standardAlphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+    static let urlAlphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+
+    /// A decode table for the symbols of `alphabets` (all of them accepted, with the same values).
+    static func table(_ alphabets: [UInt8]...) -> [UInt8] {
+        var table = [UInt8](repeating: 0xFF, count: 256)
+        for alphabet in alphabets {
+            for (value, symbol) in alphabet.enumerated() { table[Int(symbol)] = UInt8(value) }
+        }
+        return table
+    }
+
+    /// `bytes` in `alphabet`, with `=` padding to a multiple of four when `padded`.
+    static func encode(_ bytes: some Collection<UInt8>, alphabet: [UInt8], padded: Bool) -> String {
+        let input = Array(bytes)
+        var out: [UInt8] = []
+        out.reserveCapacity((input.count + 2) / 3 * 4)
+        var i = 0
+        while i < input.count {
+            let count = min(3, input.count - i)
+            var group = UInt32(input[i]) << 16
+            if count > 1 { group |= UInt32(input[i + 1]) << 8 }
+            if count > 2 { group |= UInt32(input[i + 2]) }
+            for k in 0...count { out.append(alphabet[Int(group >> UInt32(18 - 6 * k) & 0x3F)]) }
+            if padded { out += repeatElement(UInt8(ascii: "="), count: 3 - count) }
+            i += 3
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The bytes the ASCII symbols `text` encode under `rules`, or nil.
+    static func decode(_ text: some Collection<UInt8>, _ rules: Rules) -> [UInt8]? {
+        var symbols = Array(text)
+        if rules.skipsLineBreaks { symbols.removeAll { $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\n") } }
+        var padding = 0
+        while padding < symbols.count, symbols[symbols.count - 1 - padding] == UInt8(ascii: "=") { padding += 1 }
+        let dataCount = symbols.count - padding
+        let remainder = dataCount % 4
+        guard remainder != 1 else { return nil }
+        switch (rules.padding, padding) {
+        case (.forbidden, 0), (.optional, 0): break
+        case (.required, _), (.optional, _): guard padding == (4 - remainder) % 4 else { return nil }
+        case (.forbidden, _): return nil
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(dataCount / 4 * 3 + 2)
+        var group: UInt32 = 0
+        for (k, symbol) in symbols[..<dataCount].enumerated() {
+            let value = rules.table[Int(symbol)]
+            guard value != 0xFF else { return nil }
+            group = group << 6 | UInt32(value)
+            if k % 4 == 3 {
+                out += [UInt8(group >> 16 & 0xFF), UInt8(group >> 8 & 0xFF), UInt8(group & 0xFF)]
+                group = 0
+            }
+        }
+        switch remainder {
+        case 2:   // 12 bits: one byte and 4 unused bits
+            guard !rules.canonicalBits || group & 0x0F == 0 else { return nil }
+            out.append(UInt8(group >> 4 & 0xFF))
+        case 3:   // 18 bits: two bytes and 2 unused bits
+            guard !rules.canonicalBits || group & 0x03 == 0 else { return nil }
+            out += [UInt8(group >> 10 & 0xFF), UInt8(group >> 2 & 0xFF)]
+        default:
+            break
+        }
+        return out
+    }
+}

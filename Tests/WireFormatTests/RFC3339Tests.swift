@@ -1,0 +1,48 @@
+import Foundation
+import Testing
+import WireFormat
+
+@Suite("RFC 3339: one parser, one formatter")
+struct RFC3339Tests {
+    @Test("log timestamps match Foundation's ISO 8601 style with milliseconds")
+    func logTimestampsMatchFoundation() {
+        #expect(RFC3339.formatMilliseconds(Date(timeIntervalSince1970: 0.5)) == "1970-01-01T00:00:00.500Z")
+        #expect(RFC3339.formatMilliseconds(Date(timeIntervalSince1970: 0)) == "1970-01-01T00:00:00.000Z")
+        let style = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<1_000 {
+            let milliseconds = Double(Int64.random(in: 0...4_102_444_800_000, using: &generator))
+            // Mid-millisecond, so floating-point rounding cannot put the two on different sides of it.
+            let date = Date(timeIntervalSince1970: (milliseconds + 0.5) / 1000)
+            #expect(RFC3339.formatMilliseconds(date) == date.formatted(style))
+        }
+    }
+
+    @Test("format writes a fraction only when there is one, and parse reads it back")
+    func formatRoundTrips() {
+        #expect(RFC3339.format(Date(timeIntervalSince1970: 1_610_452_407)) == "2021-01-12T11:53:27Z")
+        #expect(RFC3339.format(Date(timeIntervalSince1970: 1_610_452_407.25)) == "2021-01-12T11:53:27.250Z")
+        #expect(RFC3339.format(Date(timeIntervalSince1970: 951_782_400)) == "2000-02-29T00:00:00Z")
+        #expect(RFC3339.format(Date(timeIntervalSince1970: 1_610_452_407.9996)) == "2021-01-12T11:53:28Z")
+        for seconds in stride(from: 0, to: 4_102_444_800, by: 7_777_777) {
+            let date = Date(timeIntervalSince1970: Double(seconds))
+            #expect(RFC3339.parse(RFC3339.format(date)) == date)
+        }
+    }
+
+    @Test("parse accepts offsets and fractions, and rejects what is not a date-time", arguments: [
+        ("2021-01-12T11:53:27Z", 1_610_452_407.0), ("2021-01-12t11:53:27z", 1_610_452_407.0),
+        ("2021-01-12T12:53:27+01:00", 1_610_452_407.0), ("2021-01-12T11:53:27.5Z", 1_610_452_407.5),
+    ])
+    func parses(text: String, seconds: Double) {
+        #expect(RFC3339.parse(text) == Date(timeIntervalSince1970: seconds))
+    }
+
+    @Test("invalid date-times are rejected", arguments: [
+        "", "2021-01-12", "2021-01-12T11:53:27", "2021-02-30T00:00:00Z", "2021-01-12T24:00:00Z",
+        "2021-01-12T11:53:27.Z", "2021-01-12T11:53:27.1234567890Z", "2021-01-12 11:53:27Z", "2021-01-12T11:53:27+0100",
+    ])
+    func rejects(text: String) {
+        #expect(RFC3339.parse(text) == nil)
+    }
+}
