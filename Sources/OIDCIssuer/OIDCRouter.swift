@@ -18,6 +18,7 @@ public func buildOIDCRouter(issuer: OIDCIssuer, logger: Logger = Logger(label: "
                    metadata: ["issuer": .string(issuer.configuration.issuerURL)])
     let router = Router(context: OIDCRequestContext.self)
     prepare(router)
+    router.add(middleware: InternalErrorMiddleware(logger: logger))
     router.get("/.well-known/openid-configuration") { _, _ in JSONReply.canonical(issuer.discoveryDocument(actions: false)) }
     router.get("/jwks") { _, _ in JSONReply.canonical(await issuer.jwks()) }
     router.post("/token") { request, context in

@@ -1,12 +1,15 @@
 import Hummingbird
 import Logging
+import ServerSupport
 
 /// Builds the log's HTTP router: Rekor v1 JSON API, search, tlog-tiles read paths and, when
 /// given, the certificate-transparency log under `/ct/v1`.
-public func buildLogRouter(service: LogService, ctLog: CTLogService? = nil,
+/// An error no route maps to a status answers 500 with the JSON error body every Sigil API uses.
+public func buildLogRouter(service: LogService, ctLog: CTLogService? = nil, logger: Logger = Logger(label: "sigil.log"),
                            middleware prepare: (Router<BasicRequestContext>) -> Void = { _ in }) -> Router<BasicRequestContext> {
     let router = Router(context: BasicRequestContext.self)
     prepare(router)
+    router.add(middleware: InternalErrorMiddleware(logger: logger))
     if let ctLog {
         CTController(service: ctLog, maxRequestBytes: service.configuration.maxRequestBytes).addRoutes(to: router)
     }

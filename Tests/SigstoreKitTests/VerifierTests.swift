@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import SigstoreKit
+import X509
 
 @Suite struct VerifierTests {
     static let identity = "https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main"
@@ -90,22 +91,63 @@ import Testing
 }
 
 @Suite struct VerifierManglingTests {
-    /// Overwrites bytes all over a real bundle: every result must be a typed rejection (or, when
-    /// the change lands somewhere harmless, a success) — never a crash or a hang.
-    @Test func mangledBundlesAreRejectedCleanly() async throws {
-        let bytes = try ConformanceFixtures.bytes("assets/bundle-verify/rekor2-happy-path/bundle.sigstore.json")
-        let root = try TrustedRoot(parsing: ConformanceFixtures.bytes("assets/bundle-verify/rekor2-happy-path/trusted_root.json"))
+    /// Overwrites bytes all over a real bundle. Every mutation that changes something signed or
+    /// proven (the signature, the signing certificate, or any field of a log entry: body, index,
+    /// integrated time, log ID, inclusion proof, checkpoint, promise) must be rejected, each one,
+    /// not a share of them. Mutations elsewhere (inside the TSA's embedded certificates, which the
+    /// trusted root supersedes) may verify. None may crash or hang.
+    @Test(arguments: ["rekor2-happy-path", "happy-path-v0.3"])
+    func everyMutationOfSignedOrProvenBytesIsRejected(_ name: String) async throws {
+        let bytes = try ConformanceFixtures.bytes("assets/bundle-verify/\(name)/bundle.sigstore.json")
+        let root = try TrustedRoot(parsing: ConformanceFixtures.bytes(Self.trustedRoot(name)))
         let policy = try VerificationPolicy(artifact: .bytes(try ConformanceFixtures.bytes("assets/bundle-verify/a.txt")),
                                             signer: .unsafeAnyCertificateIdentity)
         let verifier = BundleVerifier(trustedRoot: root)
-        var accepted = 0
-        for position in stride(from: 0, to: bytes.count, by: 23) {
+        let original = Proven(try SigstoreBundle(parsing: bytes))
+        _ = try await verifier.verify(try SigstoreBundle(parsing: bytes), policy: policy)   // the control
+        var provenMutations = 0
+        for position in stride(from: 0, to: bytes.count, by: 7) {
             var mangled = bytes
             mangled[position] = mangled[position] == UInt8(ascii: "A") ? UInt8(ascii: "B") : UInt8(ascii: "A")
-            guard let bundle = try? SigstoreBundle(parsing: mangled) else { continue }
-            do { _ = try await verifier.verify(bundle, policy: policy); accepted += 1 } catch {}
+            guard let bundle = try? SigstoreBundle(parsing: mangled), Proven(bundle) != original else { continue }
+            provenMutations += 1
+            let verified = (try? await verifier.verify(bundle, policy: policy)) != nil
+            #expect(!verified, "byte \(position) of \(name) changed signed or proven content, and the bundle still verified")
         }
-        // Only edits to unsigned, unchecked bytes (e.g. inside the TSA's embedded certificates) may pass.
-        #expect(accepted < bytes.count / 23 / 4)
+        #expect(provenMutations > 50, "the mutations reached signed content")
+    }
+
+    /// Cases whose trusted root is their own file; the others use the suite's production root.
+    static func trustedRoot(_ name: String) -> String {
+        name.hasPrefix("rekor2") ? "assets/bundle-verify/\(name)/trusted_root.json" : "assets/production_trusted_root.json"
+    }
+
+    /// What a bundle's signatures and proofs cover.
+    struct Proven: Equatable {
+        let signature: [UInt8]
+        let envelope: DSSEEnvelope?
+        let leaf: Certificate?
+        let entries: [BundleLogEntry]
+
+        init(_ bundle: SigstoreBundle) {
+            signature = bundle.content.signatureBytes
+            if case .dsseEnvelope(let dsse) = bundle.content { envelope = dsse } else { envelope = nil }
+            leaf = bundle.verificationMaterial.signer.leafCertificate
+            entries = bundle.verificationMaterial.tlogEntries.map { entry in
+                var entry = entry
+                let checkpoint = entry.inclusionProof?.checkpoint.map(Self.withoutSignerNames)
+                entry.inclusionProof?.checkpoint = checkpoint
+                return entry
+            }
+        }
+
+        /// A checkpoint's signed text and signatures, without the names on its signature lines:
+        /// Rekor v1 lines are matched by key hint alone and their name is signed by nothing (as in
+        /// Rekor's and sigstore-go's checks), so changing it proves nothing false.
+        static func withoutSignerNames(_ note: String) -> String {
+            note.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+                line.hasPrefix("\u{2014} ") ? String(line.split(separator: " ").last ?? "") : String(line)
+            }.joined(separator: "\n")
+        }
     }
 }

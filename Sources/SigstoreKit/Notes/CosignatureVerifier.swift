@@ -7,29 +7,11 @@ import WireFormat
 /// As a ``NoteVerifier`` it takes part in ``SignedNote/verify(with:)`` next to the log's key, but
 /// counts as a cosigner: a checkpoint signed only by witnesses is rejected. Use
 /// ``verifiedCosignature(in:)`` to learn when the witness cosigned.
-public struct CosignatureVerifier: NoteVerifier {
-    let key: Ed25519NoteKey
-    public var name: String { key.name }
-    public var keyHint: UInt32 { key.keyHint }
-    /// The Ed25519 public key.
-    public var publicKey: Curve25519.Signing.PublicKey { key.publicKey }
+public struct CosignatureVerifier: Ed25519KeyedNoteVerifier {
+    public static let signatureType = NoteSignatureType.cosignatureV1
+    public let noteKey: Ed25519NoteKey
 
-    /// Reads a verifier key, `<name>+<key ID>+base64(0x04 || 32-byte public key)`; the key ID must be the one the name and key imply.
-    public init(verifierKey vkey: String) throws(NoteError) {
-        key = try Ed25519NoteKey(verifierKey: vkey, type: .cosignatureV1)
-    }
-
-    /// A verifier for `publicKey` under `name`.
-    public init(name: String, publicKey: Curve25519.Signing.PublicKey) throws(NoteError) {
-        key = try Ed25519NoteKey(name: name, publicKey: publicKey, type: .cosignatureV1)
-    }
-
-    init(validName name: String, publicKey: Curve25519.Signing.PublicKey) {
-        key = Ed25519NoteKey(validName: name, publicKey: publicKey, type: .cosignatureV1)
-    }
-
-    /// The verifier key string (`vkey`).
-    public var verifierKey: String { key.verifierKey }
+    public init(noteKey: Ed25519NoteKey) { self.noteKey = Self.checked(noteKey) }
 
     public var isCosigner: Bool { true }
 

@@ -2,11 +2,11 @@ import Crypto
 
 /// A named Ed25519 note key of one C2SP signature type (0x01 note signatures, 0x04 cosignatures):
 /// the parts both verifier types share — reading `vkey` text, checking the key ID, writing it back.
-struct Ed25519NoteKey: Sendable {
-    let name: String
-    let keyHint: UInt32
-    let publicKey: Curve25519.Signing.PublicKey
-    let type: NoteSignatureType
+public struct Ed25519NoteKey: Sendable {
+    public let name: String
+    public let keyHint: UInt32
+    public let publicKey: Curve25519.Signing.PublicKey
+    public let type: NoteSignatureType
 
     /// Reads `<name>+<key ID>+base64(type || 32-byte public key)`; the key ID must match.
     init(verifierKey vkey: String, type: NoteSignatureType) throws(NoteError) {
