@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import WireFormat
 
@@ -18,6 +19,15 @@ struct StrictEncodingTests {
             #expect(StrictBase64.decode(StrictBase64.encode(bytes.prefix(n))) == Array(bytes.prefix(n)))
         }
         #expect(StrictBase64.encode([0xFB, 0xFF, 0xBF]) == "+/+/")
+    }
+
+    @Test("encoding agrees with Foundation's for every length up to 300")
+    func agreesWithFoundation() {
+        var generator = SystemRandomNumberGenerator()
+        for n in 0...300 {
+            let bytes = (0..<n).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            #expect(StrictBase64.encode(bytes) == Data(bytes).base64EncodedString(), "\(n) bytes")
+        }
     }
 
     @Test("anything but the one canonical encoding is rejected", arguments: [
