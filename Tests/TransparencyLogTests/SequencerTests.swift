@@ -100,6 +100,49 @@ func prepared(_ n: Int) -> PreparedEntry {
         #expect(service.treeHead.treeSize == 1)
     }
 
+    /// A round is committed without looking for duplicates first; a batch mixing stored and new
+    /// entries is refused by the store, writing nothing, and redone: the stored ones answer with
+    /// their original index, the new ones are appended once, and the tree stays consistent.
+    @Test func aBatchMixingStoredAndNewEntriesIsRedoneWithTheStoredOnes() async throws {
+        let log = try TestLog()
+        let service = try await log.service()
+        let entries = (0..<6).map { prepared($0) }
+        for n in 0..<3 { _ = try await service.sequencer.submit(entries[n]) }
+        let results = try await withThrowingTaskGroup(of: (Int, SequencingResult).self) { group in
+            for n in 0..<6 { group.addTask { (n, try await service.sequencer.submit(entries[n])) } }
+            return try await group.reduce(into: [:]) { $0[$1.0] = $1.1 }
+        }
+        for n in 0..<3 {
+            guard case .duplicate(let old)? = results[n] else { Issue.record("entry \(n) should be a duplicate"); continue }
+            #expect(old.index == Int64(n))
+        }
+        for n in 3..<6 {
+            guard case .appended(let new, _)? = results[n] else { Issue.record("entry \(n) should be appended"); continue }
+            #expect((3..<6).contains(new.index))
+        }
+        #expect(service.treeHead.treeSize == 6)
+        let store = try log.openStore()
+        var leaves: [Hash] = []
+        for index in 0..<6 { leaves.append(try #require(try await store.entry(at: Int64(index))).leafHash) }
+        try store.close()
+        #expect(service.treeHead.rootHash == referenceRoot(leaves[...]))
+    }
+
+    @Test func theStoreRefusesABatchHoldingAStoredLeafAndWritesNothing() async throws {
+        let log = try TestLog()
+        let service = try await log.service()
+        let stored = try await service.sequencer.submit(prepared(0))
+        guard case .appended(let entry, let head) = stored else { Issue.record("not appended"); return }
+        let store = try log.openStore()
+        let again = AppendBatch(entries: [StoredEntry(index: 1, leafHash: entry.leafHash, body: entry.body, integratedTime: entry.integratedTime,
+                                                      kind: entry.kind, extra: entry.extra)],
+                                treeHashes: [[]], searchRows: [], checkpoint: head.checkpoint, treeSize: 2, rootHash: head.rootHash)
+        await #expect(throws: AlreadyStored.self) { try await store.append(again) }
+        #expect(try await store.latestTreeHead().treeSize == 1)
+        #expect(try await store.entry(at: 1) == nil)
+        try store.close()
+    }
+
     @Test func fullQueueAnswersQueueFull() async throws {
         let log = try TestLog { $0.sequencer = .init(queueCapacity: 2, maxBatchSize: 1) }
         let store = FaultyStore(try log.openStore())

@@ -142,20 +142,18 @@ public actor Sequencer {
         for waiter in waiters { waiter.resume() }
     }
 
-    /// One round: look up duplicates, assign indexes and sign, commit, then publish and answer. Every
-    /// submission in `batch` is answered exactly once, whatever happens.
-    private func sequence(_ batch: [Pending]) async {
+    /// One round: assign indexes and sign, commit, then publish and answer. Every submission in
+    /// `batch` is answered exactly once, whatever happens.
+    ///
+    /// Submissions are nearly always new, so the round does not look for duplicates first (a read,
+    /// and a thread hop, per round): the store refuses a batch holding an entry it already has,
+    /// writing nothing (``AlreadyStored``), and the round is redone once with what it found.
+    private func sequence(_ batch: [Pending], existing: [Hash: StoredEntry]? = nil) async {
         if let failure { return fail(batch, SequencerError.stopped(failure)) }
-        let existing: [Hash: StoredEntry]
-        do {
-            existing = try await store.entries(leafHashes: batch.map(\.entry.leafHash))
-        } catch {
-            return fail(batch, SequencerError.commitFailed("\(error)"))
-        }
 
         // 1. Assign indexes, extend the tree, sign the new checkpoint. Nothing is visible yet.
         let before = tree
-        let assigned = assign(batch.map(\.entry), existing: existing)
+        let assigned = assign(batch.map(\.entry), existing: existing ?? [:])
         if assigned.entries.isEmpty { return answerDuplicates(batch, assigned) }
         let head: StoredTreeHead
         do {
@@ -168,6 +166,10 @@ public actor Sequencer {
         // 2. One transaction: entries, tree hashes, search rows, checkpoint.
         do {
             try await store.append(assigned.appendBatch(head: head))
+        } catch let stored as AlreadyStored where existing == nil {
+            // Nothing was written: forget this round's tree and redo it knowing the duplicates.
+            tree = before
+            return await sequence(batch, existing: stored.entries)
         } catch {
             // The write may have landed or not; only the store knows. Re-read it before going on.
             await recover(after: error, before: before, attempted: head)

@@ -69,6 +69,13 @@ public struct StoredTreeHead: Sendable, Equatable {
     public var checkpoint: String
 }
 
+/// Why `LogStore.append` wrote nothing: these entries of the batch are already in the log, keyed by
+/// leaf hash. The sequencer submits optimistically, without looking for duplicates first, and
+/// redoes the round with these when the store finds any.
+public struct AlreadyStored: Error, Sendable {
+    public let entries: [Hash: StoredEntry]
+}
+
 /// Durable storage of a transparency log.
 ///
 /// Contract: `append` writes a whole `AppendBatch` in ONE transaction. When it returns, all of it is
@@ -87,7 +94,8 @@ public protocol LogStore: AsyncHashReader {
     func identity() -> LogIdentity
     /// The latest committed tree head.
     func latestTreeHead() async throws -> StoredTreeHead
-    /// Commits a batch (see the type's contract).
+    /// Commits a batch (see the type's contract). When any of the batch's leaf hashes is already
+    /// stored, writes nothing and throws ``AlreadyStored`` naming those entries: a leaf is logged once.
     func append(_ batch: AppendBatch) async throws
     /// The checkpoint stored for exactly this tree size, if one was published.
     func checkpoint(treeSize: Int64) async throws -> String?

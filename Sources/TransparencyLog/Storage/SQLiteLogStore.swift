@@ -132,6 +132,9 @@ public final class SQLiteLogStore: LogStore {
     public func append(_ batch: AppendBatch) async throws {
         try await pool.writeWithoutTransaction { db in
             try db.inTransaction {
+                // Checked inside the write transaction, so no entry can be stored twice.
+                let stored = try Self.stored(batch.entries.map(\.leafHash), in: db)
+                guard stored.isEmpty else { throw AlreadyStored(entries: stored) }
                 try Self.insert(batch, into: db)
                 return .commit
             }

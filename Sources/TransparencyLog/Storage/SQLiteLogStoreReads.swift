@@ -58,16 +58,19 @@ extension SQLiteLogStore {
 
     public func entries(leafHashes: [Hash]) async throws -> [Hash: StoredEntry] {
         guard !leafHashes.isEmpty else { return [:] }
-        return try await read { db in
-            var found: [Hash: StoredEntry] = [:]
-            let statement = try db.cachedStatement(sql: "SELECT * FROM entries WHERE leaf_key = ? AND leaf_hash = ?")
-            for hash in leafHashes {
-                if let row = try Row.fetchOne(statement, arguments: [Self.leafKey(hash), Data(hash.bytes)]) {
-                    found[hash] = try Self.entry(from: row)
-                }
+        return try await read { db in try Self.stored(leafHashes, in: db) }
+    }
+
+    /// The entries among `leafHashes` that `db` holds, keyed by leaf hash.
+    static func stored(_ leafHashes: [Hash], in db: Database) throws -> [Hash: StoredEntry] {
+        var found: [Hash: StoredEntry] = [:]
+        let statement = try db.cachedStatement(sql: "SELECT * FROM entries WHERE leaf_key = ? AND leaf_hash = ?")
+        for hash in leafHashes {
+            if let row = try Row.fetchOne(statement, arguments: [leafKey(hash), Data(hash.bytes)]) {
+                found[hash] = try entry(from: row)
             }
-            return found
         }
+        return found
     }
 
     public func entries(in range: Range<Int64>) async throws -> [StoredEntry] {
