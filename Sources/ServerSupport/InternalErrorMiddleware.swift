@@ -2,9 +2,10 @@ import Hummingbird
 import Logging
 import WireFormat
 
-/// Answers an error that no route mapped to a status (anything that is not an `HTTPResponseError`)
-/// with 500 and ``JSONErrorBody`` `internal error`, where Hummingbird would send an empty 500, so a
-/// client reads the same error shape whatever failed.
+/// Makes every error leave as ``JSONErrorBody``, so a client reads the same error shape whatever
+/// failed: Hummingbird's own errors (an unknown path's 404, an oversized body's 413) keep their
+/// status with the JSON body they lack, and an error no route mapped to a status answers 500
+/// `internal error`, where Hummingbird would send an empty body.
 ///
 /// The error is logged by type only: its text may quote the request, and requests carry tokens.
 public struct InternalErrorMiddleware<Context: RequestContext>: RouterMiddleware {
@@ -17,8 +18,14 @@ public struct InternalErrorMiddleware<Context: RequestContext>: RouterMiddleware
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
-        } catch let error as any HTTPResponseError {
+        } catch let error as any JSONResponseError {
             throw error
+        } catch let error as HTTPError {
+            // Hummingbird's own (an unknown path's 404, a handler's `HTTPError`) carry no JSON body.
+            return JSONReply.error(status: error.status, message: error.body ?? error.status.reasonPhrase, headers: error.headers)
+        } catch let error as any HTTPResponseError {
+            // The rest of Hummingbird's (an oversized body's 413) likewise; its status stands.
+            return JSONReply.error(status: error.status, message: error.status.reasonPhrase)
         } catch {
             logger.error("request failed", metadata: ["reason": .string("\(type(of: error))")])
             return JSONReply.error(status: .internalServerError, message: "internal error")

@@ -52,4 +52,27 @@ private struct Unexpected: Error {
             }
         }
     }
+
+    /// Hummingbird's own errors (an unknown path, an oversized body) keep their status and get the
+    /// JSON body every Sigil API answers with, instead of an empty one.
+    @Test func hummingbirdsOwnErrorsLeaveAsJSON() async throws {
+        let router = Router()
+        router.add(middleware: InternalErrorMiddleware(logger: Logger(label: "test")))
+        router.post("/small") { request, _ -> Response in
+            _ = try await request.body.collect(upTo: 8)
+            return JSONReply.canonical(["fine": true])
+        }
+        try await Application(router: router).test(.router) { client in
+            try await client.execute(uri: "/nowhere", method: .get) { response in
+                #expect(response.status == .notFound)
+                let body = try JSONValue(parsing: Array(buffer: response.body))
+                #expect(body == ["code": 404, "message": "Not Found"])
+            }
+            try await client.execute(uri: "/small", method: .post, body: ByteBuffer(string: String(repeating: "x", count: 64))) { response in
+                #expect(response.status == .contentTooLarge)
+                let body = try JSONValue(parsing: Array(buffer: response.body))
+                #expect(body["code"] == 413)
+            }
+        }
+    }
 }

@@ -47,7 +47,6 @@ final class FaultyStore: LogStore {
     func checkpoint(treeSize: Int64) async throws -> String? { try await inner.checkpoint(treeSize: treeSize) }
     func entry(at index: Int64) async throws -> StoredEntry? { try await inner.entry(at: index) }
     func entry(leafHash: Hash) async throws -> StoredEntry? { try await inner.entry(leafHash: leafHash) }
-    func entries(leafHashes: [Hash]) async throws -> [Hash: StoredEntry] { try await inner.entries(leafHashes: leafHashes) }
     func entries(in range: Range<Int64>) async throws -> [StoredEntry] { try await inner.entries(in: range) }
     func search(key: String, limit: Int) async throws -> [Int64] { try await inner.search(key: key, limit: limit) }
     func readHashes(at indexes: [Int64]) async throws -> [Hash] { try await inner.readHashes(at: indexes) }

@@ -27,11 +27,6 @@ public enum PEMDecoding {
         return found[0]
     }
 
-    /// Whether `bytes` look like PEM rather than DER or base64: they start with `-----BEGIN `.
-    public static func looksLikePEM(_ bytes: some Collection<UInt8>) -> Bool {
-        bytes.starts(with: beginPrefix)
-    }
-
     private static let beginPrefix = Array("-----BEGIN ".utf8)
     private static let endPrefix = Array("-----END ".utf8)
     private static let dashes = Array("-----".utf8)

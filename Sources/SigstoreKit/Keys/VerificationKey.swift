@@ -68,15 +68,13 @@ public struct VerificationKey: Sendable, Hashable {
         }
     }
 
-    /// Reads a PEM `PUBLIC KEY` block.
+    /// Reads a PEM `PUBLIC KEY` block, with base64 lines of any length (`PEMDecoding`).
     public init(pem: String) throws(KeyError) {
-        guard let document = try? PEMDocument(pemString: pem) else {
-            throw .unparseable("not a PEM document")
+        let block: PEMBlock
+        do { block = try PEMDecoding.block(in: pem, label: "PUBLIC KEY") } catch {
+            throw .unparseable("not a PEM PUBLIC KEY: \(error)")
         }
-        guard document.discriminator.isExactly("PUBLIC KEY") else {
-            throw .unparseable("expected a PEM PUBLIC KEY block, found \(document.discriminator)")
-        }
-        try self.init(spkiDER: document.derBytes)
+        try self.init(spkiDER: block.der)
     }
 
     /// The subject public key of a certificate.
@@ -100,7 +98,7 @@ public struct VerificationKey: Sendable, Hashable {
     public var keyID: [UInt8] { Array(SHA256.hash(data: spkiDER)) }
 
     /// PEM `PUBLIC KEY` text, with a final newline.
-    public var pem: String { PEMDocument(type: "PUBLIC KEY", derBytes: spkiDER).pemString + "\n" }
+    public var pem: String { PEMEncoding.encode(spkiDER, label: "PUBLIC KEY") }
 
     /// Verifies `signature` over `message`, hashing with the key's default hash: ECDSA (DER signature)
     /// with SHA-256/384/512 by curve, RSA PKCS#1 v1.5 with SHA-256, Ed25519 over the raw message.

@@ -26,7 +26,7 @@ extension JSONObjectReader where Failure == EntryError {
         let fields = try object(key)
         try fields.rejectUnknown(["algorithm", "value"])
         let name = try fields.string("algorithm")
-        guard let algorithm = HashAlgorithm(rawValue: name), allowed.contains(algorithm) else {
+        guard let algorithm = HashAlgorithm.allCases.first(where: { $0.rawValue.isExactly(name) }), allowed.contains(algorithm) else {
             let list = allowed.map(\.rawValue).joined(separator: ", ")
             throw .malformed("\(fields.fieldPath("algorithm")) must be one of \(list), not \(JSONError.quoted(name))")
         }

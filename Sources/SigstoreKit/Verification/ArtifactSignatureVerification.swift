@@ -46,7 +46,7 @@ enum ArtifactSignatureVerification {
 
     /// The artifact must be a subject of the in-toto statement.
     private static func verifySubject(_ envelope: DSSEEnvelope, artifact: VerificationPolicy.Artifact) throws(VerificationError) {
-        guard envelope.payloadType == InTotoStatement.payloadType else {
+        guard envelope.payloadType.isExactly(InTotoStatement.payloadType) else {
             throw .step(.signature, "the DSSE payload type \(JSONError.quoted(envelope.payloadType)) is not an in-toto statement")
         }
         guard let statement = try? JSONValue(parsing: envelope.payload), let subjects = statement["subject"]?.arrayValue else {

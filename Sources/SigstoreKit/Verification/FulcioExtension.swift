@@ -33,6 +33,12 @@ public enum FulcioExtension: Int, Sendable, Hashable, CaseIterable {
         try! ASN1ObjectIdentifier(elements: [1, 3, 6, 1, 4, 1, 57264, 1, UInt(rawValue)])
     }
 
+    /// The OIDC issuer: extension `.1.8`, falling back to the raw `.1.1` of older certificates.
+    static func oidcIssuer(in certificate: Certificate) throws(VerificationError) -> String? {
+        if let issuer = try issuer.value(in: certificate) { return issuer }
+        return try issuerV1.value(in: certificate)
+    }
+
     /// The extension's string value in `certificate`: nil when absent; throws when malformed
     /// (not UTF-8, or for DER-encoded ones not exactly one UTF8String).
     func value(in certificate: Certificate) throws(VerificationError) -> String? {

@@ -12,9 +12,7 @@ enum IdentityVerification {
         guard let subject = sans.first(where: identity.subject.matches) else {
             throw .step(.identity, "no subject alternative name matches \(identity.subject) (certificate has \(sans.prefix(8).map { JSONError.quoted($0, limit: 200) }.joined(separator: ", ")))")
         }
-        var issuer = try FulcioExtension.issuer.value(in: certificate)
-        if issuer == nil { issuer = try FulcioExtension.issuerV1.value(in: certificate) }
-        guard let issuer else {
+        guard let issuer = try FulcioExtension.oidcIssuer(in: certificate) else {
             throw .step(.identity, "the certificate has no OIDC issuer extension")
         }
         guard identity.issuer.matches(issuer) else {

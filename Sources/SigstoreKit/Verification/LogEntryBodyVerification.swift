@@ -7,7 +7,8 @@ import WireFormat
 enum LogEntryBodyVerification {
     static func verify(_ entry: BundleLogEntry, content: BundleContent, signer: SignerMaterial,
                        artifact: VerificationPolicy.Artifact) throws(VerificationError) {
-        switch (entry.kind, entry.version) {
+        // Matched as bytes: `String` patterns compare by canonical equivalence.
+        switch (ExactString(entry.kind), ExactString(entry.version)) {
         case ("hashedrekord", "0.0.1"), ("dsse", "0.0.1"):
             let body: RekorEntryBody
             do { body = try RekorEntry.parseCanonicalBody(entry.canonicalizedBody) } catch {

@@ -21,7 +21,6 @@ public enum SigningCertificateVerification {
 
     /// The OIDC issuer (extension `.1.8`, falling back to the raw `.1.1`), as identity policies see it.
     public static func oidcIssuer(of leaf: Certificate) throws(VerificationError) -> String? {
-        if let issuer = try FulcioExtension.issuer.value(in: leaf) { return issuer }
-        return try FulcioExtension.issuerV1.value(in: leaf)
+        try FulcioExtension.oidcIssuer(in: leaf)
     }
 }

@@ -80,7 +80,7 @@ public actor Sequencer {
     private static func checkResumePoint(_ head: StoredTreeHead, identity: LogIdentity, verifier: any NoteVerifier,
                                          signerKey: VerificationKey) throws {
         let expectedLogID = LowercaseHex.encode(signerKey.keyID)
-        guard identity.logID == expectedLogID else {
+        guard identity.logID.isExactly(expectedLogID) else {
             throw LogStartupError.keyMismatch(stored: identity.logID, configured: expectedLogID)
         }
         let signed: SignedCheckpoint

@@ -101,8 +101,6 @@ public protocol LogStore: AsyncHashReader {
     func checkpoint(treeSize: Int64) async throws -> String?
     func entry(at index: Int64) async throws -> StoredEntry?
     func entry(leafHash: Hash) async throws -> StoredEntry?
-    /// Existing entries among these leaf hashes (for duplicate detection), keyed by leaf hash.
-    func entries(leafHashes: [Hash]) async throws -> [Hash: StoredEntry]
     /// Entries with indexes in `range`, in order (for tiles, audits and bulk retrieval).
     func entries(in range: Range<Int64>) async throws -> [StoredEntry]
     /// Log indexes recorded under a search key, ascending, at most `limit`.

@@ -56,11 +56,6 @@ extension SQLiteLogStore {
         }
     }
 
-    public func entries(leafHashes: [Hash]) async throws -> [Hash: StoredEntry] {
-        guard !leafHashes.isEmpty else { return [:] }
-        return try await read { db in try Self.stored(leafHashes, in: db) }
-    }
-
     /// The entries among `leafHashes` that `db` holds, keyed by leaf hash.
     static func stored(_ leafHashes: [Hash], in db: Database) throws -> [Hash: StoredEntry] {
         var found: [Hash: StoredEntry] = [:]

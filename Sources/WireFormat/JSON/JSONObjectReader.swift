@@ -32,9 +32,6 @@ public struct JSONObjectReader<Failure: Error> {
         self.makeError = makeError
     }
 
-    /// The error for `message`, in this reader's error type.
-    public func failure(_ message: String) -> Failure { makeError(message) }
-
     /// `key`'s dotted path below this object.
     public func fieldPath(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 

@@ -39,9 +39,11 @@ public enum UntrustedText {
 
     /// Whether `scalar` shows as itself on a terminal and cannot move the cursor or reorder text.
     public static func isPrinting(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar.properties.generalCategory {
+        // ASCII first: nearly all text is, and the category lookup is a table search.
+        if scalar.isASCII { return scalar.value >= 0x20 && scalar.value != 0x7F }
+        return switch scalar.properties.generalCategory {
         case .control, .format, .lineSeparator, .paragraphSeparator, .privateUse, .surrogate, .unassigned: false
-        case .spaceSeparator: scalar == " "
+        case .spaceSeparator: false   // U+0020, the only printing space, is ASCII
         default: true
         }
     }
