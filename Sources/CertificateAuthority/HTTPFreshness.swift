@@ -36,7 +36,7 @@ enum HTTPFreshness {
         func finish() {
             let trimmedName = trim(name)
             if !trimmedName.isEmpty {
-                directives.append(Directive(name: String(decoding: trimmedName.map(asciiLowercase), as: UTF8.self),
+                directives.append(Directive(name: String(decoding: trimmedName.map(\.asciiLowercased), as: UTF8.self),
                                             argument: argument.map { String(decoding: trim($0), as: UTF8.self) }))
             }
             name = []; argument = nil
@@ -80,7 +80,4 @@ enum HTTPFreshness {
         return bytes[start...end]
     }
 
-    private static func asciiLowercase(_ byte: UInt8) -> UInt8 {
-        byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte + 32 : byte
-    }
 }

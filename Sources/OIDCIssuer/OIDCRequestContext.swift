@@ -21,7 +21,7 @@ func isLoopback(_ address: SocketAddress?) -> Bool {
     guard let address, let ip = address.ipAddress else { return false }
     switch address.protocol {
     case .inet: return ip.hasExactPrefix("127.")
-    case .inet6: return ip.isExactly("::1") || ip.lowercased().hasExactPrefix("::ffff:127.")
+    case .inet6: return ip.isExactly("::1") || ip.asciiLowercased.hasExactPrefix("::ffff:127.")
     default: return false
     }
 }

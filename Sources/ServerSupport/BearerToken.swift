@@ -1,4 +1,5 @@
 import HTTPTypes
+import WireFormat
 
 /// The token of an `Authorization: Bearer <token>` header (RFC 6750 §2.1).
 ///
@@ -22,7 +23,7 @@ public struct BearerToken: Sendable, CustomStringConvertible, CustomDebugStringC
         let bytes = Array(header.utf8)
         let scheme = Array("bearer".utf8)
         guard bytes.count > scheme.count, bytes[scheme.count] == Self.space,
-              zip(bytes, scheme).allSatisfy({ Self.asciiLowercase($0) == $1 }) else { return nil }
+              zip(bytes, scheme).allSatisfy({ $0.asciiLowercased == $1 }) else { return nil }
         let start = bytes[scheme.count...].firstIndex { $0 != Self.space } ?? bytes.endIndex
         let end = bytes[start...].lastIndex { $0 != Self.space && $0 != Self.tab }.map { $0 + 1 } ?? start
         guard start < end else { return nil }
@@ -35,7 +36,4 @@ public struct BearerToken: Sendable, CustomStringConvertible, CustomDebugStringC
     private static let space = UInt8(ascii: " ")
     private static let tab = UInt8(ascii: "\t")
 
-    private static func asciiLowercase(_ byte: UInt8) -> UInt8 {
-        (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte + 0x20 : byte
-    }
 }

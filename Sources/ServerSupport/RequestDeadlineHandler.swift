@@ -146,12 +146,10 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
     }
 
     private func headerDeadlinePassed() {
+        // A head deadline only starts with no response owed (from `.idle`), so a 408 cannot collide
+        // with a response under way.
         guard phase == .head else { return }
-        if responsesOwed == 0 {
-            refuse(.requestTimeout, "request head not received within \(limits.headerTimeout)", reason: "header timeout")
-        } else {
-            close(reason: "header timeout")
-        }
+        refuse(.requestTimeout, "request head not received within \(limits.headerTimeout)", reason: "header timeout")
     }
 
     private func bodyDeadlinePassed() {

@@ -97,7 +97,7 @@ public final class LogService: Sendable {
     /// Looks an entry up by UUID (64 hex: the leaf hash) or EntryID (16 hex tree ID + UUID).
     public func entry(uuid: String) async throws -> LogEntryView {
         // Measured and split as bytes: `Character` counts and prefixes group combining marks.
-        let text = Array(uuid.lowercased().utf8)
+        let text = Array(uuid.asciiLowercased.utf8)
         let hashHex: ArraySlice<UInt8>
         switch text.count {
         case 64: hashHex = text[...]
@@ -181,11 +181,11 @@ public final class LogService: Sendable {
 
     /// The UUIDs (leaf hashes, hex) of entries at these indexes.
     public func uuids(ofIndexes indexes: [Int64]) async throws -> [String] {
-        var uuids: [String] = []
-        for index in indexes {
-            if let entry = try await store.entry(at: index) { uuids.append(entry.leafHash.hex) }
-        }
-        return uuids
+        // A UUID is the leaf hash, which the tree stores at level 0: one read for all of them (none
+        // for cached ones) instead of one entry row per index.
+        let present = indexes.filter { (0..<treeHead.treeSize).contains($0) }
+        let leaves = try await reader.readHashes(at: present.map { StoredHashes.index(level: 0, index: $0) })
+        return leaves.map(\.hex)
     }
 
     // MARK: Tiles (c2sp.org/tlog-tiles)

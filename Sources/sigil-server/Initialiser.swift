@@ -77,8 +77,10 @@ struct Initialiser {
         }
         let issuers: JSONValue
         do {
-            _ = try IssuerPool(configurationFile: issuersFile.path)
-            issuers = try JSONValue(parsing: Array(try Data(contentsOf: issuersFile)))
+            // Read once: the file checked is the file copied.
+            let bytes = Array(try Data(contentsOf: issuersFile))
+            _ = try IssuerPool(configurationJSON: bytes)
+            issuers = try JSONValue(parsing: bytes)
         } catch { throw refusal(issuersFile, error) }
         do {
             return CAInputs(issuers: issuers, profileFile: profileFile, profile: try CertificateProfile(file: profileFile.path))

@@ -182,7 +182,9 @@ extension PredicatePolicy.Rule {
         switch (a, b) {
         case let (.string(x), .string(y)): return x.isExactly(y)
         case let (.array(x), .array(y)): return x.count == y.count && zip(x, y).allSatisfy { same($0, $1) }
-        case let (.object(x), .object(y)): return x.count == y.count && x.allSatisfy { key, value in y[key].map { same(value, $0) } ?? false }
+        case let (.object(x), .object(y)):
+            // `JSONValue`'s subscript finds only a byte-identical member name.
+            return x.count == y.count && x.allSatisfy { key, value in b[key].map { same(value, $0) } ?? false }
         default: return a == b
         }
     }

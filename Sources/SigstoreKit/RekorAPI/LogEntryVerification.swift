@@ -45,7 +45,7 @@ public enum LogEntryVerification {
         guard let bodyBytes = StrictBase64.decode(entry.body) else { throw .malformed("body is not base64") }
         let leafHash = RFC6962.leafHash(bodyBytes)
         if let entryID {
-            let uuid = String(entryID.lowercased().suffix(64))
+            let uuid = String(decoding: entryID.asciiLowercased.utf8.suffix(64), as: UTF8.self)
             guard uuid.isExactly(leafHash.hex) else { throw .uuidMismatch(expected: leafHash.hex, actual: uuid) }
         }
         let proofJSON = entry.verification.inclusionProof
@@ -71,7 +71,7 @@ public enum LogEntryVerification {
         guard let set = StrictBase64.decode(entry.verification.signedEntryTimestamp) else {
             throw .signedEntryTimestamp("not base64")
         }
-        guard entry.logID.lowercased().isExactly(LowercaseHex.encode(logKey.keyID)) else {
+        guard entry.logID.asciiLowercased.isExactly(LowercaseHex.encode(logKey.keyID)) else {
             throw .signedEntryTimestamp("entry names log \(entry.logID), not the trusted log \(LowercaseHex.encode(logKey.keyID))")
         }
         let payload = SignedEntryTimestamp.payload(body: bodyBytes, integratedTime: entry.integratedTime,

@@ -42,14 +42,11 @@ enum InTotoV002Body {
         else { throw .step(.logEntryBody, "the logged signatures are not the envelope's") }
     }
 
-    /// The first PEM block of `bytes`, whatever its line lengths: old intoto entries were written
-    /// by clients that wrapped base64 at other widths than RFC 7468's 64 columns.
+    /// The first PEM block of `bytes`, whatever its line lengths (`PEMDecoding`): old intoto entries
+    /// were written by clients that wrapped base64 at other widths than RFC 7468's 64 columns.
     private static func lenientPEM(_ bytes: [UInt8]) -> (type: String, der: [UInt8])? {
-        let lines = String(decoding: bytes, as: UTF8.self).split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
-        guard let begin = lines.firstIndex(where: { $0.hasExactPrefix("-----BEGIN ") && $0.hasExactSuffix("-----") }) else { return nil }
-        let type = String(lines[begin].dropFirst(11).dropLast(5))
-        guard let end = lines[begin...].firstIndex(of: "-----END \(type)-----") else { return nil }
-        return StrictBase64.decode(lines[(begin + 1)..<end].joined()).map { (type, $0) }
+        guard let block = try? PEMDecoding.blocks(in: String(decoding: bytes, as: UTF8.self)).first else { return nil }
+        return (block.label, block.der)
     }
 
     /// base64(base64(bytes)) → bytes.
