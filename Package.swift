@@ -112,6 +112,8 @@ let package = Package(
             .product(name: "SwiftASN1", package: "swift-asn1"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
+            // TLS settings for registries: the system trust store plus a CA file.
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ]),
         .executableTarget(name: "sigil", dependencies: [
             "SigilClient", "SigstoreKit", "WireFormat", "Merkle",

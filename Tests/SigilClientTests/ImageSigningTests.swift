@@ -204,7 +204,7 @@ import WireFormat
         let arm = try layout.manifest(layout.resolve(.digest(OCIDigest(sample.platforms[1].digest)!)))
         try FileManager.default.removeItem(atPath: sample.layout.path + "/" + arm.config.digest.blobPath)
         let before = sample.layout.snapshot()
-        #expect(throws: OCILayoutError.missingBlob(arm.config.digest)) { try ImageSigner.targets(index, in: layout, recursive: true) }
+        #expect(throws: ImageStoreError.missingBlob(arm.config.digest)) { try ImageSigner.targets(index, in: layout, recursive: true) }
         // A log that refuses the upload: nothing is written either.
         let session = try await KeySigner(privateKeyInfo: Array(P256.Signing.PrivateKey().derRepresentation), trustedRoot: s.root,
                                           log: LogClient(baseURL: "http://127.0.0.1:1")).session

@@ -28,8 +28,8 @@ import WireFormat
         #expect(try OCIReference(parsing: "dir/img:v1") == OCIReference(layout: "dir/img", selector: .tag("v1")))
         #expect(try OCIReference(parsing: "./img@\(digest)") == OCIReference(layout: "./img", selector: .digest(OCIDigest(digest)!)))
         #expect(try OCIReference(parsing: "host:5000/dir/img") == OCIReference(layout: "host:5000/dir/img", selector: .only))
-        #expect(throws: OCILayoutError.self) { try OCIReference(parsing: "img@sha256:XYZ") }
-        #expect(throws: OCILayoutError.self) { try OCIReference(parsing: "img:") }
+        #expect(throws: ImageStoreError.self) { try OCIReference(parsing: "img@sha256:XYZ") }
+        #expect(throws: ImageStoreError.self) { try OCIReference(parsing: "img:") }
         #expect(OCIDigest("sha256:" + String(repeating: "AB", count: 32)) == nil, "uppercase hex is not a digest")
     }
 
@@ -39,17 +39,17 @@ import WireFormat
         let path = sample.layout.path
         let layout = try OCIImageLayout(path: path)
 
-        #expect(throws: OCILayoutError.unknownTag("nope", available: ["app", "index"])) { try layout.resolve(.tag("nope")) }
+        #expect(throws: ImageStoreError.unknownTag("nope", available: ["app", "index"])) { try layout.resolve(.tag("nope")) }
         let stranger = OCIDigest("sha256:" + String(repeating: "0", count: 64))!
-        #expect(throws: OCILayoutError.unknownDigest(stranger)) { try layout.resolve(.digest(stranger)) }
-        #expect(throws: OCILayoutError.self) { try layout.resolve(.only) }   // two images, no tag given
+        #expect(throws: ImageStoreError.unknownDigest(stranger)) { try layout.resolve(.digest(stranger)) }
+        #expect(throws: ImageStoreError.self) { try layout.resolve(.only) }   // two images, no tag given
 
         try FileManager.default.createDirectory(atPath: directory.path("empty"), withIntermediateDirectories: true)
-        #expect(throws: OCILayoutError.notALayout(path: directory.path("empty"), reason: "it has no oci-layout file")) {
+        #expect(throws: ImageStoreError.notALayout(path: directory.path("empty"), reason: "it has no oci-layout file")) {
             try OCIImageLayout(path: directory.path("empty"))
         }
         try Data("{\"imageLayoutVersion\":\"2.0.0\"}".utf8).write(to: URL(fileURLWithPath: directory.path("empty/oci-layout")))
-        #expect(throws: OCILayoutError.self) { try OCIImageLayout(path: directory.path("empty")) }
+        #expect(throws: ImageStoreError.self) { try OCIImageLayout(path: directory.path("empty")) }
 
         // A corrupt blob: its bytes no longer hash to its name.
         let app = OCIDigest(sample.app.digest)!
@@ -57,12 +57,12 @@ import WireFormat
         var bytes = Array(try Data(contentsOf: URL(fileURLWithPath: blobPath)))
         bytes[bytes.count / 2] ^= 1
         try Data(bytes).write(to: URL(fileURLWithPath: blobPath))
-        #expect(throws: OCILayoutError.digestMismatch(expected: app, actual: .sha256(of: bytes))) { try layout.manifest(layout.resolve(.tag("app"))) }
+        #expect(throws: ImageStoreError.digestMismatch(expected: app, actual: .sha256(of: bytes))) { try layout.manifest(layout.resolve(.tag("app"))) }
 
         // A missing blob: a layer of the index's first platform.
         let amd = try layout.manifest(layout.resolve(.digest(OCIDigest(sample.platforms[0].digest)!)))
         try FileManager.default.removeItem(atPath: path + "/" + amd.layers[0].digest.blobPath)
-        #expect(throws: OCILayoutError.missingBlob(amd.layers[0].digest)) { try layout.checkComplete(layout.resolve(.tag("index"))) }
+        #expect(throws: ImageStoreError.missingBlob(amd.layers[0].digest)) { try layout.checkComplete(layout.resolve(.tag("index"))) }
     }
 
     /// Indexes that list one child hundreds of times, three deep (8 million paths), are checked
@@ -87,7 +87,7 @@ import WireFormat
         }
         try layout.writeIndex([nested.json])
         let deep = try OCIImageLayout(path: layout.path)
-        #expect(throws: OCILayoutError.self) { try deep.checkComplete(deep.resolve(.only)) }
+        #expect(throws: ImageStoreError.self) { try deep.checkComplete(deep.resolve(.only)) }
     }
 
     @Test(arguments: ["layer", "config"])
@@ -103,7 +103,7 @@ import WireFormat
         var bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
         bytes[bytes.count - 2] ^= 0x20
         try Data(bytes).write(to: URL(fileURLWithPath: path))
-        #expect(throws: OCILayoutError.digestMismatch(expected: target.digest, actual: .sha256(of: bytes))) {
+        #expect(throws: ImageStoreError.digestMismatch(expected: target.digest, actual: .sha256(of: bytes))) {
             try layout.checkComplete(app)
         }
     }
@@ -128,7 +128,7 @@ import WireFormat
         let files = try FileManager.default.contentsOfDirectory(atPath: sample.layout.path)
         #expect(files.sorted() == ["blobs", "index.json", "oci-layout"])
         let missing = OCIDescriptor(mediaType: OCIMediaType.imageManifest, of: Array("absent".utf8))
-        #expect(throws: OCILayoutError.missingBlob(missing.digest)) { try layout.append([missing]) }
+        #expect(throws: ImageStoreError.missingBlob(missing.digest)) { try layout.append([missing]) }
     }
 
     @Test func lifecycleStatementsRoundTripAndRejectNonsense() throws {

@@ -48,7 +48,7 @@ public struct BundleReferrer: Sendable {
 
     /// Writes the blobs (empty config, bundle, manifest), then appends the descriptors to
     /// `index.json` in one atomic write.
-    public static func attach(_ referrers: [BundleReferrer], to layout: inout OCIImageLayout) throws(OCILayoutError) {
+    public static func attach(_ referrers: [BundleReferrer], to layout: inout OCIImageLayout) throws(ImageStoreError) {
         guard !referrers.isEmpty else { return }
         try layout.writeBlob(OCIDescriptor.emptyBlob)
         for referrer in referrers {

@@ -25,7 +25,7 @@ public struct ImageSigner: Sendable {
 
     /// What to sign for `image`: the image itself and, with `recursive`, each manifest of an
     /// index (as `cosign sign --recursive`). Checks every blob the images need first.
-    public static func targets(_ image: OCIDescriptor, in layout: OCIImageLayout, recursive: Bool) throws(OCILayoutError) -> [OCIDescriptor] {
+    public static func targets(_ image: OCIDescriptor, in layout: OCIImageLayout, recursive: Bool) throws(ImageStoreError) -> [OCIDescriptor] {
         try layout.checkComplete(image)
         guard image.digest.algorithm.isExactly("sha256") else { throw .malformed("only sha256 manifests can be signed; \(image.digest) is not one") }
         guard recursive else { return [image] }

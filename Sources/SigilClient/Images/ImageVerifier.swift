@@ -81,7 +81,7 @@ public struct ImageVerifier: Sendable {
 
     /// Verifies every referrer of `image`, each against `signers` (the first that verifies wins).
     public func verifyReferrers(of image: OCIDescriptor, in layout: OCIImageLayout,
-                                signers: [VerificationPolicy.Signer]) async throws(OCILayoutError) -> [Verdict] {
+                                signers: [VerificationPolicy.Signer]) async throws(ImageStoreError) -> [Verdict] {
         var verdicts: [Verdict] = []
         for referrer in try layout.referrers(of: image.digest) {
             verdicts.append(await verify(referrer, of: image, in: layout, signers: signers))

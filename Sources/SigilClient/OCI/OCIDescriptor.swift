@@ -37,7 +37,7 @@ public struct OCIDescriptor: Sendable, Equatable {
     public static let emptyBlob: [UInt8] = Array("{}".utf8)
 
     /// Reads a descriptor; `path` names it in errors (e.g. `index.json manifests[2]`).
-    public init(json: JSONValue, path: String) throws(OCILayoutError) {
+    public init(json: JSONValue, path: String) throws(ImageStoreError) {
         guard case .object(var members) = json else { throw .malformed("\(path) must be an object") }
         guard let mediaType = members.removeValue(forKey: "mediaType")?.stringValue, !mediaType.isEmpty else {
             throw .malformed("\(path).mediaType must be a non-empty string")
@@ -62,7 +62,7 @@ public struct OCIDescriptor: Sendable, Equatable {
     }
 
     /// An `annotations` map: string values only (`annotations.md` §Rules).
-    static func annotations(_ value: JSONValue?, path: String) throws(OCILayoutError) -> [String: String] {
+    static func annotations(_ value: JSONValue?, path: String) throws(ImageStoreError) -> [String: String] {
         guard let value else { return [:] }
         guard case .object(let members) = value else { throw .malformed("\(path) must be an object") }
         var out: [String: String] = [:]

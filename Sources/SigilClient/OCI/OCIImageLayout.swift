@@ -20,7 +20,7 @@ public struct OCIImageLayout: Sendable {
     public private(set) var index: OCIIndex
 
     /// Opens the layout at `path`, checking `oci-layout` and parsing `index.json`.
-    public init(path: String) throws(OCILayoutError) {
+    public init(path: String) throws(ImageStoreError) {
         root = path
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -38,7 +38,7 @@ public struct OCIImageLayout: Sendable {
         index = try Self.readIndex(root: path)
     }
 
-    private static func readIndex(root: String) throws(OCILayoutError) -> OCIIndex {
+    private static func readIndex(root: String) throws(ImageStoreError) -> OCIIndex {
         guard let data = FileManager.default.contents(atPath: root + "/index.json") else {
             throw .notALayout(path: root, reason: "it has no readable index.json")
         }
@@ -49,7 +49,7 @@ public struct OCIImageLayout: Sendable {
     // MARK: - Reading
 
     /// The blob's bytes, verified against `digest` (and `size`, when given).
-    public func blob(_ digest: OCIDigest, size: Int64? = nil) throws(OCILayoutError) -> [UInt8] {
+    public func blob(_ digest: OCIDigest, size: Int64? = nil) throws(ImageStoreError) -> [UInt8] {
         let path = root + "/" + digest.blobPath
         guard let handle = FileHandle(forReadingAtPath: path) else { throw .missingBlob(digest) }
         defer { try? handle.close() }
@@ -64,22 +64,22 @@ public struct OCIImageLayout: Sendable {
     }
 
     /// The blob a descriptor names, verified against its digest and size.
-    public func blob(_ descriptor: OCIDescriptor) throws(OCILayoutError) -> [UInt8] {
+    public func blob(_ descriptor: OCIDescriptor) throws(ImageStoreError) -> [UInt8] {
         try blob(descriptor.digest, size: descriptor.size)
     }
 
     /// The image manifest a descriptor names.
-    public func manifest(_ descriptor: OCIDescriptor) throws(OCILayoutError) -> OCIManifest {
+    public func manifest(_ descriptor: OCIDescriptor) throws(ImageStoreError) -> OCIManifest {
         try OCIManifest(parsing: try blob(descriptor), name: descriptor.digest.description)
     }
 
     /// The image index a descriptor names.
-    public func imageIndex(_ descriptor: OCIDescriptor) throws(OCILayoutError) -> OCIIndex {
+    public func imageIndex(_ descriptor: OCIDescriptor) throws(ImageStoreError) -> OCIIndex {
         try OCIIndex(parsing: try blob(descriptor), name: "index \(descriptor.digest)")
     }
 
     /// The platform manifests of an index (empty for a manifest).
-    public func children(of descriptor: OCIDescriptor) throws(OCILayoutError) -> [OCIDescriptor] {
+    public func children(of descriptor: OCIDescriptor) throws(ImageStoreError) -> [OCIDescriptor] {
         OCIMediaType.isIndex(descriptor.mediaType) ? try imageIndex(descriptor).manifests : []
     }
 
@@ -89,7 +89,7 @@ public struct OCIImageLayout: Sendable {
     /// Each blob is checked once, however often the image lists it (platforms share layers; a
     /// hostile index may list one child thousands of times), and indexes nest at most
     /// `maximumIndexDepth` deep.
-    public func checkComplete(_ descriptor: OCIDescriptor) throws(OCILayoutError) {
+    public func checkComplete(_ descriptor: OCIDescriptor) throws(ImageStoreError) {
         var checked: Set<String> = []
         try checkComplete(descriptor, depth: 1, checked: &checked)
     }
@@ -98,7 +98,7 @@ public struct OCIImageLayout: Sendable {
     public static let maximumIndexDepth = 16
 
     /// `checked` holds digest and size of every descriptor seen: a repeat with another size is still checked.
-    private func checkComplete(_ descriptor: OCIDescriptor, depth: Int, checked: inout Set<String>) throws(OCILayoutError) {
+    private func checkComplete(_ descriptor: OCIDescriptor, depth: Int, checked: inout Set<String>) throws(ImageStoreError) {
         guard checked.insert("\(descriptor.digest) \(descriptor.size)").inserted else { return }
         if OCIMediaType.isIndex(descriptor.mediaType) {
             guard depth <= Self.maximumIndexDepth else {
@@ -115,7 +115,7 @@ public struct OCIImageLayout: Sendable {
         }
     }
 
-    private func checkIntact(_ descriptor: OCIDescriptor) throws(OCILayoutError) {
+    private func checkIntact(_ descriptor: OCIDescriptor) throws(ImageStoreError) {
         let path = root + "/" + descriptor.digest.blobPath
         guard let handle = FileHandle(forReadingAtPath: path) else { throw .missingBlob(descriptor.digest) }
         defer { try? handle.close() }
@@ -140,7 +140,7 @@ public struct OCIImageLayout: Sendable {
 
     /// Finds what a reference names: the tagged manifest, the one with the digest (in
     /// `index.json` or inside one of its indexes), or the layout's only image.
-    public func resolve(_ selector: OCIReference.Selector) throws(OCILayoutError) -> OCIDescriptor {
+    public func resolve(_ selector: OCIReference.Selector) throws(ImageStoreError) -> OCIDescriptor {
         switch selector {
         case .tag(let tag):
             let matches = index.manifests.filter { $0.tag?.isExactly(tag) == true }
@@ -183,7 +183,7 @@ public struct OCIImageLayout: Sendable {
 
     /// The referrers of `digest`: every image manifest listed in `index.json` whose `subject`
     /// has that digest (what a registry's referrers API answers), in index order.
-    public func referrers(of digest: OCIDigest) throws(OCILayoutError) -> [Referrer] {
+    public func referrers(of digest: OCIDigest) throws(ImageStoreError) -> [Referrer] {
         var found: [Referrer] = []
         for descriptor in index.manifests where OCIMediaType.isManifest(descriptor.mediaType) && !found.contains(where: { $0.descriptor.digest == descriptor.digest }) {
             let manifest = try manifest(descriptor)
@@ -197,7 +197,7 @@ public struct OCIImageLayout: Sendable {
     /// Stores `bytes` as a blob and returns its digest. An existing blob with the same digest is
     /// kept (after checking it is intact), never rewritten.
     @discardableResult
-    public func writeBlob(_ bytes: [UInt8]) throws(OCILayoutError) -> OCIDigest {
+    public func writeBlob(_ bytes: [UInt8]) throws(ImageStoreError) -> OCIDigest {
         let digest = OCIDigest.sha256(of: bytes)
         let path = root + "/" + digest.blobPath
         if FileManager.default.fileExists(atPath: path) {
@@ -217,7 +217,7 @@ public struct OCIImageLayout: Sendable {
     /// exclusive lock of the layout directory first, so entries another writer added meanwhile
     /// are kept; descriptors already listed (same digest and tag) are not added twice. Write the
     /// blobs they name first: a reader must never find an index entry whose blob is missing.
-    public mutating func append(_ descriptors: [OCIDescriptor]) throws(OCILayoutError) {
+    public mutating func append(_ descriptors: [OCIDescriptor]) throws(ImageStoreError) {
         for descriptor in descriptors {
             guard FileManager.default.fileExists(atPath: root + "/" + descriptor.digest.blobPath) else { throw .missingBlob(descriptor.digest) }
         }

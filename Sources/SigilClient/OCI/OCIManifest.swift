@@ -20,7 +20,7 @@ public struct OCIManifest: Sendable, Equatable {
     }
 
     /// Parses a manifest blob. `name` identifies it in errors.
-    public init(parsing bytes: [UInt8], name: String) throws(OCILayoutError) {
+    public init(parsing bytes: [UInt8], name: String) throws(ImageStoreError) {
         let members = try OCIDocument.object(bytes, name: name, mediaTypes: [OCIMediaType.imageManifest, OCIMediaType.dockerManifest])
         guard let config = members["config"] else { throw .malformed("manifest \(name) has no config") }
         guard let list = members["layers"]?.arrayValue else { throw .malformed("manifest \(name): layers must be an array") }
@@ -34,7 +34,7 @@ public struct OCIManifest: Sendable, Equatable {
         self.init(artifactType: artifactType,
                   config: try OCIDescriptor(json: config, path: "manifest \(name) config"),
                   layers: layers,
-                  subject: try members["subject"].map { v throws(OCILayoutError) in try OCIDescriptor(json: v, path: "manifest \(name) subject") },
+                  subject: try members["subject"].map { v throws(ImageStoreError) in try OCIDescriptor(json: v, path: "manifest \(name) subject") },
                   annotations: try OCIDescriptor.annotations(members["annotations"], path: "manifest \(name) annotations"))
     }
 
@@ -64,7 +64,7 @@ public struct OCIIndex: Sendable, Equatable {
     var json: [String: JSONValue]
 
     /// Parses an index blob or `index.json`.
-    public init(parsing bytes: [UInt8], name: String) throws(OCILayoutError) {
+    public init(parsing bytes: [UInt8], name: String) throws(ImageStoreError) {
         let members = try OCIDocument.object(bytes, name: name, mediaTypes: [OCIMediaType.imageIndex, OCIMediaType.dockerManifestList])
         guard let list = members["manifests"]?.arrayValue else { throw .malformed("\(name): manifests must be an array") }
         var manifests: [OCIDescriptor] = []
@@ -93,7 +93,7 @@ enum OCIDocument {
     /// Manifests and indexes are small; the distribution spec has registries accept 4 MiB.
     static let maximumSize = 4 << 20
 
-    static func object(_ bytes: [UInt8], name: String, mediaTypes: [String]) throws(OCILayoutError) -> [String: JSONValue] {
+    static func object(_ bytes: [UInt8], name: String, mediaTypes: [String]) throws(ImageStoreError) -> [String: JSONValue] {
         let json: JSONValue
         do { json = try JSONValue(parsing: bytes) } catch { throw .malformed("\(name) is not valid JSON: \(error)") }
         guard case .object(let members) = json else { throw .malformed("\(name) must be a JSON object") }

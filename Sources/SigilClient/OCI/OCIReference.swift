@@ -22,7 +22,7 @@ public struct OCIReference: Sendable, Equatable, CustomStringConvertible {
 
     /// Parses `text`. A string naming an existing directory is always that directory; otherwise
     /// `@` or `:` in the last path component starts the digest or tag.
-    public init(parsing text: String) throws(OCILayoutError) {
+    public init(parsing text: String) throws(ImageStoreError) {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: text, isDirectory: &isDirectory), isDirectory.boolValue {
             self.init(layout: text, selector: .only)

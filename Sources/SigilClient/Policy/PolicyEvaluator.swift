@@ -31,10 +31,10 @@ public struct PolicyEvaluator: Sendable {
         public var passed: Bool { verdicts.allSatisfy(\.passed) }
     }
 
-    public func evaluate(_ policy: DeploymentPolicy, image: OCIDescriptor, in layout: OCIImageLayout) async throws(OCILayoutError) -> Report {
+    public func evaluate(_ policy: DeploymentPolicy, image: OCIDescriptor, in layout: OCIImageLayout) async throws(ImageStoreError) -> Report {
         var cache: [String: [ImageVerifier.Verdict]] = [:]
         let verifier = ImageVerifier(trustedRoot: trustedRoot)
-        func verdicts(_ set: String) async throws(OCILayoutError) -> [ImageVerifier.Verdict] {
+        func verdicts(_ set: String) async throws(ImageStoreError) -> [ImageVerifier.Verdict] {
             if let cached = cache[set] { return cached }
             let result = try await verifier.verifyReferrers(of: image, in: layout, signers: policy.identities[set] ?? [])
             cache[set] = result
@@ -129,7 +129,7 @@ public struct PolicyEvaluator: Sendable {
     /// signature (by any identity of the policy) when the layout holds it, else from when the
     /// superseded statement was logged.
     private func superseded(_ name: String, _ history: LifecycleHistory?, maxDays: Int, policy: DeploymentPolicy,
-                            layout: OCIImageLayout) async throws(OCILayoutError) -> RuleVerdict {
+                            layout: OCIImageLayout) async throws(ImageStoreError) -> RuleVerdict {
         guard let current = history?.current(at: at), current.statement.status == .superseded, let successor = current.statement.supersededBy else {
             return lifecycleRule(name, history) { _ in nil }
         }

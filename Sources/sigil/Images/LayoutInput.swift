@@ -38,6 +38,6 @@ enum LayoutInput {
 
     /// Runs a layout operation, naming the layout in its error.
     static func attempt<T>(_ text: String, _ body: () throws -> T) throws -> T {
-        do { return try body() } catch let error as OCILayoutError { throw CLIError("\(text): \(error)") }
+        do { return try body() } catch let error as ImageStoreError { throw CLIError("\(text): \(error)") }
     }
 }

@@ -96,7 +96,7 @@ enum ImageReport {
             attached = try await body(ImageSigner(session: signing.session()), &opened.layout)
         } catch let error as SigningError {
             throw CLIError(error.description)
-        } catch let error as OCILayoutError {
+        } catch let error as ImageStoreError {
             throw CLIError("\(opened.reference): \(error)")
         }
         try print(attached, verb: verb, opened: opened, json: json)

@@ -64,7 +64,7 @@ struct Tree: AsyncParsableCommand {
                         tags: [], attached: [], manifests: [])
         }
         guard depth <= OCIImageLayout.maximumIndexDepth else {
-            throw OCILayoutError.malformed("\(descriptor.digest): image indexes nest more than \(OCIImageLayout.maximumIndexDepth) deep")
+            throw ImageStoreError.malformed("\(descriptor.digest): image indexes nest more than \(OCIImageLayout.maximumIndexDepth) deep")
         }
         var manifests: [Node] = []
         for child in try layout.children(of: descriptor) { manifests.append(try node(child, in: layout, depth: depth + 1, shown: &shown)) }
