@@ -11,6 +11,6 @@ struct Sigil: AsyncParsableCommand {
               sigil log info --log-url http://127.0.0.1:3000
             """,
         subcommands: [LogGroup.self, VerifyBundle.self, SignBlob.self, VerifyBlob.self, Attest.self, VerifyAttestation.self,
-                      SignImage.self, AttestImage.self, VerifyImage.self, Tree.self, LifecycleGroup.self, PolicyGroup.self,
+                      SignImage.self, AttestImage.self, VerifyImage.self, Tree.self, LifecycleGroup.self, PolicyGroup.self, Copy.self,
                       GenerateKeyPair.self])
 }

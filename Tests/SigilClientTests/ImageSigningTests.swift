@@ -17,11 +17,11 @@ import WireFormat
         let s: KeylessSignerTests.Stack
         let directory = TemporaryDirectory()
         let sample: TestImageLayout.Sample
-        let layout: OCIImageLayout
+        let layout: LayoutStore
 
         init() async throws {
             sample = try TestImageLayout.sample(at: directory.path("layout"))
-            layout = try OCIImageLayout(path: sample.layout.path)
+            layout = try LayoutStore(path: sample.layout.path)
             s = try await KeylessSignerTests().stack()
         }
     }
@@ -29,12 +29,12 @@ import WireFormat
     @Test func recursiveSigningWritesReferrersThatOrasStyleDiscoveryFinds() async throws {
         let f = try await Fixture(), s = f.s, sample = f.sample
         defer { Task { await s.stop() } }
-        var layout = f.layout
-        let index = try layout.resolve(.tag("index"))
-        let targets = try ImageSigner.targets(index, in: layout, recursive: true)
+        let layout = f.layout
+        let index = try await layout.resolve(.tag("index"))
+        let targets = try await ImageSigner.targets(index, in: layout, recursive: true)
         #expect(targets.count == 3)
         let session = try await s.signer.session(token: IdentityToken(s.fulcio.token()))
-        let attached = try await ImageSigner(session: session).sign(targets, in: &layout)
+        let attached = try await ImageSigner(session: session).sign(targets, in: layout)
         #expect(attached.count == 3)
 
         // Independent discovery: index.json → manifests with a subject → their bundle layer.
@@ -109,12 +109,12 @@ import WireFormat
     @Test func deploymentPolicyFollowsTheLatestTrustedLifecycleStatement() async throws {
         let f = try await Fixture(), s = f.s, sample = f.sample
         defer { Task { await s.stop() } }
-        var layout = f.layout
-        let app = try layout.resolve(.tag("app"))
+        let layout = f.layout
+        let app = try await layout.resolve(.tag("app"))
         let release = ImageSigner(session: try await s.signer.session(token: IdentityToken(s.fulcio.token())))
-        _ = try await release.sign([app], in: &layout)
+        _ = try await release.sign([app], in: layout)
         _ = try await release.attest([app], name: "app", predicateType: "https://cosign.sigstore.dev/attestation/vuln/v1",
-                                     predicate: ["scanner": ["result": ["summary": ["critical": 0]]]], in: &layout)
+                                     predicate: ["scanner": ["result": ["summary": ["critical": 0]]]], in: layout)
 
         let opsKey = P256.Signing.PrivateKey(), strangerKey = P256.Signing.PrivateKey()
         let ops = try KeySigner(privateKeyInfo: Array(opsKey.derRepresentation), trustedRoot: s.root, log: s.log.client)
@@ -134,7 +134,7 @@ import WireFormat
         func record(_ statement: LifecycleStatement, by signer: KeySigner) async throws {
             _ = try await ImageSigner(session: signer.session).attest(
                 [app], name: "app", predicateType: LifecycleStatement.predicateType, predicate: statement.predicate,
-                annotations: statement.annotations, in: &layout)
+                annotations: statement.annotations, in: layout)
         }
         var report = try await check()
         #expect(report.passed, "\(report.verdicts.map { "\($0.rule): \($0.evidence)" })")
@@ -170,7 +170,7 @@ import WireFormat
         defer { Task { await s.stop() } }
         let policy = try DeploymentPolicy(parsing: Array(#"{"identities": {"r": [{"issuer": "https://issuer.example.com", "subject": "alice@example.com"}]}, "rules": [{"rule": "signed", "by": "r"}]}"#.utf8),
                                           baseDirectory: "/")
-        let report = try await PolicyEvaluator(trustedRoot: s.root, at: Date()).evaluate(policy, image: try layout.resolve(.tag("app")), in: layout)
+        let report = try await PolicyEvaluator(trustedRoot: s.root, at: Date()).evaluate(policy, image: try await layout.resolve(.tag("app")), in: layout)
         #expect(!report.passed)
         #expect(report.verdicts[0].evidence.contains("the image has no signatures"))
     }
@@ -180,13 +180,13 @@ import WireFormat
     @Test func identityExtensionsMustMatchTheSigningCertificate() async throws {
         let f = try await Fixture(), s = f.s
         defer { Task { await s.stop() } }
-        var layout = f.layout
+        let layout = f.layout
         let session = try await s.signer.session(token: IdentityToken(s.fulcio.token()))
-        _ = try await ImageSigner(session: session).sign([try layout.resolve(.tag("app"))], in: &layout)
+        _ = try await ImageSigner(session: session).sign([try await layout.resolve(.tag("app"))], in: layout)
         func gate(_ identity: String) async throws -> PolicyEvaluator.Report {
             let text = #"{"identities": {"r": [\#(identity)]}, "rules": [{"rule": "signed", "by": "r"}]}"#
             return try await PolicyEvaluator(trustedRoot: s.root, at: Date())
-                .evaluate(try DeploymentPolicy(parsing: Array(text.utf8), baseDirectory: "/"), image: try layout.resolve(.tag("app")), in: layout)
+                .evaluate(try DeploymentPolicy(parsing: Array(text.utf8), baseDirectory: "/"), image: try await layout.resolve(.tag("app")), in: layout)
         }
         let plain = #"{"issuer": "https://issuer.example.com", "subject": "alice@example.com"}"#
         #expect(try await gate(plain).passed)
@@ -199,16 +199,16 @@ import WireFormat
     @Test func failedSigningLeavesTheLayoutUnchanged() async throws {
         let f = try await Fixture(), s = f.s, sample = f.sample
         defer { Task { await s.stop() } }
-        var layout = f.layout
-        let index = try layout.resolve(.tag("index"))
-        let arm = try layout.manifest(layout.resolve(.digest(OCIDigest(sample.platforms[1].digest)!)))
+        let layout = f.layout
+        let index = try await layout.resolve(.tag("index"))
+        let arm = try await layout.manifest(layout.resolve(.digest(OCIDigest(sample.platforms[1].digest)!)))
         try FileManager.default.removeItem(atPath: sample.layout.path + "/" + arm.config.digest.blobPath)
         let before = sample.layout.snapshot()
-        #expect(throws: ImageStoreError.missingBlob(arm.config.digest)) { try ImageSigner.targets(index, in: layout, recursive: true) }
+        await #expect(throws: ImageStoreError.missingBlob(arm.config.digest)) { try await ImageSigner.targets(index, in: layout, recursive: true) }
         // A log that refuses the upload: nothing is written either.
         let session = try await KeySigner(privateKeyInfo: Array(P256.Signing.PrivateKey().derRepresentation), trustedRoot: s.root,
                                           log: LogClient(baseURL: "http://127.0.0.1:1")).session
-        await #expect(throws: SigningError.self) { try await ImageSigner(session: session).sign([try layout.resolve(.tag("app"))], in: &layout) }
+        await #expect(throws: SigningError.self) { try await ImageSigner(session: session).sign([try await layout.resolve(.tag("app"))], in: layout) }
         #expect(sample.layout.snapshot() == before)
     }
 }

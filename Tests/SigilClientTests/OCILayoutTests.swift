@@ -8,7 +8,7 @@ import WireFormat
 /// Reading OCI image layouts built in code: references, tags, digests (including a platform
 /// manifest inside an index), and every kind of bad input, each a clear error.
 @Suite struct OCILayoutTests {
-    @Test func resolvesTagsDigestsAndPlatformManifests() throws {
+    @Test func resolvesTagsDigestsAndPlatformManifests() async throws {
         let directory = TemporaryDirectory()
         let sample = try TestImageLayout.sample(at: directory.path("layout"))
         let layout = try OCIImageLayout(path: sample.layout.path)
@@ -19,7 +19,7 @@ import WireFormat
         let arm = try layout.resolve(.digest(OCIDigest(sample.platforms[1].digest)!))
         #expect(arm.platformName == "linux/arm64")
         #expect(try layout.manifest(arm).layers.count == 1)
-        try layout.checkComplete(index)
+        try await LayoutStore(layout).checkComplete(index)
         #expect(layout.tags(of: OCIDigest(sample.app.digest)!) == ["app"])
     }
 
@@ -33,7 +33,7 @@ import WireFormat
         #expect(OCIDigest("sha256:" + String(repeating: "AB", count: 32)) == nil, "uppercase hex is not a digest")
     }
 
-    @Test func badLayoutsAndReferencesAreClearErrors() throws {
+    @Test func badLayoutsAndReferencesAreClearErrors() async throws {
         let directory = TemporaryDirectory()
         let sample = try TestImageLayout.sample(at: directory.path("layout"))
         let path = sample.layout.path
@@ -62,13 +62,13 @@ import WireFormat
         // A missing blob: a layer of the index's first platform.
         let amd = try layout.manifest(layout.resolve(.digest(OCIDigest(sample.platforms[0].digest)!)))
         try FileManager.default.removeItem(atPath: path + "/" + amd.layers[0].digest.blobPath)
-        #expect(throws: ImageStoreError.missingBlob(amd.layers[0].digest)) { try layout.checkComplete(layout.resolve(.tag("index"))) }
+        await #expect(throws: ImageStoreError.missingBlob(amd.layers[0].digest)) { try await LayoutStore(layout).checkComplete(layout.resolve(.tag("index"))) }
     }
 
     /// Indexes that list one child hundreds of times, three deep (8 million paths), are checked
     /// blob by blob once; indexes nested past the limit are refused, not followed.
     @Test(.timeLimit(.minutes(1)))
-    func repeatedAndDeeplyNestedIndexesAreBounded() throws {
+    func repeatedAndDeeplyNestedIndexesAreBounded() async throws {
         let directory = TemporaryDirectory()
         let layout = try TestImageLayout(emptyAt: directory.path("layout"))
         var top = try layout.image(architecture: "amd64", layer: "shared layer")
@@ -78,7 +78,7 @@ import WireFormat
         }
         try layout.writeIndex([top.json])
         let opened = try OCIImageLayout(path: layout.path)
-        try opened.checkComplete(opened.resolve(.only))
+        try await LayoutStore(opened).checkComplete(opened.resolve(.only))
 
         var nested = try layout.image(architecture: "amd64", layer: "deep layer")
         for _ in 0..<(OCIImageLayout.maximumIndexDepth + 1) {
@@ -87,11 +87,11 @@ import WireFormat
         }
         try layout.writeIndex([nested.json])
         let deep = try OCIImageLayout(path: layout.path)
-        #expect(throws: ImageStoreError.self) { try deep.checkComplete(deep.resolve(.only)) }
+        await #expect(throws: ImageStoreError.self) { try await LayoutStore(deep).checkComplete(deep.resolve(.only)) }
     }
 
     @Test(arguments: ["layer", "config"])
-    func aBlobChangedInPlaceFailsTheCompletenessCheck(part: String) throws {
+    func aBlobChangedInPlaceFailsTheCompletenessCheck(part: String) async throws {
         let directory = TemporaryDirectory()
         let sample = try TestImageLayout.sample(at: directory.path("layout"))
         let layout = try OCIImageLayout(path: sample.layout.path)
@@ -103,8 +103,8 @@ import WireFormat
         var bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
         bytes[bytes.count - 2] ^= 0x20
         try Data(bytes).write(to: URL(fileURLWithPath: path))
-        #expect(throws: ImageStoreError.digestMismatch(expected: target.digest, actual: .sha256(of: bytes))) {
-            try layout.checkComplete(app)
+        await #expect(throws: ImageStoreError.digestMismatch(expected: target.digest, actual: .sha256(of: bytes))) {
+            try await LayoutStore(layout).checkComplete(app)
         }
     }
 

@@ -7,18 +7,21 @@ import WireFormat
 /// `application/vnd.dev.sigstore.bundle.v0.3+json`, the empty config, one layer holding the
 /// bundle JSON, `subject` = the signed manifest, and annotations (`org.opencontainers.image.created`,
 /// `dev.sigstore.bundle.content`, `dev.sigstore.bundle.predicateType`, the signer as a hint).
-/// The manifest's descriptor in `index.json` repeats `artifactType` and the annotations, as a
-/// registry's referrers API would.
+/// The manifest's descriptor repeats `artifactType` and the annotations, as a registry's
+/// referrers API lists them.
 public struct BundleReferrer: Sendable {
     /// The bundle's bytes (the layer blob).
     public let bundleBytes: [UInt8]
     /// The artifact manifest's bytes.
     public let manifestBytes: [UInt8]
-    /// Its descriptor, for `index.json`.
+    /// Its descriptor, for `index.json` or a referrers index.
     public let descriptor: OCIDescriptor
+    /// The signed image it refers to.
+    public let subject: OCIDescriptor
 
     public init(bundle: SigstoreBundle, subject: OCIDescriptor, created: Date, signer: IssuedCertificateCheck.Identity?,
                 extraAnnotations: [String: String] = [:]) {
+        self.subject = subject
         bundleBytes = BundleWriter.encode(bundle)
         var layer = OCIDescriptor(mediaType: OCIMediaType.sigstoreBundle, of: bundleBytes)
         layer.annotations[OCIAnnotation.title] = "\(layer.digest.algorithm)-\(layer.digest.hex).sigstore.json"
@@ -46,15 +49,14 @@ public struct BundleReferrer: Sendable {
                                    artifactType: OCIMediaType.sigstoreBundle, annotations: annotations)
     }
 
-    /// Writes the blobs (empty config, bundle, manifest), then appends the descriptors to
-    /// `index.json` in one atomic write.
-    public static func attach(_ referrers: [BundleReferrer], to layout: inout OCIImageLayout) throws(ImageStoreError) {
+    /// Stores the blobs (empty config, bundles), then the referrer manifests, which the store
+    /// makes findable from their subjects (a layout: one atomic `index.json` update).
+    public static func attach(_ referrers: [BundleReferrer], to store: any ImageStore) async throws(ImageStoreError) {
         guard !referrers.isEmpty else { return }
-        try layout.writeBlob(OCIDescriptor.emptyBlob)
+        try await store.putBlob(OCIDescriptor.emptyBlob, as: .empty)
         for referrer in referrers {
-            try layout.writeBlob(referrer.bundleBytes)
-            try layout.writeBlob(referrer.manifestBytes)
+            try await store.putBlob(referrer.bundleBytes, as: OCIDescriptor(mediaType: OCIMediaType.sigstoreBundle, of: referrer.bundleBytes))
         }
-        try layout.append(referrers.map(\.descriptor))
+        try await store.putReferrers(referrers.map { ReferrerUpload(bytes: $0.manifestBytes, descriptor: $0.descriptor, subject: $0.subject) })
     }
 }

@@ -72,7 +72,7 @@ public struct ImageVerifier: Sendable {
 
     /// One referrer and what verifying it established.
     public struct Verdict: Sendable {
-        public let referrer: OCIImageLayout.Referrer
+        public let referrer: OCIReferrer
         public let kind: Kind
         public let outcome: Result<Verified, ReferrerError>
 
@@ -80,22 +80,22 @@ public struct ImageVerifier: Sendable {
     }
 
     /// Verifies every referrer of `image`, each against `signers` (the first that verifies wins).
-    public func verifyReferrers(of image: OCIDescriptor, in layout: OCIImageLayout,
+    public func verifyReferrers(of image: OCIDescriptor, in store: any ImageStore,
                                 signers: [VerificationPolicy.Signer]) async throws(ImageStoreError) -> [Verdict] {
         var verdicts: [Verdict] = []
-        for referrer in try layout.referrers(of: image.digest) {
-            verdicts.append(await verify(referrer, of: image, in: layout, signers: signers))
+        for referrer in try await store.referrers(of: image.digest) {
+            verdicts.append(await verify(referrer, of: image, in: store, signers: signers))
         }
         return verdicts
     }
 
     /// Verifies one referrer of `image`.
-    public func verify(_ referrer: OCIImageLayout.Referrer, of image: OCIDescriptor, in layout: OCIImageLayout,
+    public func verify(_ referrer: OCIReferrer, of image: OCIDescriptor, in store: any ImageStore,
                        signers: [VerificationPolicy.Signer]) async -> Verdict {
         let claimed = Kind(claimedBy: referrer.descriptor, manifest: referrer.manifest)
         if case .other = claimed { return Verdict(referrer: referrer, kind: claimed, outcome: .failure(ReferrerError("not a Sigstore bundle"))) }
         do throws(ReferrerError) {
-            let bundle = try bundle(of: referrer, in: layout)
+            let bundle = try await bundle(of: referrer, in: store)
             let verified = try await verify(bundle, image: image, signers: signers)
             let kind = try checkClaims(of: referrer, against: verified)
             return Verdict(referrer: referrer, kind: kind, outcome: .success(verified))
@@ -104,13 +104,13 @@ public struct ImageVerifier: Sendable {
         }
     }
 
-    private func bundle(of referrer: OCIImageLayout.Referrer, in layout: OCIImageLayout) throws(ReferrerError) -> SigstoreBundle {
+    private func bundle(of referrer: OCIReferrer, in store: any ImageStore) async throws(ReferrerError) -> SigstoreBundle {
         let layers = referrer.manifest.layers
         guard layers.count == 1, layers[0].mediaType == OCIMediaType.sigstoreBundle else {
             throw ReferrerError("a bundle referrer must have exactly one \(OCIMediaType.sigstoreBundle) layer")
         }
         do {
-            return try SigstoreBundle(parsing: try layout.blob(layers[0]))
+            return try SigstoreBundle(parsing: try await store.fetch(layers[0]))
         } catch {
             throw ReferrerError("\(error)")
         }
@@ -139,7 +139,7 @@ public struct ImageVerifier: Sendable {
     }
 
     /// The kind the signed content shows; annotations that contradict it fail the referrer.
-    private func checkClaims(of referrer: OCIImageLayout.Referrer, against verified: Verified) throws(ReferrerError) -> Kind {
+    private func checkClaims(of referrer: OCIReferrer, against verified: Verified) throws(ReferrerError) -> Kind {
         let annotations = referrer.manifest.annotations
         guard let statement = verified.statement else { return .signature }
         if let claimed = annotations[OCIAnnotation.predicateType], !claimed.isExactly(statement.predicateType) {

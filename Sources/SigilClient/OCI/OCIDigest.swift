@@ -35,10 +35,13 @@ public struct OCIDigest: Hashable, Sendable, Comparable, CustomStringConvertible
         OCIDigest("sha256:" + LowercaseHex.encode(SHA256.hash(data: bytes)))!
     }
 
-    /// The digest of `bytes` with this digest's algorithm.
-    func computed(over bytes: [UInt8]) -> OCIDigest {
-        algorithm.isExactly("sha512") ? OCIDigest("sha512:" + LowercaseHex.encode(SHA512.hash(data: bytes)))! : Self.sha256(of: bytes)
+    /// The digest of `bytes` with `algorithm` (`sha512`, else SHA-256).
+    static func computed(over bytes: [UInt8], algorithm: String) -> OCIDigest {
+        algorithm.isExactly("sha512") ? OCIDigest("sha512:" + LowercaseHex.encode(SHA512.hash(data: bytes)))! : sha256(of: bytes)
     }
+
+    /// The digest of `bytes` with this digest's algorithm.
+    func computed(over bytes: [UInt8]) -> OCIDigest { Self.computed(over: bytes, algorithm: algorithm) }
 
     /// A streaming hash with this digest's algorithm, for blobs too large to hold in memory.
     func hasher() -> StreamingDigest { StreamingDigest(algorithm: algorithm) }

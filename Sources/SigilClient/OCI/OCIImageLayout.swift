@@ -13,7 +13,7 @@ import WireFormat
 public struct OCIImageLayout: Sendable {
     public static let layoutVersion = "1.0.0"
     /// The most bytes Sigil reads of any blob: it reads manifests, indexes and bundles, never layers.
-    public static let maximumBlobSize = 16 << 20
+    public static let maximumBlobSize = maximumFetchSize
 
     public let root: String
     /// `index.json` as last read or written.
@@ -36,6 +36,24 @@ public struct OCIImageLayout: Sendable {
             throw .notALayout(path: path, reason: "imageLayoutVersion \(JSONError.quoted(version)) is not \(Self.layoutVersion)")
         }
         index = try Self.readIndex(root: path)
+    }
+
+    /// Creates an empty layout at `path` (the directory may exist, empty), or opens the layout
+    /// already there: the destination of a copy.
+    public static func openOrCreate(path: String) throws(ImageStoreError) -> OCIImageLayout {
+        let manager = FileManager.default
+        if manager.fileExists(atPath: path + "/oci-layout") { return try OCIImageLayout(path: path) }
+        if let existing = try? manager.contentsOfDirectory(atPath: path), !existing.isEmpty {
+            throw .notALayout(path: path, reason: "the directory is not empty and has no oci-layout file")
+        }
+        do {
+            try manager.createDirectory(atPath: path + "/blobs/sha256", withIntermediateDirectories: true)
+            try AtomicFile.write(CanonicalJSON.encode(["imageLayoutVersion": .string(layoutVersion)]), to: path + "/oci-layout", permissions: 0o644)
+            try AtomicFile.write(OCIIndex(manifests: []).encoded, to: path + "/index.json", permissions: 0o644)
+        } catch {
+            throw .writeFailed("\(path): \(error)")
+        }
+        return try OCIImageLayout(path: path)
     }
 
     private static func readIndex(root: String) throws(ImageStoreError) -> OCIIndex {
@@ -83,39 +101,17 @@ public struct OCIImageLayout: Sendable {
         OCIMediaType.isIndex(descriptor.mediaType) ? try imageIndex(descriptor).manifests : []
     }
 
-    /// Checks that everything an image needs is present and intact: its manifest or index, and for
-    /// each manifest the config and every layer, each hashed against its digest and size. Layers
-    /// can be gigabytes, so they are hashed as a stream, never held in memory.
-    /// Each blob is checked once, however often the image lists it (platforms share layers; a
-    /// hostile index may list one child thousands of times), and indexes nest at most
-    /// `maximumIndexDepth` deep.
-    public func checkComplete(_ descriptor: OCIDescriptor) throws(ImageStoreError) {
-        var checked: Set<String> = []
-        try checkComplete(descriptor, depth: 1, checked: &checked)
-    }
-
     /// How deep image indexes may nest; real images use one or two levels.
     public static let maximumIndexDepth = 16
 
-    /// `checked` holds digest and size of every descriptor seen: a repeat with another size is still checked.
-    private func checkComplete(_ descriptor: OCIDescriptor, depth: Int, checked: inout Set<String>) throws(ImageStoreError) {
-        guard checked.insert("\(descriptor.digest) \(descriptor.size)").inserted else { return }
-        if OCIMediaType.isIndex(descriptor.mediaType) {
-            guard depth <= Self.maximumIndexDepth else {
-                throw .malformed("\(descriptor.digest): image indexes nest more than \(Self.maximumIndexDepth) deep")
-            }
-            for child in try children(of: descriptor) where OCIMediaType.isManifest(child.mediaType) || OCIMediaType.isIndex(child.mediaType) {
-                try checkComplete(child, depth: depth + 1, checked: &checked)
-            }
-        } else if OCIMediaType.isManifest(descriptor.mediaType) {
-            let manifest = try manifest(descriptor)
-            for part in [manifest.config] + manifest.layers where checked.insert("\(part.digest) \(part.size)").inserted { try checkIntact(part) }
-        } else {
-            throw .malformed("\(descriptor.digest) is a \(descriptor.mediaType), not an image manifest or index")
-        }
+    /// Hashes a blob of any size as a stream, checking it against the descriptor's digest and size.
+    func checkIntact(_ descriptor: OCIDescriptor) async throws(ImageStoreError) {
+        try await read(descriptor) { _ in }
     }
 
-    private func checkIntact(_ descriptor: OCIDescriptor) throws(ImageStoreError) {
+    /// Reads a blob in chunks of 1 MiB, handing each to `consume` and hashing it; throws after the
+    /// last chunk when the bytes do not match the descriptor's digest or size.
+    func read(_ descriptor: OCIDescriptor, _ consume: ([UInt8]) async throws(ImageStoreError) -> Void) async throws(ImageStoreError) {
         let path = root + "/" + descriptor.digest.blobPath
         guard let handle = FileHandle(forReadingAtPath: path) else { throw .missingBlob(descriptor.digest) }
         defer { try? handle.close() }
@@ -127,6 +123,7 @@ public struct OCIImageLayout: Sendable {
             if chunk.isEmpty { break }
             size += Int64(chunk.count)
             hasher.update(chunk)
+            try await consume(Array(chunk))
         }
         guard size == descriptor.size else { throw .sizeMismatch(descriptor.digest, expected: descriptor.size, actual: size) }
         let actual = hasher.finalize()
@@ -174,20 +171,13 @@ public struct OCIImageLayout: Sendable {
         }
     }
 
-    /// A manifest in `index.json` whose `subject` is another manifest: an OCI 1.1 referrer.
-    public struct Referrer: Sendable, Equatable {
-        /// Its descriptor in `index.json` (with `artifactType` and annotations).
-        public let descriptor: OCIDescriptor
-        public let manifest: OCIManifest
-    }
-
     /// The referrers of `digest`: every image manifest listed in `index.json` whose `subject`
     /// has that digest (what a registry's referrers API answers), in index order.
-    public func referrers(of digest: OCIDigest) throws(ImageStoreError) -> [Referrer] {
-        var found: [Referrer] = []
+    public func referrers(of digest: OCIDigest) throws(ImageStoreError) -> [OCIReferrer] {
+        var found: [OCIReferrer] = []
         for descriptor in index.manifests where OCIMediaType.isManifest(descriptor.mediaType) && !found.contains(where: { $0.descriptor.digest == descriptor.digest }) {
             let manifest = try manifest(descriptor)
-            if manifest.subject?.digest == digest { found.append(Referrer(descriptor: descriptor, manifest: manifest)) }
+            if manifest.subject?.digest == digest { found.append(OCIReferrer(descriptor: descriptor, manifest: manifest)) }
         }
         return found
     }
@@ -197,15 +187,15 @@ public struct OCIImageLayout: Sendable {
     /// Stores `bytes` as a blob and returns its digest. An existing blob with the same digest is
     /// kept (after checking it is intact), never rewritten.
     @discardableResult
-    public func writeBlob(_ bytes: [UInt8]) throws(ImageStoreError) -> OCIDigest {
-        let digest = OCIDigest.sha256(of: bytes)
+    public func writeBlob(_ bytes: [UInt8], algorithm: String = "sha256") throws(ImageStoreError) -> OCIDigest {
+        let digest = OCIDigest.computed(over: bytes, algorithm: algorithm)
         let path = root + "/" + digest.blobPath
         if FileManager.default.fileExists(atPath: path) {
             _ = try blob(digest, size: Int64(bytes.count))
             return digest
         }
         do {
-            try FileManager.default.createDirectory(atPath: root + "/blobs/sha256", withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(atPath: root + "/blobs/" + digest.algorithm, withIntermediateDirectories: true)
             try AtomicFile.write(bytes, to: path, permissions: 0o644)
         } catch {
             throw .writeFailed("\(error)")

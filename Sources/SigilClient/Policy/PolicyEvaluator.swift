@@ -2,7 +2,7 @@ import Foundation
 import SigstoreKit
 import WireFormat
 
-/// Runs a `DeploymentPolicy` against one image of a layout (`sigil policy check`): every rule
+/// Runs a `DeploymentPolicy` against one image of a store (`sigil policy check`): every rule
 /// gets a verdict with its evidence (log index, signer), and the image passes only if all do.
 /// Bundles are verified offline against the trusted root; each identity set's verification of
 /// the image's referrers is done once and shared by the rules that use it.
@@ -31,12 +31,12 @@ public struct PolicyEvaluator: Sendable {
         public var passed: Bool { verdicts.allSatisfy(\.passed) }
     }
 
-    public func evaluate(_ policy: DeploymentPolicy, image: OCIDescriptor, in layout: OCIImageLayout) async throws(ImageStoreError) -> Report {
+    public func evaluate(_ policy: DeploymentPolicy, image: OCIDescriptor, in store: any ImageStore) async throws(ImageStoreError) -> Report {
         var cache: [String: [ImageVerifier.Verdict]] = [:]
         let verifier = ImageVerifier(trustedRoot: trustedRoot)
         func verdicts(_ set: String) async throws(ImageStoreError) -> [ImageVerifier.Verdict] {
             if let cached = cache[set] { return cached }
-            let result = try await verifier.verifyReferrers(of: image, in: layout, signers: policy.identities[set] ?? [])
+            let result = try await verifier.verifyReferrers(of: image, in: store, signers: policy.identities[set] ?? [])
             cache[set] = result
             return result
         }
@@ -70,7 +70,7 @@ public struct PolicyEvaluator: Sendable {
                     return end <= at ? "end of life since \(RFC3339.format(end))" : nil
                 })
             case .notSuperseded(let days):
-                results.append(try await superseded(rule.name, history, maxDays: days, policy: policy, layout: layout))
+                results.append(try await superseded(rule.name, history, maxDays: days, policy: policy, store: store))
             }
         }
         return Report(image: image, verdicts: results, notes: notes)
@@ -126,18 +126,18 @@ public struct PolicyEvaluator: Sendable {
     }
 
     /// Superseded for more than `maxDays`: measured from the superseding image's first verified
-    /// signature (by any identity of the policy) when the layout holds it, else from when the
+    /// signature (by any identity of the policy) when the store holds it, else from when the
     /// superseded statement was logged.
     private func superseded(_ name: String, _ history: LifecycleHistory?, maxDays: Int, policy: DeploymentPolicy,
-                            layout: OCIImageLayout) async throws(ImageStoreError) -> RuleVerdict {
+                            store: any ImageStore) async throws(ImageStoreError) -> RuleVerdict {
         guard let current = history?.current(at: at), current.statement.status == .superseded, let successor = current.statement.supersededBy else {
             return lifecycleRule(name, history) { _ in nil }
         }
         var since = current.recorded
         var source = "superseded statement logged \(RFC3339.format(current.recorded)) (log index \(current.logIndex), signer \(current.signer))"
-        if let image = try? layout.resolve(.digest(successor)) {
+        if let image = try? await store.resolve(.digest(successor)) {
             let signers = policy.identities.keys.sorted().flatMap { policy.identities[$0] ?? [] }
-            let verdicts = try await ImageVerifier(trustedRoot: trustedRoot).verifyReferrers(of: image, in: layout, signers: signers)
+            let verdicts = try await ImageVerifier(trustedRoot: trustedRoot).verifyReferrers(of: image, in: store, signers: signers)
             let signed = verdicts.filter { $0.kind == .signature }.compactMap(\.verified).compactMap { v in v.integratedTime.map { (v, $0) } }
             if let first = signed.min(by: { $0.1 < $1.1 }) {
                 since = first.1

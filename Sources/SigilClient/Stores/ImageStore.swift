@@ -55,9 +55,10 @@ public protocol ImageStore: Sendable {
     func copyBlob(_ descriptor: OCIDescriptor, from source: any ImageStore,
                   progress: TransferProgress?) async throws(ImageStoreError)
 
-    /// Stores a manifest or an index (whose blobs and children are already stored), tagged `tag`
-    /// when given.
-    func putManifest(_ bytes: [UInt8], as descriptor: OCIDescriptor, tag: String?) async throws(ImageStoreError)
+    /// Stores a manifest or an index whose blobs and children are already stored. An `.image` is
+    /// made findable on its own (a layout lists it in `index.json`; both tag it when a tag is
+    /// given); a `.child` of an index is found through the index.
+    func putManifest(_ bytes: [UInt8], as descriptor: OCIDescriptor, role: ManifestRole) async throws(ImageStoreError)
 
     /// Stores referrer manifests (whose blobs are already stored) and makes each findable from
     /// its subject: a layout appends them to `index.json` in one write; a registry pushes them
@@ -69,6 +70,13 @@ public protocol ImageStore: Sendable {
 /// The most bytes `fetch` reads: Sigil reads manifests, indexes, configs and bundles that way, and
 /// streams layers.
 public let maximumFetchSize = 16 << 20
+
+/// How a stored manifest is found: on its own (an image, perhaps tagged), or through the index
+/// that lists it.
+public enum ManifestRole: Sendable, Equatable {
+    case image(tag: String?)
+    case child
+}
 
 /// A manifest that refers to another through its `subject` (an OCI 1.1 referrer).
 public struct OCIReferrer: Sendable, Equatable {

@@ -19,21 +19,22 @@ struct LifecycleSet: AsyncParsableCommand {
         abstract: "Record a lifecycle status for an image: a signed, logged statement attached as a referrer.",
         discussion: """
             The statement's predicate type is \(LifecycleStatement.predicateType); the status is also written to the
-            referrer's annotations (dev.sigil.lifecycle.status, …) for tools that only read index.json. The newest
+            referrer's annotations (dev.sigil.lifecycle.status, …) for tools that only read referrer listings. The newest
             properly signed statement wins (by log integrated time).
             Examples:
+              sigil lifecycle set 127.0.0.1:5000/app@sha256:0123… --status quarantined --reason "scan pending"
               sigil lifecycle set ./app-layout:v1.2 --status quarantined --reason "CVE-2025-1234 under investigation"
               sigil lifecycle set ./app-layout:v1.2 --status superseded --superseded-by sha256:0123…
               sigil lifecycle set ./app-layout:v1.2 --status end-of-life --end-of-life 2025-12-31
             """)
 
-    @Argument(help: "The image: LAYOUT, LAYOUT:tag or LAYOUT@sha256:<hex>.")
+    @Argument(help: ArgumentHelp(stringLiteral: ImageInput.argumentHelp))
     var image: String
 
     @Option(help: "active, superseded, end-of-life or quarantined.")
     var status: String
 
-    @Option(help: "The image that replaces this one: a digest, or a tag of the same layout (status superseded).")
+    @Option(help: "The image that replaces this one: a digest, or a tag of the same repository or layout (status superseded).")
     var supersededBy: String?
 
     @Option(help: "When support ends or ended (2025-12-31 or RFC 3339); for end-of-life, default now.")
@@ -44,6 +45,8 @@ struct LifecycleSet: AsyncParsableCommand {
 
     @OptionGroup var signing: SigningOptions
 
+    @OptionGroup var registry: RegistryAccessOptions
+
     @Flag(help: "Print the result as JSON.")
     var json = false
 
@@ -51,9 +54,15 @@ struct LifecycleSet: AsyncParsableCommand {
         guard let parsedStatus = LifecycleStatement.Status(rawValue: status) else {
             throw ValidationError("--status must be one of \(LifecycleStatement.Status.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        var opened = try LayoutInput.open(image)
-        let successor = try supersededBy.map { text in
-            try OCIDigest(text) ?? LayoutInput.attempt(image) { try opened.layout.resolve(.tag(text)).digest }
+        let opened = try await ImageInput.open(image, registry: registry)
+        var successor: OCIDigest?
+        if let supersededBy {
+            let store = opened.store
+            if let digest = OCIDigest(supersededBy) {
+                successor = digest
+            } else {
+                successor = try await ImageInput.attempt(image) { try await store.resolve(.tag(supersededBy)).digest }
+            }
         }
         if let successor, successor == opened.image.digest {
             throw ValidationError("--superseded-by names the image itself (\(successor)); an image cannot supersede itself")
@@ -63,11 +72,11 @@ struct LifecycleSet: AsyncParsableCommand {
         do { statement = try LifecycleStatement(status: parsedStatus, supersededBy: successor, endOfLife: date, reason: reason) } catch {
             throw CLIError("\(error)")
         }
-        try LayoutInput.attempt(image) { try opened.layout.checkComplete(opened.image) }
+        try await ImageInput.attempt(image) { try await opened.store.checkComplete(opened.image) }
         let target = opened.image, name = opened.subjectName
-        try await ImageReport.run(&opened, verb: "Recorded \(status) for", signing: signing, json: json) { signer, layout in
+        try await ImageReport.run(opened, verb: "Recorded \(status) for", signing: signing, json: json) { signer in
             try await signer.attest([target], name: name, predicateType: LifecycleStatement.predicateType,
-                                    predicate: statement.predicate, annotations: statement.annotations, in: &layout)
+                                    predicate: statement.predicate, annotations: statement.annotations, in: opened.store)
         }
     }
 }
@@ -83,7 +92,7 @@ struct LifecycleShow: AsyncParsableCommand {
                 --certificate-oidc-issuer http://127.0.0.1:5556
             """)
 
-    @Argument(help: "The image: LAYOUT, LAYOUT:tag or LAYOUT@sha256:<hex>.")
+    @Argument(help: ArgumentHelp(stringLiteral: ImageInput.argumentHelp))
     var image: String
 
     @Option(help: "Show the status in force at this time (default now).")
@@ -92,6 +101,8 @@ struct LifecycleShow: AsyncParsableCommand {
     @OptionGroup var trust: TrustedRootOptions
 
     @OptionGroup var identity: IdentityOptions
+
+    @OptionGroup var registry: RegistryAccessOptions
 
     @Flag(help: "Print the result as JSON.")
     var json = false
@@ -117,10 +128,11 @@ struct LifecycleShow: AsyncParsableCommand {
 
     func run() async throws {
         let when = try at.map { try DateArgument.parse($0, option: "--at") } ?? Date()
-        let opened = try LayoutInput.open(image)
         let verifier = ImageVerifier(trustedRoot: try trust.load())
+        let signer = try identity.signer()
+        let opened = try await ImageInput.open(image, registry: registry)
         let verdicts: [ImageVerifier.Verdict]
-        do { verdicts = try await verifier.verifyReferrers(of: opened.image, in: opened.layout, signers: [try identity.signer()]) } catch {
+        do { verdicts = try await verifier.verifyReferrers(of: opened.image, in: opened.store, signers: [signer]) } catch {
             throw CLIError("\(image): \(error)")
         }
         let history = LifecycleHistory(verdicts: verdicts)
@@ -129,7 +141,7 @@ struct LifecycleShow: AsyncParsableCommand {
                   endOfLife: e.statement.endOfLife.map(RFC3339.format), reason: e.statement.reason, recorded: RFC3339.format(e.recorded),
                   logIndex: e.logIndex, signer: e.signer)
         }
-        let report = Report(image: opened.describe(opened.image), at: RFC3339.format(when), current: history.current(at: when).map(entry),
+        let report = Report(image: await opened.describe(opened.image), at: RFC3339.format(when), current: history.current(at: when).map(entry),
                             history: history.entries.map(entry),
                             ignored: history.ignored.map { "\($0.referrer)" + ($0.claimedStatus.map { " (claims \($0))" } ?? "") + ": \($0.reason)" })
         if json { try Output.json(report); return }

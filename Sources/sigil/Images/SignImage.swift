@@ -3,29 +3,32 @@ import Foundation
 import SigilClient
 import SigstoreKit
 
-/// `sigil sign-image LAYOUT[:tag|@sha256:…]`: signs the image manifest's digest and stores the
-/// bundle in the layout as an OCI 1.1 referrer.
+/// `sigil sign-image IMAGE`: signs the image manifest's digest and stores the bundle beside the
+/// image as an OCI 1.1 referrer, in a layout or a registry.
 struct SignImage: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sign-image",
-        abstract: "Sign an image in an OCI image layout; the bundle is stored in the layout as an OCI 1.1 referrer.",
+        abstract: "Sign an image in a registry or an OCI image layout; the bundle is stored beside it as an OCI 1.1 referrer.",
         discussion: """
             What is signed is the manifest: a message signature over the SHA-256 of the manifest's bytes, logged as a
             hashedrekord whose digest is the manifest digest (so `sigil verify-blob manifest.json` verifies it too).
+            A tag is resolved to a digest once; the digest is what is signed and printed.
             The bundle is stored as an artifact manifest (artifactType application/vnd.dev.sigstore.bundle.v0.3+json,
-            empty config, one bundle layer, subject = the signed manifest) added to index.json; nothing else is rewritten.
+            empty config, one bundle layer, subject = the signed manifest), found through the registry's referrers API,
+            or the OCI 1.1 fallback tag sha256-<hex> when the registry has no such API, or a layout's index.json.
             With --recursive, an image index and each of its platform manifests are signed.
             Examples:
-              sigil sign-image ./app-layout:v1.2 --trust-config .sigil/trust_config.json
-              sigil sign-image ./app-layout@sha256:0123… --recursive --key release.key
+              sigil sign-image registry.example.com/team/app@sha256:0123… --identity-token "$TOKEN"
+              sigil sign-image 127.0.0.1:5000/app:v1.2 --trust-config .sigil/trust_config.json
+              sigil sign-image ./app-layout:v1.2 --recursive --key release.key
             """)
 
     @OptionGroup var options: ImageSigningOptions
 
     func run() async throws {
-        var (opened, targets) = try options.open()
-        try await ImageReport.run(&opened, verb: "Signed", signing: options.signing, json: options.json) { signer, layout in
-            try await signer.sign(targets, in: &layout)
+        let (opened, targets) = try await options.open()
+        try await ImageReport.run(opened, verb: "Signed", signing: options.signing, json: options.json) { signer in
+            try await signer.sign(targets, in: opened.store)
         }
     }
 }
@@ -34,11 +37,13 @@ struct SignImage: AsyncParsableCommand {
 struct AttestImage: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "attest-image",
-        abstract: "Attest an image in an OCI image layout (in-toto statement, DSSE); stored as an OCI 1.1 referrer.",
+        abstract: "Attest an image in a registry or an OCI image layout (in-toto statement, DSSE); stored as an OCI 1.1 referrer.",
         discussion: """
-            The statement's subject is the manifest digest, named after the layout folder (and tag). The referrer carries
-            the annotations dev.sigstore.bundle.content=dsse-envelope and dev.sigstore.bundle.predicateType.
-            Example:
+            The statement's subject is the manifest digest, named after the repository (HOST/REPO) or the layout folder
+            (and tag). The referrer carries the annotations dev.sigstore.bundle.content=dsse-envelope and
+            dev.sigstore.bundle.predicateType.
+            Examples:
+              sigil attest-image 127.0.0.1:5000/app:v1.2 --predicate scan.json --type vuln
               sigil attest-image ./app-layout:v1.2 --predicate provenance.json --type slsaprovenance1
             """)
 
@@ -48,17 +53,17 @@ struct AttestImage: AsyncParsableCommand {
 
     func run() async throws {
         let (predicateType, predicateValue) = try predicate.read()
-        var (opened, targets) = try options.open()
+        let (opened, targets) = try await options.open()
         let name = opened.subjectName
-        try await ImageReport.run(&opened, verb: "Attested", signing: options.signing, json: options.json) { signer, layout in
-            try await signer.attest(targets, name: name, predicateType: predicateType, predicate: predicateValue, in: &layout)
+        try await ImageReport.run(opened, verb: "Attested", signing: options.signing, json: options.json) { signer in
+            try await signer.attest(targets, name: name, predicateType: predicateType, predicate: predicateValue, in: opened.store)
         }
     }
 }
 
-/// The image, `--recursive`, the signing options and `--json` of sign-image and attest-image.
+/// The image, `--recursive`, the signing and registry options and `--json` of sign-image and attest-image.
 struct ImageSigningOptions: ParsableArguments {
-    @Argument(help: "The image: LAYOUT, LAYOUT:tag or LAYOUT@sha256:<hex>.")
+    @Argument(help: ArgumentHelp(stringLiteral: ImageInput.argumentHelp))
     var image: String
 
     @Flag(help: "Also sign or attest each platform manifest of an image index.")
@@ -66,13 +71,15 @@ struct ImageSigningOptions: ParsableArguments {
 
     @OptionGroup var signing: SigningOptions
 
+    @OptionGroup var registry: RegistryAccessOptions
+
     @Flag(help: "Print the result as JSON.")
     var json = false
 
-    /// The opened layout and what to sign in it, every blob they need checked.
-    func open() throws -> (LayoutInput.Opened, [OCIDescriptor]) {
-        let opened = try LayoutInput.open(image)
-        return (opened, try LayoutInput.attempt(image) { try ImageSigner.targets(opened.image, in: opened.layout, recursive: recursive) })
+    /// The opened image and what to sign in it, every blob they need checked.
+    func open() async throws -> (ImageInput.Opened, [OCIDescriptor]) {
+        let opened = try await ImageInput.open(image, registry: registry)
+        return (opened, try await ImageInput.attempt(image) { try await ImageSigner.targets(opened.image, in: opened.store, recursive: recursive) })
     }
 }
 
@@ -89,31 +96,33 @@ enum ImageReport {
     }
 
     /// Opens a signing session, runs `body` (which signs and attaches), and reports.
-    static func run(_ opened: inout LayoutInput.Opened, verb: String, signing: SigningOptions, json: Bool,
-                    _ body: (ImageSigner, inout OCIImageLayout) async throws -> [ImageSigner.Attached]) async throws {
+    static func run(_ opened: ImageInput.Opened, verb: String, signing: SigningOptions, json: Bool,
+                    _ body: (ImageSigner) async throws -> [ImageSigner.Attached]) async throws {
         let attached: [ImageSigner.Attached]
         do {
-            attached = try await body(ImageSigner(session: signing.session()), &opened.layout)
+            attached = try await body(ImageSigner(session: signing.session()))
         } catch let error as SigningError {
             throw CLIError(error.description)
         } catch let error as ImageStoreError {
-            throw CLIError("\(opened.reference): \(error)")
+            throw CLIError("\(opened.text): \(error)")
         }
-        try print(attached, verb: verb, opened: opened, json: json)
+        try await print(attached, verb: verb, opened: opened, json: json)
     }
 
-    static func print(_ attached: [ImageSigner.Attached], verb: String, opened: LayoutInput.Opened, json: Bool) throws {
+    static func print(_ attached: [ImageSigner.Attached], verb: String, opened: ImageInput.Opened, json: Bool) async throws {
+        var lines: [Line] = []
+        for a in attached {
+            lines.append(Line(image: await opened.describe(a.target), digest: a.target.digest.description, referrer: a.referrer.digest.description,
+                              identity: a.result.identity?.subjectAlternativeNames.first, issuer: a.result.identity?.issuer,
+                              logIndex: a.result.logIndex, integratedTime: a.result.integratedTime))
+        }
         if json {
-            try Output.json(attached.map { a in
-                Line(image: opened.describe(a.target), digest: a.target.digest.description, referrer: a.referrer.digest.description,
-                     identity: a.result.identity?.subjectAlternativeNames.first, issuer: a.result.identity?.issuer,
-                     logIndex: a.result.logIndex, integratedTime: a.result.integratedTime)
-            })
+            try Output.json(lines)
             return
         }
-        for a in attached {
-            Swift.print("\(verb) \(opened.describe(a.target)) as \(SigningOptions.describe(a.result.identity)); log index \(a.result.logIndex)")
-            Swift.print("  referrer \(a.referrer.digest) added to \(opened.reference.layout)/index.json")
+        for (a, line) in zip(attached, lines) {
+            Swift.print("\(verb) \(line.image) as \(SigningOptions.describe(a.result.identity)); log index \(a.result.logIndex)")
+            Swift.print("  referrer \(a.referrer.digest) stored in \(opened.store.location)")
         }
     }
 }

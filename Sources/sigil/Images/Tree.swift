@@ -3,19 +3,22 @@ import Foundation
 import SigilClient
 import SigstoreKit
 
-/// `sigil tree LAYOUT[:tag|@sha256:…]`: what is attached to an image, as `index.json` and the
+/// `sigil tree IMAGE`: what is attached to an image, as the store's referrer listings and the
 /// referrer manifests say (nothing is verified: use verify-image for that).
 struct Tree: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tree",
         abstract: "List the signatures, attestations and lifecycle statements attached to an image, and what is attached to them (unverified).",
         discussion: """
-            Example:
+            Examples:
+              sigil tree 127.0.0.1:5000/app:v1.2
               sigil tree ./app-layout:v1.2
             """)
 
-    @Argument(help: "The image: LAYOUT, LAYOUT:tag or LAYOUT@sha256:<hex>.")
+    @Argument(help: ArgumentHelp(stringLiteral: ImageInput.argumentHelp))
     var image: String
+
+    @OptionGroup var registry: RegistryAccessOptions
 
     @Flag(help: "Print the tree as JSON.")
     var json = false
@@ -44,13 +47,13 @@ struct Tree: AsyncParsableCommand {
     static let maxReferrerDepth = 8
 
     func run() async throws {
-        let opened = try LayoutInput.open(image)
+        let opened = try await ImageInput.open(image, registry: registry)
         var shown: Set<OCIDigest> = []
-        let root = try LayoutInput.attempt(image) { try node(opened.image, in: opened.layout, shown: &shown) }
+        let root = try await ImageInput.attempt(image) { try await node(opened.image, in: opened.store, shown: &shown) }
         if json {
             try Output.json(root)
         } else {
-            print("\(opened.reference.layout)@\(root.digest) \(root.mediaType)" + (root.tags.isEmpty ? "" : " [\(root.tags.joined(separator: ", "))]"))
+            print("\(opened.store.location)@\(root.digest) \(root.mediaType)" + (root.tags.isEmpty ? "" : " [\(root.tags.joined(separator: ", "))]"))
             render(root, prefix: "")
             print("(annotations as written; run verify-image to verify)")
         }
@@ -58,7 +61,7 @@ struct Tree: AsyncParsableCommand {
 
     /// `shown` holds the manifests already expanded: a child an index lists again is named but not
     /// expanded again, so a hostile index cannot make the tree grow exponentially.
-    private func node(_ descriptor: OCIDescriptor, in layout: OCIImageLayout, depth: Int = 1, shown: inout Set<OCIDigest>) throws -> Node {
+    private func node(_ descriptor: OCIDescriptor, in store: any ImageStore, depth: Int = 1, shown: inout Set<OCIDigest>) async throws -> Node {
         guard shown.insert(descriptor.digest).inserted else {
             return Node(digest: descriptor.digest.description, mediaType: descriptor.mediaType, platform: descriptor.platformName,
                         tags: [], attached: [], manifests: [])
@@ -67,22 +70,26 @@ struct Tree: AsyncParsableCommand {
             throw ImageStoreError.malformed("\(descriptor.digest): image indexes nest more than \(OCIImageLayout.maximumIndexDepth) deep")
         }
         var manifests: [Node] = []
-        for child in try layout.children(of: descriptor) { manifests.append(try node(child, in: layout, depth: depth + 1, shown: &shown)) }
+        for child in try await store.children(of: descriptor) {
+            manifests.append(try await node(child, in: store, depth: depth + 1, shown: &shown))
+        }
         return Node(digest: descriptor.digest.description, mediaType: descriptor.mediaType, platform: descriptor.platformName,
-                    tags: layout.tags(of: descriptor.digest), attached: try attachments(of: descriptor.digest, in: layout, depth: 1),
+                    tags: await store.tags(of: descriptor.digest), attached: try await attachments(of: descriptor.digest, in: store, depth: 1),
                     manifests: manifests)
     }
 
-    private func attachments(of digest: OCIDigest, in layout: OCIImageLayout, depth: Int) throws -> [Attachment] {
+    private func attachments(of digest: OCIDigest, in store: any ImageStore, depth: Int) async throws -> [Attachment] {
         guard depth <= Self.maxReferrerDepth else { return [] }
-        return try layout.referrers(of: digest).map { referrer in
+        var found: [Attachment] = []
+        for referrer in try await store.referrers(of: digest) {
             let annotations = referrer.manifest.annotations
-            return Attachment(digest: referrer.descriptor.digest.description,
+            found.append(Attachment(digest: referrer.descriptor.digest.description,
                               kind: ImageVerifier.Kind(claimedBy: referrer.descriptor, manifest: referrer.manifest).description,
                               artifactType: referrer.manifest.effectiveArtifactType, created: annotations[OCIAnnotation.created],
                               signer: annotations[OCIAnnotation.signerIdentity], lifecycleStatus: annotations[OCIAnnotation.lifecycleStatus],
-                              attached: try attachments(of: referrer.descriptor.digest, in: layout, depth: depth + 1))
+                              attached: try await attachments(of: referrer.descriptor.digest, in: store, depth: depth + 1)))
         }
+        return found
     }
 
     /// One printed branch: an attachment with its own referrers, or a child manifest.

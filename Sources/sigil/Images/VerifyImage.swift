@@ -4,23 +4,25 @@ import SigilClient
 import SigstoreKit
 import WireFormat
 
-/// `sigil verify-image LAYOUT[:tag|@sha256:…]`: finds the image's referrers in the layout and
+/// `sigil verify-image IMAGE`: finds the image's referrers (registry or layout) and
 /// verifies each Sigstore bundle offline against the identity policy. Passes when at least one
 /// signature verifies and, for each `--require-attestation`, an attestation of that type does.
 struct VerifyImage: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify-image",
-        abstract: "Verify the signatures and attestations attached to an image in an OCI image layout.",
+        abstract: "Verify the signatures and attestations attached to an image in a registry or an OCI image layout.",
         discussion: """
             Every referrer is reported: verified ones with signer and log index, the others with the reason (they are
             ignored, not trusted). With --recursive, each platform manifest of an index must pass too.
             Examples:
+              sigil verify-image 127.0.0.1:5000/app:v1.2 --certificate-identity alice@example.com \\
+                --certificate-oidc-issuer http://127.0.0.1:5556 --require-attestation vuln
               sigil verify-image ./app-layout:v1.2 --certificate-identity alice@example.com \\
                 --certificate-oidc-issuer http://127.0.0.1:5556 --require-attestation slsaprovenance1
               sigil verify-image ./app-layout@sha256:0123… --key release.pub
             """)
 
-    @Argument(help: "The image: LAYOUT, LAYOUT:tag or LAYOUT@sha256:<hex>.")
+    @Argument(help: ArgumentHelp(stringLiteral: ImageInput.argumentHelp))
     var image: String
 
     @Option(name: .customLong("require-attestation"), help: "An attestation type (short name or URI) that must verify; repeatable.")
@@ -33,23 +35,25 @@ struct VerifyImage: AsyncParsableCommand {
 
     @OptionGroup var identity: IdentityOptions
 
+    @OptionGroup var registry: RegistryAccessOptions
+
     @Flag(help: "Print the result as JSON.")
     var json = false
 
     func run() async throws {
         let required = try requiredAttestations.map(PredicateInput.type)
-        let opened = try LayoutInput.open(image)
         let signer = try identity.signer()
         let verifier = ImageVerifier(trustedRoot: try trust.load())
+        let opened = try await ImageInput.open(image, registry: registry)
         var targets = [opened.image]
-        if recursive { targets += try LayoutInput.attempt(image) { try opened.layout.children(of: opened.image) } }
-        // A signature covers the manifest, which names each blob by digest: a blob changed on disk
-        // would be deployed unsigned, so every blob is hashed before any verdict.
-        try LayoutInput.attempt(image) { try opened.layout.checkComplete(opened.image) }
+        if recursive { targets += try await ImageInput.attempt(image) { try await opened.store.children(of: opened.image) } }
+        // A signature covers the manifest, which names each blob by digest: a blob changed in the
+        // store would be deployed unsigned, so every blob is checked before any verdict.
+        try await ImageInput.attempt(image) { try await opened.store.checkComplete(opened.image) }
         var reports: [ImageResult] = []
         for target in targets {
             let verdicts: [ImageVerifier.Verdict]
-            do { verdicts = try await verifier.verifyReferrers(of: target, in: opened.layout, signers: [signer]) } catch {
+            do { verdicts = try await verifier.verifyReferrers(of: target, in: opened.store, signers: [signer]) } catch {
                 throw CLIError("\(image): \(error)")
             }
             var problems: [String] = []
@@ -57,7 +61,7 @@ struct VerifyImage: AsyncParsableCommand {
             for type in required where !verdicts.contains(where: { $0.kind == .attestation(predicateType: type) && $0.verified != nil }) {
                 problems.append("no \(type) attestation verifies")
             }
-            reports.append(ImageResult(image: opened.describe(target), digest: target.digest.description, verified: problems.isEmpty,
+            reports.append(ImageResult(image: await opened.describe(target), digest: target.digest.description, verified: problems.isEmpty,
                                        problems: problems, referrers: verdicts.map(ReferrerResult.init)))
         }
         if json {
