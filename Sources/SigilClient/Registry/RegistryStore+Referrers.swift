@@ -61,14 +61,32 @@ extension RegistryStore {
 
     /// The index under the subject's referrers tag, or nil when there is no such tag.
     private func fallbackIndex(of subject: OCIDigest) async throws(ImageStoreError) -> OCIIndex? {
+        switch try await readFallbackIndex(of: subject) {
+        case .found(let index): return index
+        case .transient(let error): throw error
+        }
+    }
+
+    /// A read of the referrers tag. Distribution's filesystem storage answers 500 when a tag is
+    /// read while another client writes it, so a writer retries such answers (and 429).
+    private enum IndexRead {
+        case found(OCIIndex?)
+        case transient(ImageStoreError)
+    }
+
+    private static func isTransient(_ status: Int) -> Bool { status >= 500 || status == 429 }
+
+    private func readFallbackIndex(of subject: OCIDigest) async throws(ImageStoreError) -> IndexRead {
         let tag = ReferrersTag.tag(for: subject)
         let response = try await getManifest(tag, subject: "the referrers tag \(tag)",
                                              accept: [OCIMediaType.imageIndex, OCIMediaType.dockerManifestList])
-        if response.status == 404 { return nil }
+        if response.status == 404 { return .found(nil) }
         guard response.status == 200 else {
-            throw await client.failure(response, RegistryRequest(method: .GET, target: "", scopes: [], subject: "the referrers tag \(tag)"))
+            let error = await client.failure(response, RegistryRequest(method: .GET, target: "", scopes: [], subject: "the referrers tag \(tag)"))
+            if Self.isTransient(response.status) { return .transient(error) }
+            throw error
         }
-        return try OCIIndex(parsing: response.body, name: "\(location):\(tag) (the referrers of \(subject))")
+        return .found(try OCIIndex(parsing: response.body, name: "\(location):\(tag) (the referrers of \(subject))"))
     }
 
     // MARK: Writing
@@ -101,39 +119,58 @@ extension RegistryStore {
 
     /// Adds `descriptors` to the subject's fallback index: read (404 → empty index), append what
     /// is not listed, write, then read back. Registries without the referrers API offer no
-    /// conditional writes, so a concurrent writer may overwrite us between our read and write;
-    /// the read-back catches it, once at once and once more after every writer that read before
-    /// our write has had time to write (twice our own read-to-write time), and the whole cycle
-    /// is retried after a random pause, up to `maximumIndexAttempts` times. This narrows the
-    /// lost-update window to a writer stalled longer than that; it cannot close it.
+    /// conditional writes, so a concurrent writer that read the index before our write may
+    /// replace it after. The read-back catches that twice: at once, and again after a pause
+    /// longer than such a writer's read-to-write time (three times our own, at least 100 ms).
+    /// Only when both show every descriptor is the work done (also when nothing was missing:
+    /// a stale writer may yet remove it); otherwise the whole cycle is retried after a random
+    /// pause, up to `maximumIndexAttempts` times. This narrows the lost-update window to a
+    /// writer stalled longer than the pause; without conditional requests it cannot close it.
     private func addToFallbackIndex(_ descriptors: [OCIDescriptor], subject: OCIDigest) async throws(ImageStoreError) {
         let tag = ReferrersTag.tag(for: subject)
         let clock = ContinuousClock()
+        var lastTransient: ImageStoreError?
         for attempt in 1...Self.maximumIndexAttempts {
+            if attempt > 1 { try? await Task.sleep(for: .milliseconds(Int.random(in: 10...(25 << min(attempt, 5))))) }
             let started = clock.now
-            var index = try await fallbackIndex(of: subject) ?? OCIIndex(manifests: [])
+            let current: OCIIndex?
+            switch try await readFallbackIndex(of: subject) {
+            case .found(let index): current = index
+            case .transient(let error):
+                lastTransient = error
+                continue
+            }
+            var index = current ?? OCIIndex(manifests: [])
             let missing = descriptors.filter { wanted in !index.manifests.contains { $0.digest == wanted.digest } }
-            if missing.isEmpty { return }
-            index.manifests += missing
-            let bytes = index.encoded
-            guard bytes.count <= OCIDocument.maximumSize else {
-                throw .writeFailed("\(location):\(tag): the referrers index of \(subject) would grow past \(OCIDocument.maximumSize) bytes (\(index.manifests.count) referrers); remove old referrers first")
+            if !missing.isEmpty {
+                index.manifests += missing
+                let bytes = index.encoded
+                guard bytes.count <= OCIDocument.maximumSize else {
+                    throw .writeFailed("\(location):\(tag): the referrers index of \(subject) would grow past \(OCIDocument.maximumSize) bytes (\(index.manifests.count) referrers); remove old referrers first")
+                }
+                let mediaType = index.json["mediaType"]?.stringValue ?? OCIMediaType.imageIndex
+                let (response, request) = try await sendManifest(bytes, as: OCIDescriptor(mediaType: mediaType, of: bytes), reference: tag)
+                guard (200..<300).contains(response.status) else {
+                    let error = await client.failure(response, request)
+                    guard Self.isTransient(response.status) else { throw error }
+                    lastTransient = error
+                    continue
+                }
             }
-            let mediaType = index.json["mediaType"]?.stringValue ?? OCIMediaType.imageIndex
-            _ = try await pushManifest(bytes, as: OCIDescriptor(mediaType: mediaType, of: bytes), reference: tag)
-            let settle = max((clock.now - started) * 2, .milliseconds(50))
-            if try await lists(tag, subject: subject, descriptors) {
-                try? await Task.sleep(for: settle + .milliseconds(Int.random(in: 0...50)))
-                if try await lists(tag, subject: subject, descriptors) { return }
-            }
-            try? await Task.sleep(for: .milliseconds(Int.random(in: 10...(25 << min(attempt, 5)))))
+            let pause = max((clock.now - started) * 3, .milliseconds(100)) + .milliseconds(Int.random(in: 0...100))
+            guard try await lists(subject, descriptors) else { continue }
+            try? await Task.sleep(for: pause)
+            if try await lists(subject, descriptors) { return }
         }
-        throw .writeFailed("\(location):\(tag): other writers kept replacing the referrers index of \(subject); gave up after \(Self.maximumIndexAttempts) attempts")
+        throw .writeFailed("\(location):\(tag): other writers kept replacing the referrers index of \(subject); gave up after \(Self.maximumIndexAttempts) attempts"
+            + (lastTransient.map { " (last error: \($0))" } ?? ""))
     }
 
-    /// Whether the subject's fallback index lists every one of `descriptors`.
-    private func lists(_ tag: String, subject: OCIDigest, _ descriptors: [OCIDescriptor]) async throws(ImageStoreError) -> Bool {
-        let listed = try await fallbackIndex(of: subject)?.manifests ?? []
+    /// Whether the subject's fallback index lists every one of `descriptors` (a read that fails
+    /// transiently says no).
+    private func lists(_ subject: OCIDigest, _ descriptors: [OCIDescriptor]) async throws(ImageStoreError) -> Bool {
+        guard case .found(let index) = try await readFallbackIndex(of: subject) else { return false }
+        let listed = index?.manifests ?? []
         return descriptors.allSatisfy { wanted in listed.contains { $0.digest == wanted.digest } }
     }
 }

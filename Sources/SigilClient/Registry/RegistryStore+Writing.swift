@@ -84,6 +84,14 @@ extension RegistryStore {
     /// `PUT /v2/<name>/manifests/<reference>` (the digest unless a tag is given), with the
     /// descriptor's media type as Content-Type. Returns the answer (its `OCI-Subject` matters).
     func pushManifest(_ bytes: [UInt8], as descriptor: OCIDescriptor, reference: String? = nil) async throws(ImageStoreError) -> RegistryResponse {
+        let (response, request) = try await sendManifest(bytes, as: descriptor, reference: reference)
+        guard (200..<300).contains(response.status) else { throw await client.failure(response, request) }
+        return response
+    }
+
+    /// The `PUT` of `pushManifest`, whatever the status; a stored digest other than the
+    /// descriptor's is an error.
+    func sendManifest(_ bytes: [UInt8], as descriptor: OCIDescriptor, reference: String?) async throws(ImageStoreError) -> (RegistryResponse, RegistryRequest) {
         try Self.check(bytes, against: descriptor)
         guard bytes.count <= OCIDocument.maximumSize else {
             throw .writeFailed("\(location): manifest \(descriptor.digest) is \(bytes.count) bytes; registries accept \(OCIDocument.maximumSize)")
@@ -93,12 +101,12 @@ extension RegistryStore {
                                       headers: [("Content-Type", descriptor.mediaType)], body: bytes, scopes: [.push(repository)],
                                       subject: reference.map { "the tag \(JSONError.quoted($0))" } ?? "manifest \(descriptor.digest)")
         let response = try await client.send(request, limit: RegistryClient.errorBodyLimit)
-        guard (200..<300).contains(response.status) else { throw await client.failure(response, request) }
+        guard (200..<300).contains(response.status) else { return (response, request) }
         if let header = response.header("Docker-Content-Digest"), let stored = OCIDigest(header),
            stored.algorithm.isExactly(descriptor.digest.algorithm), stored != descriptor.digest {
             throw .registry("\(location): manifest \(descriptor.digest) was stored as \(stored)")
         }
         state.cache(bytes, as: descriptor.digest)
-        return response
+        return (response, request)
     }
 }
