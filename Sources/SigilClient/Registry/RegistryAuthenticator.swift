@@ -17,7 +17,8 @@ actor RegistryAuthenticator {
     private(set) var grantedTokens: [String] = []
     private static let remembered = 64
 
-    /// How long before its stated expiry a token stops being reused.
+    /// How long before its stated expiry a token stops being reused (a quarter of a short
+    /// lifetime), so it does not expire while a request is on its way.
     static let expiryMargin: Duration = .seconds(5)
     /// `expires_in` when the token server gives none (Docker's token spec default).
     static let defaultLifetime: Duration = .seconds(60)
@@ -37,7 +38,7 @@ actor RegistryAuthenticator {
     }
 
     func store(_ value: String, for scopeKey: String, lifetime: Duration) {
-        let usable = max(lifetime - Self.expiryMargin, .zero)
+        let usable = lifetime - min(Self.expiryMargin, lifetime / 4)
         tokens[scopeKey] = Token(value: value, expires: ContinuousClock.now + usable)
         if !grantedTokens.contains(where: { $0.isExactly(value) }) { grantedTokens.append(value) }
         if grantedTokens.count > Self.remembered { grantedTokens.removeFirst() }
