@@ -30,17 +30,17 @@ extension RegistryClient {
     /// retrying cannot help.
     func answer(_ challenge: AuthChallenge?, for scopes: [RegistryScope], scopeKey: String, previous: String?,
                 body: [UInt8]) async throws(ImageStoreError) -> String {
-        switch challenge {
-        case nil:
+        guard let challenge else {
             throw credentials == nil ? await loginRequired(scopes, body: body) : await wrongCredentials(scopes, body: body)
+        }
+        await authenticator.remember(challenge)
+        switch challenge {
         case .basic:
-            await authenticator.remember(.basic)
             guard let credentials else { throw await loginRequired(scopes, body: body) }
             // The credentials were sent and refused: sending them again cannot help.
             if let previous, previous.isExactly(credentials.basicAuthorization) { throw await wrongCredentials(scopes, body: body) }
             return credentials.basicAuthorization
         case .bearer(let realm, let service, let scope, let error):
-            await authenticator.remember(challenge!)
             if previous != nil, error?.isExactly("insufficient_scope") == true { throw await noAccess(scopes, body: body) }
             await authenticator.discard(scopeKey)
             var wanted = scopes.map(\.text)
@@ -73,8 +73,7 @@ extension RegistryClient {
             throw .registry("cannot reach the token server of \(registry): \(ConnectionFailure.message(for: error, server: realmOrigin.url, path: ""))")
         }
         let body = try await collect(head.body, limit: Self.tokenBodyLimit, what: "the token answer")
-        let wanted = scopes.compactMap { text in text.isEmpty ? nil : text }
-        let asked = wanted.map { RegistryScope.parse($0) }.compactMap { $0 }
+        let asked = scopes.compactMap(RegistryScope.parse)
         switch head.status.code {
         case 200: break
         case 401: throw credentials == nil ? await loginRequired(asked, body: body) : await wrongCredentials(asked, body: body)

@@ -189,8 +189,12 @@ public struct RegistryClient: Sendable {
     /// The error for an answer the caller did not expect: its status and the registry's own
     /// error codes and messages, escaped, cut and scrubbed of secrets.
     func failure(_ response: RegistryResponse, _ request: RegistryRequest) async -> ImageStoreError {
+        await failure(response, method: request.method, subject: request.subject)
+    }
+
+    func failure(_ response: RegistryResponse, method: HTTPMethod, subject: String) async -> ImageStoreError {
         let summary = RegistryErrorBody(response.body).summary
-        return .registry(await scrubbed("\(registry): \(request.method) of \(request.subject) failed with HTTP \(response.status)"
+        return .registry(await scrubbed("\(registry): \(method) of \(subject) failed with HTTP \(response.status)"
             + (summary.isEmpty ? "" : ": \(summary)")))
     }
 

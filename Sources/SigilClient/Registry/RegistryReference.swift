@@ -43,8 +43,8 @@ public struct RegistryReference: Sendable, Equatable, CustomStringConvertible {
         let host = try Self.registryName(registry)
         var path = repository
         if host.isExactly(Self.dockerHub), !path.containsByte(UInt8(ascii: "/")) { path = "library/" + path }
-        try Self.checkRepository(path, in: "\(registry)/\(repository)")
-        if let tag { try Self.checkTag(tag, in: repository) }
+        try Self.checkRepository(path)
+        if let tag { try Self.checkTag(tag) }
         self.registry = host
         self.repository = path
         self.tag = tag
@@ -112,7 +112,7 @@ public struct RegistryReference: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// `[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*` components joined by `/` (distribution-spec §Pulling manifests).
-    static func checkRepository(_ repository: String, in context: String) throws(ImageStoreError) {
+    static func checkRepository(_ repository: String) throws(ImageStoreError) {
         guard !repository.isEmpty else { throw .badReference("the repository is empty") }
         for component in repository.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false) {
             guard isPathComponent(Array(component)) else {
@@ -145,7 +145,7 @@ public struct RegistryReference: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// `[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}`.
-    static func checkTag(_ tag: String, in context: String) throws(ImageStoreError) {
+    static func checkTag(_ tag: String) throws(ImageStoreError) {
         func isWord(_ byte: UInt8) -> Bool {
             (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
                 || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: "_")

@@ -82,7 +82,7 @@ extension RegistryStore {
                                              accept: [OCIMediaType.imageIndex, OCIMediaType.dockerManifestList])
         if response.status == 404 { return .found(nil) }
         guard response.status == 200 else {
-            let error = await client.failure(response, RegistryRequest(method: .GET, target: "", scopes: [], subject: "the referrers tag \(tag)"))
+            let error = await client.failure(response, method: .GET, subject: "the referrers tag \(tag)")
             if Self.isTransient(response.status) { return .transient(error) }
             throw error
         }

@@ -73,7 +73,7 @@ extension RegistryStore {
     }
 
     public func putManifest(_ bytes: [UInt8], as descriptor: OCIDescriptor, tag: String?) async throws(ImageStoreError) {
-        if let tag { try RegistryReference.checkTag(tag, in: location) }
+        if let tag { try RegistryReference.checkTag(tag) }
         _ = try await pushManifest(bytes, as: descriptor)
         if let tag {
             _ = try await pushManifest(bytes, as: descriptor, reference: tag)

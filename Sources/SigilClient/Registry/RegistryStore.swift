@@ -17,7 +17,8 @@ import WireFormat
 /// blobs are missing.
 public struct RegistryStore: ImageStore {
     public let repository: String
-    let client: RegistryClient
+    /// The registry's client, to share (with its tokens) with stores of other repositories.
+    public let client: RegistryClient
     let state = RegistryStoreState()
 
     /// The store of `reference`'s repository (its tag or digest is the caller's to resolve).
@@ -27,7 +28,7 @@ public struct RegistryStore: ImageStore {
 
     /// A store sharing `client` (and its tokens) with other repositories of the registry.
     public init(repository: String, client: RegistryClient) throws(ImageStoreError) {
-        try RegistryReference.checkRepository(repository, in: repository)
+        try RegistryReference.checkRepository(repository)
         self.repository = repository
         self.client = client
     }
@@ -45,7 +46,7 @@ public struct RegistryStore: ImageStore {
         case .only:
             throw .badReference("a registry reference needs a tag or digest: \(location):TAG or \(location)@sha256:…")
         case .tag(let tag):
-            try RegistryReference.checkTag(tag, in: location)
+            try RegistryReference.checkTag(tag)
             let response = try await getManifest(tag, subject: "tag \(JSONError.quoted(tag))")
             if response.status == 404 {
                 throw try await unknownTag(tag, response)
@@ -72,7 +73,7 @@ public struct RegistryStore: ImageStore {
     /// `Docker-Content-Digest`), size, and media type (the body's `mediaType`, else Content-Type).
     private func describe(_ response: RegistryResponse, subject: String, expected: OCIDigest?) async throws(ImageStoreError) -> OCIDescriptor {
         guard response.status == 200 else {
-            throw await client.failure(response, RegistryRequest(method: .GET, target: "", scopes: [], subject: subject))
+            throw await client.failure(response, method: .GET, subject: subject)
         }
         let bytes = response.body
         let digest = expected?.computed(over: bytes) ?? .sha256(of: bytes)

@@ -39,9 +39,7 @@ final class RegistryStoreState: Sendable {
     }
 
     /// Whether `GET /v2/<name>/referrers/<digest>` is served: nil until probed.
-    var referrersAPI: Bool? {
-        get { state.withLock { $0.referrersAPI } }
-    }
+    var referrersAPI: Bool? { state.withLock { $0.referrersAPI } }
 
     func setReferrersAPI(_ available: Bool) {
         state.withLock { $0.referrersAPI = available }
