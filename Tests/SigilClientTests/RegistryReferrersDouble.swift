@@ -8,7 +8,9 @@ import WireFormat
 /// The part of an OCI 1.1 registry that distribution 2.8 lacks, for repository `team/api`:
 /// manifests pushed with a `subject` are answered with `OCI-Subject` and listed by
 /// `GET /v2/team/api/referrers/<digest>`, one referrer per page, pages chained by
-/// `Link: <…>; rel="next"`. Blobs are all "present" (HEAD answers 200), so pushes skip them.
+/// `Link: <…>; rel="next"`. Without `servesAPI` it is a registry without the referrers API
+/// that accepts any index under any tag (`preload` one). Blobs are all "present" (HEAD answers
+/// 200), so pushes skip them.
 final class RegistryReferrersDouble: Sendable {
     private struct Stored {
         var manifests: [String: [UInt8]] = [:]
@@ -17,6 +19,16 @@ final class RegistryReferrersDouble: Sendable {
     }
 
     private let stored = Mutex(Stored())
+    private let servesAPI: Bool
+
+    init(servesAPI: Bool = true) {
+        self.servesAPI = servesAPI
+    }
+
+    /// Stores `bytes` under `tag`, as another client might have.
+    func preload(_ bytes: [UInt8], tag: String) {
+        stored.withLock { $0.manifests[tag] = bytes }
+    }
 
     /// The references manifests were `PUT` under, in order (digests and tags).
     var puts: [String] { stored.withLock { $0.puts } }
@@ -35,7 +47,7 @@ final class RegistryReferrersDouble: Sendable {
                 stored.manifests[reference] = bytes
             }
             var headers = HTTPFields()
-            if let subject = (try? JSONValue(parsing: bytes))?["subject"]?["digest"]?.stringValue {
+            if self.servesAPI, let subject = (try? JSONValue(parsing: bytes))?["subject"]?["digest"]?.stringValue {
                 headers[.init("OCI-Subject")!] = subject
             }
             return Response(status: .created, headers: headers)
@@ -49,6 +61,7 @@ final class RegistryReferrersDouble: Sendable {
         }
         router.get("/v2/team/api/referrers/:digest") { request, context -> Response in
             let subject = try context.parameters.require("digest")
+            guard self.servesAPI else { throw HTTPError(.notFound) }
             let page = request.uri.queryParameters["page"].flatMap { Int(String($0)) } ?? 0
             let listing = self.referrers(of: subject)
             let entries = listing.indices.contains(page) ? [listing[page]] : []
