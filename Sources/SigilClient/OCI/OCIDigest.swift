@@ -73,7 +73,7 @@ struct StreamingDigest {
         if algorithm.isExactly("sha512") { sha512 = SHA512() } else { sha256 = SHA256() }
     }
 
-    mutating func update(_ chunk: Data) {
+    mutating func update(_ chunk: some DataProtocol) {
         sha256?.update(data: chunk)
         sha512?.update(data: chunk)
     }

@@ -1,0 +1,17 @@
+/// The tag that lists a subject's referrers on registries without the referrers API
+/// (distribution-spec §Referrers Tag Schema): the digest's algorithm cut to 32 characters, `-`,
+/// its encoded part cut to 64, every character a tag may not hold replaced with `-`. So
+/// `sha256:<hex>` is `sha256-<hex>`, and `sha512:<128 hex>` is `sha512-<first 64 hex>`.
+enum ReferrersTag {
+    static func tag(for digest: OCIDigest) -> String {
+        let text = digest.algorithm.utf8.prefix(32) + [UInt8(ascii: "-")] + digest.hex.utf8.prefix(64)
+        return String(decoding: text.map { isTagByte($0) ? $0 : UInt8(ascii: "-") }, as: UTF8.self)
+    }
+
+    /// `[a-zA-Z0-9._-]`, what a tag holds after its first character.
+    private static func isTagByte(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+            || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_")
+            || byte == UInt8(ascii: "-")
+    }
+}

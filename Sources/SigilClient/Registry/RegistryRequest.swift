@@ -1,0 +1,44 @@
+import AsyncHTTPClient
+import NIOCore
+import NIOHTTP1
+
+/// One request of the registry API, as `RegistryClient` sends it (authenticating and following
+/// redirects as needed), with the access it needs and how messages name it.
+struct RegistryRequest: Sendable {
+    var method: HTTPMethod
+    /// An API path (`/v2/<name>/…`), or an absolute URL the registry gave (an upload location).
+    var target: String
+    var headers: [(String, String)] = []
+    /// Held in memory so the request can be sent again after an authentication challenge.
+    var body: [UInt8]?
+    var scopes: [RegistryScope]
+    /// What the request is about, for messages: `manifest sha256:…`, `blob upload`.
+    var subject: String
+}
+
+/// A registry's answer whose body has not been read: a blob being streamed.
+struct RegistryStreamingResponse: Sendable {
+    let status: Int
+    let headers: HTTPHeaders
+    let body: HTTPClientResponse.Body
+    /// The URL that answered, after redirects: relative `Location`s resolve against it.
+    let url: String
+}
+
+/// A registry's answer with its body read (bounded).
+struct RegistryResponse: Sendable {
+    let status: Int
+    let headers: HTTPHeaders
+    let body: [UInt8]
+    let url: String
+
+    /// A header's first value.
+    func header(_ name: String) -> String? { headers.first(name: name) }
+
+    /// `Content-Length` as a non-negative integer, if present and well formed.
+    var contentLength: Int64? {
+        guard let text = header("Content-Length"), !text.isEmpty,
+              text.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) else { return nil }
+        return Int64(text)
+    }
+}
