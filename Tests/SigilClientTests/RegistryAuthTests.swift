@@ -88,11 +88,11 @@ import WireFormat
         let manifest = OCIManifest(config: .empty, layers: []).encoded
         let descriptor = OCIDescriptor(mediaType: OCIMediaType.imageManifest, of: manifest)
         let readonly = try servers.store("team/readonly", credentials: Self.alice)
-        let scope = await refusal { try await readonly.putManifest(manifest, as: descriptor, tag: nil) }
+        let scope = await refusal { try await readonly.putManifest(manifest, as: descriptor, role: .child) }
         #expect(scope?.contains("\"alice\" has no push access to \(servers.host)/team/readonly") == true, "\(scope ?? "")")
 
         let forbidden = try servers.store("team/forbidden", credentials: Self.alice)
-        let denied = await refusal { try await forbidden.putManifest(manifest, as: descriptor, tag: nil) }
+        let denied = await refusal { try await forbidden.putManifest(manifest, as: descriptor, role: .child) }
         #expect(denied?.contains("has no push access to \(servers.host)/team/forbidden") == true && denied?.contains("DENIED") == true,
                 "\(denied ?? "")")
         await servers.stop()

@@ -57,7 +57,7 @@ struct RegistryMemorySource: ImageStore {
         throw .writeFailed("a memory source is read-only")
     }
 
-    func putManifest(_ bytes: [UInt8], as descriptor: OCIDescriptor, tag: String?) async throws(ImageStoreError) {
+    func putManifest(_ bytes: [UInt8], as descriptor: OCIDescriptor, role: ManifestRole) async throws(ImageStoreError) {
         throw .writeFailed("a memory source is read-only")
     }
 

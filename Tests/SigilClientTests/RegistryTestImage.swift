@@ -25,7 +25,7 @@ struct RegistryTestImage {
     func push(to store: some ImageStore, tag: String? = "v1") async throws {
         try await store.putBlob(config, as: configDescriptor)
         try await store.putBlob(layer, as: layerDescriptor)
-        try await store.putManifest(manifest, as: descriptor, tag: tag)
+        try await store.putManifest(manifest, as: descriptor, role: .image(tag: tag))
     }
 
     /// A Sigstore-bundle referrer of this image (blobs pushed to `store`), ready for `putReferrers`.

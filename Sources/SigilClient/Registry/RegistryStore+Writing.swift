@@ -72,7 +72,10 @@ extension RegistryStore {
         if !pending.isEmpty { progress?.add(bytes: Int64(pending.count)) }
     }
 
-    public func putManifest(_ bytes: [UInt8], as descriptor: OCIDescriptor, tag: String?) async throws(ImageStoreError) {
+    /// Children and untagged images are stored by digest only: a registry finds them by it.
+    public func putManifest(_ bytes: [UInt8], as descriptor: OCIDescriptor, role: ManifestRole) async throws(ImageStoreError) {
+        var tag: String?
+        if case .image(let name) = role { tag = name }
         if let tag { try RegistryReference.checkTag(tag) }
         _ = try await pushManifest(bytes, as: descriptor)
         if let tag {

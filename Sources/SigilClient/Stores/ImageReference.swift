@@ -33,7 +33,9 @@ public enum ImageReference: Sendable, CustomStringConvertible {
     public var selector: OCIReference.Selector {
         switch self {
         case .layout(let reference): reference.selector
-        case .registry(let reference): reference.digest.map { .digest($0) } ?? .tag(reference.tag ?? "latest")
+        case .registry(let reference):
+            // As Docker reads a reference with neither: the tag `latest`.
+            reference.tag == nil && reference.digest == nil ? .tag("latest") : reference.selector
         }
     }
 
@@ -51,7 +53,7 @@ public enum ImageReference: Sendable, CustomStringConvertible {
         switch self {
         case .layout(let reference):
             creating ? LayoutStore(try OCIImageLayout.openOrCreate(path: reference.layout)) : try LayoutStore(path: reference.layout)
-        case .registry(let reference): try RegistryStore(reference: reference, options: options)
+        case .registry(let reference): try RegistryStore(reference, options: options)
         }
     }
 
@@ -63,7 +65,7 @@ public enum ImageReference: Sendable, CustomStringConvertible {
             let folder = URL(fileURLWithPath: reference.layout).standardizedFileURL.lastPathComponent
             return image.tag.map { "\(folder):\($0)" } ?? folder
         case .registry(let reference):
-            return "\(reference.host)/\(reference.repository)"
+            return reference.location
         }
     }
 

@@ -18,16 +18,14 @@ struct RegistryAccessOptions: ParsableArguments {
     var allowHttpRegistry = false
 
     func validate() throws {
-        if registryPasswordStdin, registryUsername == nil {
-            throw ValidationError("--registry-password-stdin needs --registry-username")
+        if registryPasswordStdin != (registryUsername != nil) {
+            throw ValidationError("--registry-username and --registry-password-stdin go together (the password is never a flag: it would show in the process list)")
         }
     }
 
     /// The settings for `RegistryStore`; reads the password from standard input when asked to.
     func options() throws -> RegistryOptions {
-        var options = RegistryOptions()
-        options.caFile = registryCaFile
-        options.allowHTTP = allowHttpRegistry
+        var options = RegistryOptions(caFile: registryCaFile, transport: allowHttpRegistry ? .plainHTTPUnsafe : .automatic)
         if let registryUsername {
             var password = ""
             if registryPasswordStdin {
@@ -37,8 +35,7 @@ struct RegistryAccessOptions: ParsableArguments {
                 password = String(decoding: bytes, as: UTF8.self)
                 guard !password.isEmpty else { throw CLIError("--registry-password-stdin: standard input held no password") }
             }
-            options.username = registryUsername
-            options.password = password
+            options.credentials = RegistryCredentials(username: registryUsername, password: password)
         }
         return options
     }
