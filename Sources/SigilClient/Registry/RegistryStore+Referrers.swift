@@ -121,7 +121,9 @@ extension RegistryStore {
     /// is not listed, write, then read back. Registries without the referrers API offer no
     /// conditional writes, so a concurrent writer that read the index before our write may
     /// replace it after. The read-back catches that twice: at once, and again after a pause
-    /// longer than such a writer's read-to-write time (three times our own, at least 100 ms).
+    /// longer than such a writer's read-to-write time (three times our own read-to-write time, at
+    /// least 25 ms: a registry on loopback answers in a millisecond or two, and the pause is paid
+    /// by every signing).
     /// Only when both show every descriptor is the work done (also when nothing was missing:
     /// a stale writer may yet remove it); otherwise the whole cycle is retried after a random
     /// pause, up to `maximumIndexAttempts` times. This narrows the lost-update window to a
@@ -157,7 +159,7 @@ extension RegistryStore {
                     continue
                 }
             }
-            let pause = max((clock.now - started) * 3, .milliseconds(100)) + .milliseconds(Int.random(in: 0...100))
+            let pause = max((clock.now - started) * 3, .milliseconds(25)) + .milliseconds(Int.random(in: 0...25))
             guard try await lists(subject, descriptors) else { continue }
             try? await Task.sleep(for: pause)
             if try await lists(subject, descriptors) { return }
