@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
+import NIOSSL
 
 /// What a failed request tells a user: "could not connect to http://127.0.0.1:3000: connection
 /// refused", instead of NIO's description of the socket error ("connection reset (error set):
@@ -13,6 +14,13 @@ enum ConnectionFailure {
         }
         if let error = error as? HTTPClientError, let message = clientMessage(error, server: server) {
             return message
+        }
+        if let error = error as? NIOSSLError, case .handshakeFailed = error {
+            // BoringSSL's error stack names the failing check, but in its own words; say what to do.
+            let verify = "\(error)".contains("CERTIFICATE_VERIFY_FAILED")
+            return "the TLS handshake with \(server) failed: " + (verify
+                ? "its certificate is not trusted (not issued by a CA this client trusts, expired, or for another host)"
+                : "\(error)")
         }
         return "could not reach \(server)\(path): \(error)"
     }

@@ -73,6 +73,11 @@ class Proxy(http.server.BaseHTTPRequestHandler):
         if not self.quiet:
             sys.stderr.write("referrers-proxy: %s %s\n" % (self.address_string(), fmt % args))
 
+    def log_request(self, code="-", size="-"):
+        """The access log, with the client's User-Agent (the tests tell Sigil's requests from their own)."""
+        self.log_message('"%s" %s %s "%s"', self.requestline, getattr(code, "value", code), size,
+                         self.headers.get("User-Agent", "-") if self.headers else "-")
+
     # -- the double's endpoint --------------------------------------------------------------
 
     def referrers(self, name, digest, query, head):

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import NIOSSL
 import WireFormat
 
 /// The HTTP side of one registry: where it is (`RegistryOptions`' transport rule), who we are
@@ -113,7 +114,8 @@ public struct RegistryClient: Sendable {
             if let body = request.body { outgoing.body = .bytes(ByteBuffer(bytes: body)) }
             let response: HTTPClientResponse
             do { response = try await http.execute(outgoing, timeout: Self.headTimeout) } catch {
-                throw .registry("cannot reach \(registry): \(ConnectionFailure.message(for: error, server: current.url, path: ""))")
+                let hint = error is NIOSSLError && options.caFile == nil ? " (a registry with a private CA: --registry-ca-file)" : ""
+                throw .registry("cannot reach \(registry): \(ConnectionFailure.message(for: error, server: current.url, path: ""))" + hint)
             }
             let status = Int(response.status.code)
             let streaming = RegistryStreamingResponse(status: status, headers: response.headers, body: response.body, url: url)

@@ -98,14 +98,15 @@ public struct RegistryStore: ImageStore {
     }
 
     /// A 404 for `tag`: an unknown repository, or the tag is missing (with up to 20 of the
-    /// repository's tags as hints).
+    /// repository's image tags as hints; referrers tags are not images).
     private func unknownTag(_ tag: String, _ response: RegistryResponse) async throws(ImageStoreError) -> ImageStoreError {
         let missing = notFound(response, otherwise: .unknownTag(tag, available: []))
         guard case .unknownTag = missing else { return missing }
-        let listing = try await client.send(RegistryRequest(method: .GET, target: "/v2/\(repository)/tags/list?n=20", scopes: [.pull(repository)],
+        let listing = try await client.send(RegistryRequest(method: .GET, target: "/v2/\(repository)/tags/list?n=200", scopes: [.pull(repository)],
                                                             subject: "the tag list"), limit: 1 << 20)
         if listing.status == 404 { return notFound(listing, otherwise: .unknownTag(tag, available: [])) }
-        let tags = (try? JSONValue(parsing: listing.body))?["tags"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        let tags = ((try? JSONValue(parsing: listing.body))?["tags"]?.arrayValue?.compactMap(\.stringValue) ?? [])
+            .filter { !ReferrersTag.isReferrersTag($0) }
         return .unknownTag(tag, available: Array(tags.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.prefix(20)))
     }
 

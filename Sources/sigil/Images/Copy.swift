@@ -67,7 +67,8 @@ struct Copy: AsyncParsableCommand {
             do { gatePolicy = try DeploymentPolicy.load(path: policy) } catch { throw CLIError("\(error)") }
         }
         let root = policy == nil ? nil : try trust.load()
-        let opened = try await ImageInput.open(source, registry: registry)
+        let options = try registry.options()
+        let opened = try await ImageInput.open(source, options: options)
         if let gatePolicy, let root, let policy {
             let when = try at.map { try DateArgument.parse($0, option: "--at") } ?? Date()
             let report = try await PolicyCheck.evaluate(gatePolicy, path: policy, opened: opened, root: root, at: when)
@@ -77,7 +78,6 @@ struct Copy: AsyncParsableCommand {
             }
             gate = report
         }
-        let options = try registry.options()
         let store = try ImageInput.attempt(destination) { try target.open(registry: options, creating: true) }
         let progress = ProgressLine.counter()
         let copied = try await ImageInput.attempt(destination) {

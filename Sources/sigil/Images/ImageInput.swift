@@ -24,8 +24,12 @@ enum ImageInput {
     }
 
     static func open(_ text: String, registry: RegistryAccessOptions) async throws -> Opened {
-        let options = try registry.options()
-        return try await attempt(text) {
+        try await open(text, options: try registry.options())
+    }
+
+    /// With registry settings already read (a password read from standard input can be read once).
+    static func open(_ text: String, options: RegistryOptions) async throws -> Opened {
+        try await attempt(text) {
             let reference = try ImageReference(parsing: text)
             let store = try reference.open(registry: options)
             return Opened(text: text, reference: reference, store: store, image: try await store.resolve(reference.selector))
