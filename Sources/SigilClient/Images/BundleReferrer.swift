@@ -53,10 +53,21 @@ public struct BundleReferrer: Sendable {
     /// makes findable from their subjects (a layout: one atomic `index.json` update).
     public static func attach(_ referrers: [BundleReferrer], to store: any ImageStore) async throws(ImageStoreError) {
         guard !referrers.isEmpty else { return }
-        try await store.putBlob(OCIDescriptor.emptyBlob, as: .empty)
-        for referrer in referrers {
-            try await store.putBlob(referrer.bundleBytes, as: OCIDescriptor(mediaType: OCIMediaType.sigstoreBundle, of: referrer.bundleBytes))
+        // The blobs are independent: stored concurrently (a registry's round trips overlap).
+        let blobs = [(OCIDescriptor.emptyBlob, OCIDescriptor.empty)]
+            + referrers.map { ($0.bundleBytes, OCIDescriptor(mediaType: OCIMediaType.sigstoreBundle, of: $0.bundleBytes)) }
+        let failures = await withTaskGroup(of: ImageStoreError?.self) { group in
+            for (bytes, descriptor) in blobs {
+                group.addTask {
+                    do throws(ImageStoreError) { try await store.putBlob(bytes, as: descriptor) } catch { return error }
+                    return nil
+                }
+            }
+            var failures: [ImageStoreError] = []
+            for await failure in group { if let failure { failures.append(failure) } }
+            return failures
         }
+        if let failure = failures.first { throw failure }
         try await store.putReferrers(referrers.map { ReferrerUpload(bytes: $0.manifestBytes, descriptor: $0.descriptor, subject: $0.subject) })
     }
 }

@@ -6,17 +6,17 @@ import WireFormat
 /// another: registry to registry (a cross-repository mount when both are on one registry),
 /// layout to registry, registry to layout.
 ///
-/// Order is what keeps a failed copy invisible: blobs, then child manifests and the image's
-/// manifest by digest, then the referrers, and only last the tag (a registry) or the
-/// `index.json` entry (a layout) that makes the image findable. Every byte read from the source
+/// Order is what keeps a failed copy from being deployed: blobs, then child manifests and the
+/// image's manifest by digest, then the referrers (so a quarantine statement is never missing
+/// once the image is tagged), and only last the tag (a registry) or the `index.json` entry (a
+/// layout) that names the image. Referrers copied before a failure stay listed under the image's
+/// digest. Every byte read from the source
 /// is checked against its digest before the destination commits it.
 public struct ImageCopier: Sendable {
     public let source: any ImageStore
     public let destination: any ImageStore
     public let progress: TransferProgress?
 
-    /// How deep referrers of referrers are followed (a signature over an attestation is two).
-    public static let maximumReferrerDepth = 8
 
     public init(from source: any ImageStore, to destination: any ImageStore, progress: TransferProgress? = nil) {
         self.source = source
@@ -80,13 +80,17 @@ public struct ImageCopier: Sendable {
     /// Every referrer of `digest` (image manifests only), its blobs, and its own referrers.
     private func copyReferrers(of digest: OCIDigest, depth: Int, copied: inout [OCIReferrer],
                                seen: inout Set<OCIDigest>) async throws(ImageStoreError) {
-        guard depth <= Self.maximumReferrerDepth else { return }
+        guard depth <= maximumReferrerDepth else { return }
         var uploads: [ReferrerUpload] = []
         var found: [OCIReferrer] = []
         for referrer in try await source.referrers(of: digest) where seen.insert(referrer.descriptor.digest).inserted {
             guard let subject = referrer.manifest.subject else { continue }
             try await copyBlobs(of: referrer.manifest)
-            uploads.append(ReferrerUpload(bytes: try await source.fetch(referrer.descriptor), descriptor: referrer.descriptor, subject: subject))
+            let bytes = try await source.fetch(referrer.descriptor)
+            // Listed as the manifest itself says, not as the source's listing claimed.
+            let listing = OCIDescriptor(mediaType: referrer.descriptor.mediaType, of: bytes,
+                                        artifactType: referrer.manifest.effectiveArtifactType, annotations: referrer.manifest.annotations)
+            uploads.append(ReferrerUpload(bytes: bytes, descriptor: listing, subject: subject))
             found.append(referrer)
         }
         try await destination.putReferrers(uploads)

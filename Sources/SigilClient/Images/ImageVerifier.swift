@@ -106,7 +106,7 @@ public struct ImageVerifier: Sendable {
 
     private func bundle(of referrer: OCIReferrer, in store: any ImageStore) async throws(ReferrerError) -> SigstoreBundle {
         let layers = referrer.manifest.layers
-        guard layers.count == 1, layers[0].mediaType == OCIMediaType.sigstoreBundle else {
+        guard layers.count == 1, layers[0].mediaType.isExactly(OCIMediaType.sigstoreBundle) else {
             throw ReferrerError("a bundle referrer must have exactly one \(OCIMediaType.sigstoreBundle) layer")
         }
         do {

@@ -207,7 +207,10 @@ public struct OCIImageLayout: Sendable {
     /// exclusive lock of the layout directory first, so entries another writer added meanwhile
     /// are kept; descriptors already listed (same digest and tag) are not added twice. Write the
     /// blobs they name first: a reader must never find an index entry whose blob is missing.
-    public mutating func append(_ descriptors: [OCIDescriptor]) throws(ImageStoreError) {
+    /// A tag names one image: with `movingTags`, an entry whose tag a new descriptor takes for
+    /// another digest loses the tag and stays listed (as a registry moves a tag and keeps the
+    /// manifest); without, the tag is left to both and resolving it reports the ambiguity.
+    public mutating func append(_ descriptors: [OCIDescriptor], movingTags: Bool = false) throws(ImageStoreError) {
         for descriptor in descriptors {
             guard FileManager.default.fileExists(atPath: root + "/" + descriptor.digest.blobPath) else { throw .missingBlob(descriptor.digest) }
         }
@@ -217,6 +220,15 @@ public struct OCIImageLayout: Sendable {
         guard flock(fd, LOCK_EX) == 0 else { throw .writeFailed("\(root): cannot lock the directory") }
         defer { flock(fd, LOCK_UN) }
         var current = try Self.readIndex(root: root)
+        if movingTags {
+            for descriptor in descriptors {
+                guard let tag = descriptor.tag else { continue }
+                // The image the tag named stays listed, untagged, so it is still found by digest.
+                for k in current.manifests.indices where current.manifests[k].tag?.isExactly(tag) == true && current.manifests[k].digest != descriptor.digest {
+                    current.manifests[k].annotations[OCIAnnotation.refName] = nil
+                }
+            }
+        }
         for descriptor in descriptors where !current.manifests.contains(where: { $0.digest == descriptor.digest && ($0.tag ?? "").isExactly(descriptor.tag ?? "") && ($0.tag == nil) == (descriptor.tag == nil) }) {
             current.manifests.append(descriptor)
         }

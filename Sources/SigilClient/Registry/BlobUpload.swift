@@ -45,7 +45,7 @@ struct BlobUpload: Sendable {
             throw .registry("\(client.registry): the answer to \(request.subject) has no usable Location")
         }
         guard client.options.allows(target, from: client.origin) else {
-            throw .registry("\(client.registry): refusing to upload to \(target) over plain HTTP (allowed only between loopback hosts or with --allow-http)")
+            throw .registry("\(client.registry): refusing to upload to \(target) over plain HTTP (allowed only between loopback hosts or to a registry named with --allow-http-registry)")
         }
         return url
     }

@@ -56,7 +56,7 @@ extension RegistryClient {
             throw .registry("\(registry) names a token realm that is not an http(s) URL: \(UntrustedText.quoted(realm))")
         }
         guard options.allows(realmOrigin, from: origin) else {
-            throw .registry("\(registry) names a token realm over plain HTTP (\(realmOrigin)); refusing to send credentials there without --allow-http")
+            throw .registry("\(registry) names a token realm over plain HTTP (\(realmOrigin)); refusing to send credentials there unless it is named with --allow-http-registry")
         }
         var query: [String] = []
         if let service { query.append("service=" + Self.percentEncoded(service)) }
@@ -79,7 +79,7 @@ extension RegistryClient {
         case 401: throw credentials == nil ? await loginRequired(asked, body: body) : await wrongCredentials(asked, body: body)
         case 403: throw await noAccess(asked, body: body)
         default:
-            let summary = RegistryErrorBody(body).summary
+            let summary = await errorSummary(body)
             throw .registry(await scrubbed("the token server of \(registry) (\(realmOrigin)) answered HTTP \(head.status.code)"
                 + (summary.isEmpty ? "" : ": \(summary)")))
         }
@@ -114,8 +114,8 @@ extension RegistryClient {
         (scopes.first(where: \.push) ?? scopes.first)?.access(on: registry) ?? "access to \(registry)"
     }
 
-    private func reason(_ body: [UInt8]) -> String {
-        let summary = RegistryErrorBody(body).summary
+    private func reason(_ body: [UInt8]) async -> String {
+        let summary = await errorSummary(body)
         return summary.isEmpty ? "" : " (the registry says: \(summary))"
     }
 

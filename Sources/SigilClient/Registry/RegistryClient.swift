@@ -46,7 +46,7 @@ public struct RegistryClient: Sendable {
         self.registry = name
         self.origin = RegistryOrigin(scheme: options.scheme(for: apiHost), host: apiHost)
         self.options = options
-        if let explicit = options.credentials {
+        if let explicit = options.explicitCredentials(for: name) {
             credentials = explicit
             credentialSource = "--registry-username"
         } else if let path = options.dockerConfigPath, let stored = try DockerConfig(path: path).credentials(for: name) {
@@ -129,7 +129,7 @@ public struct RegistryClient: Sendable {
                 throw .registry("\(registry): \(request.subject) was redirected (HTTP \(status)) without a usable http(s) Location")
             }
             guard options.allows(target, from: current) else {
-                throw .registry("\(registry): refusing the redirect of \(request.subject) from \(current) to \(target): plain HTTP is allowed only between loopback hosts or with --allow-http")
+                throw .registry("\(registry): refusing the redirect of \(request.subject) from \(current) to \(target): plain HTTP is allowed only between loopback hosts or to a registry named with --allow-http-registry")
             }
             url = next
         }
@@ -195,18 +195,25 @@ public struct RegistryClient: Sendable {
     }
 
     func failure(_ response: RegistryResponse, method: HTTPMethod, subject: String) async -> ImageStoreError {
-        let summary = RegistryErrorBody(response.body).summary
+        let summary = await errorSummary(response.body)
         return .registry(await scrubbed("\(registry): \(method) of \(subject) failed with HTTP \(response.status)"
             + (summary.isEmpty ? "" : ": \(summary)")))
     }
 
     /// `text` with every credential and token this client knows replaced.
     func scrubbed(_ text: String) async -> String {
-        var secrets = credentials?.secrets ?? []
-        secrets += await authenticator.grantedTokens
         var out = text
-        for secret in secrets where !secret.isEmpty { out = out.replacingExactly(secret, with: "(redacted)") }
+        for secret in await secrets() where !secret.isEmpty { out = out.replacingExactly(secret, with: "(redacted)") }
         return out
+    }
+
+    /// A registry's error body as a message: secrets replaced first, then escaped and cut.
+    func errorSummary(_ body: [UInt8]) async -> String {
+        RegistryErrorBody(body).redacting(await secrets()).summary
+    }
+
+    private func secrets() async -> [String] {
+        (credentials?.secrets ?? []) + (await authenticator.grantedTokens)
     }
 }
 

@@ -31,6 +31,20 @@ struct RegistryErrorBody: Sendable {
         }
     }
 
+    private init(entries: [Entry], text: String?) {
+        self.entries = entries
+        self.text = text
+    }
+
+    /// The same body with every secret replaced, before anything is escaped or cut: an escaped
+    /// or truncated secret would no longer match.
+    func redacting(_ secrets: [String]) -> RegistryErrorBody {
+        func redact(_ value: String) -> String {
+            secrets.filter { !$0.isEmpty }.reduce(value) { $0.replacingExactly($1, with: "(redacted)") }
+        }
+        return RegistryErrorBody(entries: entries.map { Entry(code: redact($0.code), message: redact($0.message)) }, text: text.map(redact))
+    }
+
     func has(_ code: String) -> Bool { entries.contains { $0.code.isExactly(code) } }
 
     /// `CODE: message; CODE: message`, each part escaped and cut; empty when the body said nothing.

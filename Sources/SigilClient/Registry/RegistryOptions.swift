@@ -3,21 +3,26 @@ import WireFormat
 
 /// How Sigil reaches registries: credentials, trust and transport.
 ///
-/// Credentials: `credentials` when given (the CLI's `--registry-username` with
-/// `--registry-password-stdin`), else the `auths` entry for the registry in Docker's
-/// `config.json` at `dockerConfigPath`, else none (anonymous, as public registries allow for pulls).
+/// Credentials: `credentials` when given and meant for the registry (`credentialsRegistry`; the
+/// CLI's `--registry-username` with `--registry-password-stdin` are the named image's registry's,
+/// so a copy never hands one registry's password to another), else the `auths` entry for the
+/// registry in Docker's `config.json` at `dockerConfigPath`, else none (anonymous, as public
+/// registries allow for pulls).
 ///
 /// The transport rule, fixed so that a reference always means the same connection:
 /// - `.automatic`: `https://`, except `http://` for loopback hosts (`localhost`, 127.0.0.0/8,
 ///   `[::1]`) when no `caFile` is given, as Docker treats local registries as insecure. Docker
 ///   would try HTTPS first and fall back; Sigil does not guess.
-/// - `.tls`: `https://` for every host, loopback too (`--registry-tls`).
-/// - `.plainHTTPUnsafe`: `http://` for every host (`--allow-http`): credentials, tokens and
-///   content cross the network in clear text, so the name says so.
+///   Registries in `plainHTTPRegistries` (the CLI's `--allow-http-registry HOST[:PORT]`, as
+///   Docker's `insecure-registries`) are reached over plain HTTP too.
+/// - `.tls`: `https://` for every host, loopback too.
+/// - `.plainHTTPUnsafe`: `http://` for every host: credentials, tokens and content cross the
+///   network in clear text, so the name says so.
 ///
 /// Redirects and upload locations obey the same rule: a plain-HTTP target is followed only where
 /// the registry itself could be reached over plain HTTP (a loopback host, from a plain-HTTP
-/// registry) or with `.plainHTTPUnsafe`; HTTPS is never downgraded otherwise.
+/// registry), a host allowed plain HTTP, or with `.plainHTTPUnsafe`; HTTPS is never downgraded
+/// otherwise.
 ///
 /// TLS trusts the system's roots plus the certificates in `caFile` (a PEM bundle), if given.
 public struct RegistryOptions: Sendable {
@@ -29,6 +34,11 @@ public struct RegistryOptions: Sendable {
     }
 
     public var credentials: RegistryCredentials?
+    /// The registry (`host[:port]`, as a reference names it) `credentials` are for; nil: any
+    /// registry this options value reaches (a library caller that talks to one registry).
+    public var credentialsRegistry: String?
+    /// Registries (`host[:port]`) reached over plain HTTP although not on loopback.
+    public var plainHTTPRegistries: [String] = []
     /// Docker's client configuration file; nil reads none.
     public var dockerConfigPath: String?
     /// A PEM bundle of CA certificates trusted in addition to the system's.
@@ -54,16 +64,29 @@ public struct RegistryOptions: Sendable {
         switch transport {
         case .tls: .https
         case .plainHTTPUnsafe: .http
-        case .automatic: host.isLoopback && caFile == nil ? .http : .https
+        case .automatic: (host.isLoopback && caFile == nil) || isPlainHTTPAllowed(host) ? .http : .https
         }
+    }
+
+    /// Whether `host` was named as a plain-HTTP registry (or every host is allowed plain HTTP).
+    private func isPlainHTTPAllowed(_ host: RegistryHost) -> Bool {
+        transport == .plainHTTPUnsafe || plainHTTPRegistries.contains { RegistryHost($0) == host }
     }
 
     /// Whether a redirect or upload location may take a request from `origin` to `target`.
     func allows(_ target: RegistryOrigin, from origin: RegistryOrigin) -> Bool {
         switch target.scheme {
         case .https: true
-        case .http: transport == .plainHTTPUnsafe || (origin.scheme == .http && target.host.isLoopback)
+        case .http: isPlainHTTPAllowed(target.host) || (origin.scheme == .http && target.host.isLoopback)
         }
+    }
+
+    /// The explicit credentials, if they are meant for `registry`.
+    func explicitCredentials(for registry: String) -> RegistryCredentials? {
+        guard let credentials else { return nil }
+        guard let bound = credentialsRegistry else { return credentials }
+        let name = (try? RegistryReference.registryName(bound)) ?? bound
+        return name.isExactly(registry) ? credentials : nil
     }
 }
 

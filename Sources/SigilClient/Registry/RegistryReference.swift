@@ -19,8 +19,8 @@ import WireFormat
 /// (`[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*`, joined by `/`), tags are
 /// `[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}`, and digests are `OCIDigest`s. When both a tag and a
 /// digest are given (`repo:tag@sha256:…`) the digest selects the image, as in Docker; the tag is
-/// kept for people. With neither, the selector is `.only`, which a registry refuses: Sigil never
-/// guesses `latest` for something it signs or verifies.
+/// kept for people. With neither, this type's selector is `.only`, which a registry refuses; the
+/// command line (`ImageReference`) reads such a reference as Docker does, as the tag `latest`.
 public struct RegistryReference: Sendable, Equatable, CustomStringConvertible {
     /// The registry as named (`ghcr.io`, `127.0.0.1:5000`, `[::1]:5000`), with Docker Hub's
     /// aliases written `docker.io`.

@@ -24,6 +24,9 @@ extension RegistryStore {
         }
         var seen: Set<OCIDigest> = []
         listing = listing.filter { seen.insert($0.digest).inserted }
+        guard listing.count <= maximumReferrers else {
+            throw .malformed("\(location): \(digest) lists \(listing.count) referrers; Sigil reads at most \(maximumReferrers) per image")
+        }
 
         var referrers: [OCIReferrer] = []
         for descriptor in listing where OCIMediaType.isManifest(descriptor.mediaType) {
@@ -106,28 +109,28 @@ extension RegistryStore {
         }
     }
 
-    /// The descriptor a referrers listing shows: the upload's, with `artifactType` (else the
-    /// config's media type) and annotations taken from the manifest when the upload left them out.
+    /// The descriptor a referrers listing shows: `artifactType` (else the config's media type) and
+    /// annotations as the manifest itself has them, as the spec requires of a listing; never an
+    /// upload's own claims.
     private static func listing(_ referrer: ReferrerUpload) throws(ImageStoreError) -> OCIDescriptor {
         var descriptor = referrer.descriptor
         guard OCIMediaType.isManifest(descriptor.mediaType) else { return descriptor }
         let manifest = try OCIManifest(parsing: referrer.bytes, name: descriptor.digest.description)
-        if descriptor.artifactType == nil { descriptor.artifactType = manifest.effectiveArtifactType }
-        if descriptor.annotations.isEmpty { descriptor.annotations = manifest.annotations }
+        descriptor.artifactType = manifest.effectiveArtifactType
+        descriptor.annotations = manifest.annotations
         return descriptor
     }
 
     /// Adds `descriptors` to the subject's fallback index: read (404 → empty index), append what
     /// is not listed, write, then read back. Registries without the referrers API offer no
     /// conditional writes, so a concurrent writer that read the index before our write may
-    /// replace it after. The read-back catches that twice: at once, and again after a pause
-    /// longer than such a writer's read-to-write time (three times our own read-to-write time, at
-    /// least 25 ms: a registry on loopback answers in a millisecond or two, and the pause is paid
-    /// by every signing).
-    /// Only when both show every descriptor is the work done (also when nothing was missing:
-    /// a stale writer may yet remove it); otherwise the whole cycle is retried after a random
-    /// pause, up to `maximumIndexAttempts` times. This narrows the lost-update window to a
-    /// writer stalled longer than the pause; without conditional requests it cannot close it.
+    /// replace it after. The read-back waits that out first: a pause longer than such a writer's
+    /// read-to-write time (twice our own, at least 10 ms; a writer slowed by the same
+    /// machine's load is measured slower too). Only when it shows every descriptor is the work
+    /// done (also when nothing was missing: a stale writer may yet remove it); otherwise the whole
+    /// cycle is retried after a random pause, up to `maximumIndexAttempts` times. This narrows
+    /// the lost-update window to a writer stalled longer than the pause; without conditional
+    /// requests it cannot close it.
     private func addToFallbackIndex(_ descriptors: [OCIDescriptor], subject: OCIDigest) async throws(ImageStoreError) {
         let tag = ReferrersTag.tag(for: subject)
         let clock = ContinuousClock()
@@ -159,8 +162,8 @@ extension RegistryStore {
                     continue
                 }
             }
-            let pause = max((clock.now - started) * 3, .milliseconds(25)) + .milliseconds(Int.random(in: 0...25))
-            guard try await lists(subject, descriptors) else { continue }
+            // No jitter here: the retries' random backoff is what takes writers out of step.
+            let pause = max((clock.now - started) * 2, .milliseconds(10))
             try? await Task.sleep(for: pause)
             if try await lists(subject, descriptors) { return }
         }

@@ -31,11 +31,12 @@ extension RegistryStore {
         } else {
             start = try await BlobUpload.start(client, repository: repository)
         }
-        guard case .session(let upload) = start else {
+        guard case .session(var upload) = start else {
             progress?.finishBlob()
             return
         }
-        do { try await transfer(descriptor, from: source, into: upload, progress: progress) } catch {
+        // `upload` follows each answer's Location, so a cancel goes to where the session is now.
+        do { try await transfer(descriptor, from: source, into: &upload, progress: progress) } catch {
             // Nothing was committed: the session is dropped with whatever it received.
             await upload.cancel()
             throw error
@@ -45,9 +46,8 @@ extension RegistryStore {
 
     /// Streams the blob from `source` into `upload` and commits it once `source.stream` has
     /// returned, that is once the source has checked every byte against the digest and size.
-    private func transfer(_ descriptor: OCIDescriptor, from source: any ImageStore, into upload: BlobUpload,
+    private func transfer(_ descriptor: OCIDescriptor, from source: any ImageStore, into upload: inout BlobUpload,
                           progress: TransferProgress?) async throws(ImageStoreError) {
-        var upload = upload
         var pending: [UInt8] = []
         var received: Int64 = 0
         let monolithic = descriptor.size <= Int64(Self.chunkSize)

@@ -102,8 +102,10 @@ public struct RegistryStore: ImageStore {
     private func unknownTag(_ tag: String, _ response: RegistryResponse) async throws(ImageStoreError) -> ImageStoreError {
         let missing = notFound(response, otherwise: .unknownTag(tag, available: []))
         guard case .unknownTag = missing else { return missing }
-        let listing = try await client.send(RegistryRequest(method: .GET, target: "/v2/\(repository)/tags/list?n=200", scopes: [.pull(repository)],
-                                                            subject: "the tag list"), limit: 1 << 20)
+        // The hints are a courtesy: a tag list the user may not read must not hide the real error.
+        guard let listing = try? await client.send(RegistryRequest(method: .GET, target: "/v2/\(repository)/tags/list?n=200", scopes: [.pull(repository)],
+                                                                   subject: "the tag list"), limit: 1 << 20),
+              listing.status == 200 || listing.status == 404 else { return .unknownTag(tag, available: []) }
         if listing.status == 404 { return notFound(listing, otherwise: .unknownTag(tag, available: [])) }
         let tags = ((try? JSONValue(parsing: listing.body))?["tags"]?.arrayValue?.compactMap(\.stringValue) ?? [])
             .filter { !ReferrersTag.isReferrersTag($0) }

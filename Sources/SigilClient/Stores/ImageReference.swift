@@ -33,18 +33,23 @@ public enum ImageReference: Sendable, CustomStringConvertible {
     public var selector: OCIReference.Selector {
         switch self {
         case .layout(let reference): reference.selector
-        case .registry(let reference):
-            // As Docker reads a reference with neither: the tag `latest`.
-            reference.tag == nil && reference.digest == nil ? .tag("latest") : reference.selector
+        case .registry(let reference): reference.digest.map { .digest($0) } ?? .tag(reference.tag ?? "latest")
         }
     }
 
-    /// The tag the reference names, if any (what a copy's destination is tagged).
+    /// The tag the reference names, if any (what a copy's destination is tagged): a registry
+    /// reference with neither tag nor digest names `latest`.
     public var tag: String? {
         switch self {
         case .layout(let reference): if case .tag(let tag) = reference.selector { tag } else { nil }
-        case .registry(let reference): reference.tag
+        case .registry(let reference): reference.tag ?? (reference.digest == nil ? "latest" : nil)
         }
+    }
+
+    /// The registry (`host[:port]`) of a registry reference; nil for a layout.
+    public var registry: String? {
+        if case .registry(let reference) = self { return reference.registry }
+        return nil
     }
 
     /// Opens the store: a layout (checked to be one; with `creating`, made when the directory is

@@ -78,6 +78,13 @@ public enum ManifestRole: Sendable, Equatable {
     case child
 }
 
+/// The most referrers Sigil reads for one image: each is fetched and verified, so a hostile
+/// listing must not make that unbounded (real images carry a handful).
+public let maximumReferrers = 1_000
+
+/// How deep referrers of referrers are followed (a signature over an attestation is two).
+public let maximumReferrerDepth = 8
+
 /// A manifest that refers to another through its `subject` (an OCI 1.1 referrer).
 public struct OCIReferrer: Sendable, Equatable {
     /// Its descriptor as listed (with `artifactType` and annotations).
@@ -105,6 +112,23 @@ public struct ReferrerUpload: Sendable {
 }
 
 extension ImageStore {
+    /// Checks several blobs at once (a registry answers the HEADs concurrently; a layout hashes
+    /// on both cores); the first failure in list order is thrown.
+    func checkPresent(_ parts: [OCIDescriptor]) async throws(ImageStoreError) {
+        let failures = await withTaskGroup(of: (Int, ImageStoreError?).self) { group in
+            for (k, part) in parts.enumerated() {
+                group.addTask {
+                    do throws(ImageStoreError) { try await self.checkPresent(part) } catch { return (k, error) }
+                    return (k, nil)
+                }
+            }
+            var failures: [(Int, ImageStoreError)] = []
+            for await (k, error) in group { if let error { failures.append((k, error)) } }
+            return failures
+        }
+        if let first = failures.min(by: { $0.0 < $1.0 }) { throw first.1 }
+    }
+
     /// The image manifest a descriptor names.
     public func manifest(_ descriptor: OCIDescriptor) async throws(ImageStoreError) -> OCIManifest {
         try OCIManifest(parsing: try await fetch(descriptor), name: descriptor.digest.description)
@@ -150,9 +174,8 @@ extension ImageStore {
             }
         } else if OCIMediaType.isManifest(descriptor.mediaType) {
             let manifest = try await manifest(descriptor)
-            for part in [manifest.config] + manifest.layers where checked.insert("\(part.digest) \(part.size)").inserted {
-                try await checkPresent(part)
-            }
+            let parts = ([manifest.config] + manifest.layers).filter { checked.insert("\($0.digest) \($0.size)").inserted }
+            try await checkPresent(parts)
         } else {
             throw .malformed("\(descriptor.digest) is a \(descriptor.mediaType), not an image manifest or index")
         }

@@ -98,7 +98,7 @@ public final class LayoutStore: ImageStore {
         var listed = OCIDescriptor(mediaType: descriptor.mediaType, digest: descriptor.digest, size: descriptor.size,
                                    artifactType: descriptor.artifactType, annotations: descriptor.annotations, platform: descriptor.platform)
         listed.annotations[OCIAnnotation.refName] = tag
-        try append([listed])
+        try layout.withLock { (layout) throws(ImageStoreError) in try layout.append([listed], movingTags: true) }
     }
 
     public func putReferrers(_ referrers: [ReferrerUpload]) async throws(ImageStoreError) {

@@ -13,7 +13,8 @@ struct Copy: AsyncParsableCommand {
         discussion: """
             An index is copied with each platform manifest it lists; referrers are copied recursively (a signature over an
             attestation too). Between two repositories of one registry, blobs are mounted, not transferred. The
-            destination's tag (or index.json entry) is written last, so a failed copy leaves nothing findable.
+            destination's tag (or index.json entry) is written last, so a failed copy never leaves the image tagged
+            (referrers already copied stay listed: they are findable only from the image's digest).
             With --policy, the same gate as `policy check` runs on SRC first and nothing is written to DST when it fails:
             the quarantine pattern.
             Examples:
@@ -59,7 +60,7 @@ struct Copy: AsyncParsableCommand {
     func run() async throws {
         let target = try ImageInput.attempt(destination) { try ImageReference(parsing: destination) }
         if case .registry(let reference) = target, reference.digest != nil {
-            throw ValidationError("\(destination): the destination names a tag, not a digest (the digest is the source's)")
+            throw ValidationError("\(destination): the destination must name a tag, not a digest (the digest is the source's)")
         }
         var gate: PolicyCheck.Report?
         var gatePolicy: DeploymentPolicy?
@@ -67,8 +68,11 @@ struct Copy: AsyncParsableCommand {
             do { gatePolicy = try DeploymentPolicy.load(path: policy) } catch { throw CLIError("\(error)") }
         }
         let root = policy == nil ? nil : try trust.load()
-        let options = try registry.options()
-        let opened = try await ImageInput.open(source, options: options)
+        let source = try ImageInput.attempt(self.source) { try ImageReference(parsing: self.source) }
+        // Explicit credentials are the destination's (a push needs them); a source on another
+        // registry uses the Docker config file, never the destination's password.
+        let options = try registry.options(credentialsFor: target.registry ?? source.registry)
+        let opened = try await ImageInput.open(self.source, options: options)
         if let gatePolicy, let root, let policy {
             let when = try at.map { try DateArgument.parse($0, option: "--at") } ?? Date()
             let report = try await PolicyCheck.evaluate(gatePolicy, path: policy, opened: opened, root: root, at: when)

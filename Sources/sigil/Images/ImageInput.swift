@@ -24,7 +24,8 @@ enum ImageInput {
     }
 
     static func open(_ text: String, registry: RegistryAccessOptions) async throws -> Opened {
-        try await open(text, options: try registry.options())
+        let reference = try attempt(text) { try ImageReference(parsing: text) }
+        return try await open(text, options: try registry.options(credentialsFor: reference.registry))
     }
 
     /// With registry settings already read (a password read from standard input can be read once).

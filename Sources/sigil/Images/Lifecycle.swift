@@ -74,7 +74,8 @@ struct LifecycleSet: AsyncParsableCommand {
         }
         try await ImageInput.attempt(image) { try await opened.store.checkComplete(opened.image) }
         let target = opened.image, name = opened.subjectName
-        try await ImageReport.run(opened, verb: "Recorded \(status) for", signing: signing, json: json) { signer in
+        let session = try await ImageReport.session(signing)
+        try await ImageReport.run(opened, verb: "Recorded \(status) for", session: session, json: json) { signer in
             try await signer.attest([target], name: name, predicateType: LifecycleStatement.predicateType,
                                     predicate: statement.predicate, annotations: statement.annotations, in: opened.store)
         }

@@ -26,8 +26,8 @@ struct SignImage: AsyncParsableCommand {
     @OptionGroup var options: ImageSigningOptions
 
     func run() async throws {
-        let (opened, targets) = try await options.open()
-        try await ImageReport.run(opened, verb: "Signed", signing: options.signing, json: options.json) { signer in
+        let ((opened, targets), session) = try await ImageReport.withSession(options.signing) { try await options.open() }
+        try await ImageReport.run(opened, verb: "Signed", session: session, json: options.json) { signer in
             try await signer.sign(targets, in: opened.store)
         }
     }
@@ -53,9 +53,9 @@ struct AttestImage: AsyncParsableCommand {
 
     func run() async throws {
         let (predicateType, predicateValue) = try predicate.read()
-        let (opened, targets) = try await options.open()
+        let ((opened, targets), session) = try await ImageReport.withSession(options.signing) { try await options.open() }
         let name = opened.subjectName
-        try await ImageReport.run(opened, verb: "Attested", signing: options.signing, json: options.json) { signer in
+        try await ImageReport.run(opened, verb: "Attested", session: session, json: options.json) { signer in
             try await signer.attest(targets, name: name, predicateType: predicateType, predicate: predicateValue, in: opened.store)
         }
     }
@@ -95,12 +95,30 @@ enum ImageReport {
         let integratedTime: Int64
     }
 
-    /// Opens a signing session, runs `body` (which signs and attaches), and reports.
-    static func run(_ opened: ImageInput.Opened, verb: String, signing: SigningOptions, json: Bool,
+    /// Runs `open` and, for keyless signing, starts the signing session (an ephemeral key and its
+    /// certificate from the CA) at the same time, so the CA's round trip overlaps the registry's.
+    /// A key is opened after: its password prompt must not race a password read from stdin.
+    static func withSession<T>(_ signing: SigningOptions, _ open: () async throws -> T) async throws -> (T, SigningSession) {
+        if signing.key != nil {
+            let opened = try await open()
+            return (opened, try await session(signing))
+        }
+        async let started = session(signing)
+        let opened = try await open()
+        return (opened, try await started)
+    }
+
+    /// The signing session, its failure as a CLI message.
+    static func session(_ signing: SigningOptions) async throws -> SigningSession {
+        do { return try await signing.session() } catch { throw CLIError(error.description) }
+    }
+
+    /// Runs `body` (which signs and attaches) with the session, and reports.
+    static func run(_ opened: ImageInput.Opened, verb: String, session: SigningSession, json: Bool,
                     _ body: (ImageSigner) async throws -> [ImageSigner.Attached]) async throws {
         let attached: [ImageSigner.Attached]
         do {
-            attached = try await body(ImageSigner(session: signing.session()))
+            attached = try await body(ImageSigner(session: session))
         } catch let error as SigningError {
             throw CLIError(error.description)
         } catch let error as ImageStoreError {

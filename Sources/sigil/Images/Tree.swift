@@ -43,9 +43,6 @@ struct Tree: AsyncParsableCommand {
         let attached: [Attachment]
     }
 
-    /// How deep referrers of referrers are followed; real chains are one or two levels.
-    static let maxReferrerDepth = 8
-
     func run() async throws {
         let opened = try await ImageInput.open(image, registry: registry)
         var shown: Set<OCIDigest> = []
@@ -74,20 +71,22 @@ struct Tree: AsyncParsableCommand {
             manifests.append(try await node(child, in: store, depth: depth + 1, shown: &shown))
         }
         return Node(digest: descriptor.digest.description, mediaType: descriptor.mediaType, platform: descriptor.platformName,
-                    tags: await store.tags(of: descriptor.digest), attached: try await attachments(of: descriptor.digest, in: store, depth: 1),
+                    tags: await store.tags(of: descriptor.digest), attached: try await attachments(of: descriptor.digest, in: store, depth: 1, shown: &shown),
                     manifests: manifests)
     }
 
-    private func attachments(of digest: OCIDigest, in store: any ImageStore, depth: Int) async throws -> [Attachment] {
-        guard depth <= Self.maxReferrerDepth else { return [] }
+    /// Each referrer is expanded once (`shown`), so referrers that refer to each other cannot loop
+    /// or fan out.
+    private func attachments(of digest: OCIDigest, in store: any ImageStore, depth: Int, shown: inout Set<OCIDigest>) async throws -> [Attachment] {
+        guard depth <= maximumReferrerDepth else { return [] }
         var found: [Attachment] = []
-        for referrer in try await store.referrers(of: digest) {
+        for referrer in try await store.referrers(of: digest) where shown.insert(referrer.descriptor.digest).inserted {
             let annotations = referrer.manifest.annotations
             found.append(Attachment(digest: referrer.descriptor.digest.description,
                               kind: ImageVerifier.Kind(claimedBy: referrer.descriptor, manifest: referrer.manifest).description,
                               artifactType: referrer.manifest.effectiveArtifactType, created: annotations[OCIAnnotation.created],
                               signer: annotations[OCIAnnotation.signerIdentity], lifecycleStatus: annotations[OCIAnnotation.lifecycleStatus],
-                              attached: try await attachments(of: referrer.descriptor.digest, in: store, depth: depth + 1)))
+                              attached: try await attachments(of: referrer.descriptor.digest, in: store, depth: depth + 1, shown: &shown)))
         }
         return found
     }
