@@ -86,11 +86,23 @@ extension RegistryStore {
 
     /// `PUT /v2/<name>/manifests/<reference>` (the digest unless a tag is given), with the
     /// descriptor's media type as Content-Type. Returns the answer (its `OCI-Subject` matters).
+    ///
+    /// Distribution 2.8 can briefly deny a blob it has just acknowledged while other clients
+    /// commit the same blob (the empty config every signature shares): `MANIFEST_BLOB_UNKNOWN`
+    /// is retried a few times, after a short pause, before it is an error.
     func pushManifest(_ bytes: [UInt8], as descriptor: OCIDescriptor, reference: String? = nil) async throws(ImageStoreError) -> RegistryResponse {
-        let (response, request) = try await sendManifest(bytes, as: descriptor, reference: reference)
-        guard (200..<300).contains(response.status) else { throw await client.failure(response, request) }
-        return response
+        for attempt in 1...Self.maximumBlobUnknownAttempts {
+            let (response, request) = try await sendManifest(bytes, as: descriptor, reference: reference)
+            if (200..<300).contains(response.status) { return response }
+            guard response.status == 400, RegistryErrorBody(response.body).has("MANIFEST_BLOB_UNKNOWN"),
+                  attempt < Self.maximumBlobUnknownAttempts else { throw await client.failure(response, request) }
+            try? await Task.sleep(for: .milliseconds(Int.random(in: 20...60) * attempt))
+        }
+        throw .registry("\(location): the manifest \(descriptor.digest) was never accepted")
     }
+
+    /// Tries of a manifest push the registry answers with `MANIFEST_BLOB_UNKNOWN`.
+    static let maximumBlobUnknownAttempts = 4
 
     /// The `PUT` of `pushManifest`, whatever the status; a stored digest other than the
     /// descriptor's is an error.
