@@ -23,7 +23,7 @@ struct RegistryHost: Sendable, Hashable, CustomStringConvertible {
         }
         if let colon {
             let digits = bytes[(colon + 1)...]
-            guard !digits.isEmpty, digits.count <= 5, digits.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }),
+            guard !digits.isEmpty, digits.count <= 5, digits.allSatisfy(\.isASCIIDigit),
                   let value = Int(String(decoding: digits, as: UTF8.self)), (1...65535).contains(value) else { return nil }
             port = value
             nameEnd = colon
@@ -41,25 +41,17 @@ struct RegistryHost: Sendable, Hashable, CustomStringConvertible {
         guard !bytes.isEmpty, bytes.count <= 253 else { return false }
         for label in bytes.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false) {
             guard (1...63).contains(label.count), label.first != UInt8(ascii: "-"), label.last != UInt8(ascii: "-"),
-                  label.allSatisfy({ isAlphanumeric($0) || $0 == UInt8(ascii: "-") }) else { return false }
+                  label.allSatisfy({ $0.isASCIIAlphanumeric || $0 == UInt8(ascii: "-") }) else { return false }
         }
         return true
     }
 
     private static func isIPv6(_ bytes: ArraySlice<UInt8>) -> Bool {
-        !bytes.isEmpty && bytes.allSatisfy { isHex($0) || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: ".") }
+        !bytes.isEmpty && bytes.allSatisfy { $0.isASCIIHexDigit || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: ".") }
             && bytes.contains(UInt8(ascii: ":"))
     }
 
-    private static func isAlphanumeric(_ byte: UInt8) -> Bool {
-        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
-            || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
-    }
 
-    private static func isHex(_ byte: UInt8) -> Bool {
-        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)
-            || (UInt8(ascii: "A")...UInt8(ascii: "F")).contains(byte)
-    }
 
     /// `localhost`, 127.0.0.0/8 or `[::1]`: traffic that never leaves the machine, which Docker
     /// (and Sigil, by default) reaches over plain HTTP.
@@ -68,7 +60,7 @@ struct RegistryHost: Sendable, Hashable, CustomStringConvertible {
         let octets = name.utf8.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
         guard octets.count == 4, octets[0].elementsEqual("127".utf8) else { return false }
         return octets.allSatisfy { octet in
-            (1...3).contains(octet.count) && octet.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
+            (1...3).contains(octet.count) && octet.allSatisfy(\.isASCIIDigit)
                 && Int(String(decoding: octet, as: UTF8.self))! <= 255
         }
     }

@@ -122,14 +122,11 @@ public struct RegistryReference: Sendable, Equatable, CustomStringConvertible {
     }
 
     private static func isPathComponent(_ bytes: [UInt8]) -> Bool {
-        func isAlphanumeric(_ byte: UInt8) -> Bool {
-            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
-        }
         var k = 0
         while true {
             // One run of [a-z0-9]+ ...
             let runStart = k
-            while k < bytes.count, isAlphanumeric(bytes[k]) { k += 1 }
+            while k < bytes.count, bytes[k].isASCIILowercase || bytes[k].isASCIIDigit { k += 1 }
             guard k > runStart else { return false }
             if k == bytes.count { return true }
             // ... then one separator: `.`, `_`, `__` or `-+`.
@@ -146,10 +143,7 @@ public struct RegistryReference: Sendable, Equatable, CustomStringConvertible {
 
     /// `[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}`.
     static func checkTag(_ tag: String) throws(ImageStoreError) {
-        func isWord(_ byte: UInt8) -> Bool {
-            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
-                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: "_")
-        }
+        func isWord(_ byte: UInt8) -> Bool { byte.isASCIIAlphanumeric || byte == UInt8(ascii: "_") }
         let bytes = Array(tag.utf8)
         guard let first = bytes.first, isWord(first), bytes.count <= 128,
               bytes.dropFirst().allSatisfy({ isWord($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") }) else {

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import NIOCore
 import NIOHTTP1
+import WireFormat
 
 /// One request of the registry API, as `RegistryClient` sends it (authenticating and following
 /// redirects as needed), with the access it needs and how messages name it.
@@ -38,7 +39,7 @@ struct RegistryResponse: Sendable {
     /// `Content-Length` as a non-negative integer, if present and well formed.
     var contentLength: Int64? {
         guard let text = header("Content-Length"), !text.isEmpty,
-              text.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) else { return nil }
+              text.utf8.allSatisfy(\.isASCIIDigit) else { return nil }
         return Int64(text)
     }
 }
