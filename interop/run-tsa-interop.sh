@@ -97,6 +97,7 @@ for algorithm in (HashAlgorithm.SHA256, HashAlgorithm.SHA512):
             pass
         print(f"rfc3161-client verified {algorithm.name} certReq={cert_req}, genTime {response.tst_info.gen_time}")
 PY
+sed 's/^/    /' "$work/check.log"
 
 if ((failures)); then echo "$failures TSA interop check(s) failed"; tail -5 "$work/server.log"; exit 1; fi
 echo "all TSA interop checks passed"
