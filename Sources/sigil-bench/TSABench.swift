@@ -12,11 +12,11 @@ struct TSABench: AsyncParsableCommand {
         abstract: "Load a local `sigil-server tsa` with distinct timestamp queries through wrk; report timestamps/s and latency.",
         discussion: """
             Needs `wrk` (apt-get install wrk). Uses the sigil-server binary next to this one.
-            Example: swift run -c release sigil-bench tsa --duration 10 --connections 32
+            Example: swift run -c release sigil-bench tsa --duration 10 --connections 16
             """)
 
     @Option(help: "Seconds of load.") var duration: Int = 10
-    @Option(help: "Concurrent connections.") var connections: Int = 32
+    @Option(help: "Concurrent connections.") var connections: Int = 16
     @Option(help: "wrk threads.") var threads: Int = 1
     @Option(help: "Distinct queries to prepare (they repeat once exhausted).") var queries: Int = 50_000
     @Option(help: "Port for the server under test.") var port: Int = 3957

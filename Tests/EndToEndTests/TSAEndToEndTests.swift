@@ -85,4 +85,34 @@ import X509
             try await TimestampVerifier.verify(response: secondReply, signature: signature, authorities: [newRoot.timestampAuthorities[0]])
         }
     }
+
+    /// A folder initialised before the TSA existed has no TSA key: `all` runs the other servers
+    /// and says the TSA is not in this folder, rather than refusing to start.
+    @Test func allRunsWithoutATSAInAnOlderDataFolder() async throws {
+        let data = directory.path("old")
+        let ports = try OtherPortsTests.freePorts()
+        let initialised = try runToCompletion(ServerProcess.binary, [
+            "init", "--data", data, "--ca-config", InitTests.caConfig, "--oidc-url", "http://127.0.0.1:\(ports.oidc)",
+            "--ca-url", "http://127.0.0.1:\(ports.ca)", "--log-url", "http://127.0.0.1:\(ports.log)",
+        ])
+        try #require(initialised.status == 0, "\(initialised.output)")
+        for path in ["keys/tsa-signing-key.pem", "tsa", "config/tsa.json"] { try FileManager.default.removeItem(atPath: data + "/" + path) }
+        let output = directory.path("all.log")
+        FileManager.default.createFile(atPath: output, contents: nil)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: ServerProcess.binary)
+        process.arguments = ["all", "--data", data]
+        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer { process.terminate(); process.waitUntilExit() }
+        var up = false
+        for _ in 0..<150 where !up {
+            up = try runToCompletion("/usr/bin/curl", ["-fs", "http://127.0.0.1:\(ports.log)/healthz"]).status == 0
+                && (try String(contentsOfFile: output, encoding: .utf8)).contains("Sigil is running")
+            if !up { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(up, "\((try? String(contentsOfFile: output, encoding: .utf8)) ?? "")")
+        #expect(try String(contentsOfFile: output, encoding: .utf8).contains("not in this data folder"))
+    }
 }

@@ -25,7 +25,7 @@ struct CMSSignedDataEncoder {
     init(leafDER: [UInt8], issuerDER: [UInt8], serial: [UInt8], key: TimestampSigningKey) throws {
         self.key = key
         var sid = DER.Serializer()
-        try sid.appendConstructedNode(identifier: .sequence) { coder in
+        sid.appendConstructedNode(identifier: .sequence) { coder in
             coder.serializeRawBytes(issuerDER)
             DERInteger.append(serial, to: &coder)
         }
