@@ -102,6 +102,18 @@ let package = Package(
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "NIOCore", package: "swift-nio"),
         ]),
+        // RFC 3161 timestamp authority: the HTTP routes of Sigstore's timestamp-authority over
+        // SigstoreKit's TimeStampReq parser and token signer; its key and chain.
+        .target(name: "TimestampAuthority", dependencies: [
+            "SigstoreKit", "ServerSupport", "WireFormat",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "X509", package: "swift-certificates"),
+            .product(name: "SwiftASN1", package: "swift-asn1"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "NIOCore", package: "swift-nio"),
+        ]),
         // Client library: HTTP clients for the servers, sign flows, auditor logic.
         .target(name: "SigilClient", dependencies: [
             "Merkle", "SigstoreKit", "WireFormat",
@@ -121,7 +133,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .executableTarget(name: "sigil-server", dependencies: [
-            "TransparencyLog", "SigstoreKit", "WireFormat", "OIDCIssuer", "CertificateAuthority", "ServerSupport",
+            "TransparencyLog", "SigstoreKit", "WireFormat", "OIDCIssuer", "CertificateAuthority", "ServerSupport", "TimestampAuthority",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "Prometheus", package: "swift-prometheus"),
@@ -174,6 +186,16 @@ let package = Package(
             .product(name: "_CryptoExtras", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
+        .testTarget(name: "TimestampAuthorityTests", dependencies: [
+            "TimestampAuthority", "SigstoreKit", "WireFormat", "TestSupport",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "SwiftASN1", package: "swift-asn1"),
+            .product(name: "X509", package: "swift-certificates"),
+            .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .testTarget(name: "SigilClientTests", dependencies: [
             "SigilClient", "SigstoreKit", "WireFormat", "Merkle", "TestSupport", "TransparencyLog",

@@ -6,7 +6,7 @@ struct SigilBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sigil-bench",
         abstract: "Measure Sigil's speed; run with `swift run -c release sigil-bench ...`.",
-        subcommands: [LogBench.self, CABench.self, VerifyBench.self])
+        subcommands: [LogBench.self, CABench.self, VerifyBench.self, TSABench.self])
 }
 
 /// `sigil-bench log ...`

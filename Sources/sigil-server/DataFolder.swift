@@ -30,11 +30,17 @@ struct DataFolder {
     // Development OIDC issuer.
     var oidcRS256Key: URL { file("keys/oidc-rs256-key.pem") }
     var oidcES256Key: URL { file("keys/oidc-es256-key.pem") }
+    // Timestamp authority: only the leaf's key is kept; the chain is leaf, intermediate, root.
+    var tsaKey: URL { file("keys/tsa-signing-key.pem") }
+    var tsaChain: URL { file("tsa/chain.pem") }
+    var tsaRetired: URL { file("tsa/retired") }
+    /// Folders initialised before the TSA existed have no TSA key; `all` runs without a TSA then.
+    var hasTSA: Bool { FileManager.default.fileExists(atPath: tsaKey.path) }
     // Trust files for clients.
     var trustedRoot: URL { file("trusted_root.json") }
     var signingConfig: URL { file("signing_config.json") }
     var trustConfig: URL { file("trust_config.json") }
-    // Server settings, one file per server (`log`, `ca`, `oidc`).
+    // Server settings, one file per server (`log`, `ca`, `oidc`, `tsa`).
     func serverConfig(_ server: String) -> URL { file("config/\(server).json") }
 
     var isInitialised: Bool { FileManager.default.fileExists(atPath: logDatabase.path) }

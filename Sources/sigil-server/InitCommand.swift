@@ -27,6 +27,7 @@ struct InitCommand: ParsableCommand {
     var ifMissing = false
     @Option(help: "CA URL written into the signing config for clients (a loopback URL's port becomes the CA's port).") var caURL: String = "http://127.0.0.1:5555"
     @Option(help: "Log URL written into the trusted root and signing config for clients (a loopback URL's port becomes the log's port).") var logURL: String = "http://127.0.0.1:3000"
+    @Option(help: "Timestamp authority base URL written into the trusted root as <url>/api/v1/timestamp (a loopback URL's port becomes the TSA's port).") var tsaURL: String = "http://127.0.0.1:5557"
     @Option(help: "OIDC issuer URL written into the signing config and the CA's issuer list (a loopback URL's port becomes the issuer's port).") var oidcURL: String = "http://127.0.0.1:5556"
 
     func run() throws {
@@ -35,13 +36,14 @@ struct InitCommand: ParsableCommand {
             print("\(folder.root.path) is already initialised; nothing to do")
             return
         }
-        let ports = Initialiser.Ports.serving(oidc: oidcURL, ca: caURL, log: logURL)
+        let ports = Initialiser.Ports.serving(oidc: oidcURL, ca: caURL, log: logURL, tsa: tsaURL)
         try Initialiser(folder: folder, caConfiguration: URL(fileURLWithPath: caConfig, isDirectory: true),
-                        endpoints: .init(oidc: oidcURL, ca: caURL, log: logURL, ports: ports)).run(logName: logName)
+                        endpoints: .init(oidc: oidcURL, ca: caURL, log: logURL, tsa: tsaURL, ports: ports)).run(logName: logName)
         print("Initialised \(folder.root.path)")
         print("  trust config (for clients): \(folder.trustConfig.path)")
         print("  trusted root:               \(folder.trustedRoot.path)")
         print("  log public key:             \(folder.logPublicKey.path)")
-        print("  server settings:            \(folder.file("config").path)/{log,ca,oidc}.json")
+        print("  TSA certificate chain:      \(folder.tsaChain.path)")
+        print("  server settings:            \(folder.file("config").path)/{log,ca,oidc,tsa}.json")
     }
 }

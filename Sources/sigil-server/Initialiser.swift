@@ -3,6 +3,7 @@ import Foundation
 import OIDCIssuer
 import ServerSupport
 import SigstoreKit
+import TimestampAuthority
 import TransparencyLog
 import WireFormat
 
@@ -21,6 +22,8 @@ struct Initialiser {
         var oidc = "http://127.0.0.1:5556"
         var ca = "http://127.0.0.1:5555"
         var log = "http://127.0.0.1:3000"
+        /// The timestamp authority's base URL; the trusted root names `<tsa>/api/v1/timestamp`.
+        var tsa = "http://127.0.0.1:5557"
         /// The ports the servers listen on, written into `config/*.json`.
         var ports = Ports()
     }
@@ -30,16 +33,18 @@ struct Initialiser {
         var oidc = OIDCSettings.defaultPort
         var ca = CASettings.defaultPort
         var log = LogSettings.defaultPort
+        var tsa = TSASettings.defaultPort
 
         /// Where servers must listen for clients given these URLs to reach them: the port of a
         /// loopback URL, else the server's default (a public URL is usually a proxy's).
-        static func serving(oidc: String, ca: String, log: String) -> Ports {
+        static func serving(oidc: String, ca: String, log: String, tsa: String) -> Ports {
             func port(_ url: String, _ standard: Int) -> Int {
                 guard let url = ServiceURL(url), url.isLoopback else { return standard }
                 return url.port
             }
             let defaults = Ports()
-            return Ports(oidc: port(oidc, defaults.oidc), ca: port(ca, defaults.ca), log: port(log, defaults.log))
+            return Ports(oidc: port(oidc, defaults.oidc), ca: port(ca, defaults.ca), log: port(log, defaults.log),
+                         tsa: port(tsa, defaults.tsa))
         }
     }
 
@@ -59,10 +64,11 @@ struct Initialiser {
             let (logKey, ctKey) = try writeLogKeys(staged, logName: logName)
             let ca = try writeCAKeys(staged, profile: inputs.profile)
             try writeOIDCKeys(staged)
+            let tsa = try writeTSAKeys(staged)
             _ = try LogService.createStore(path: staged.logDatabase.path, signingKey: logKey, name: logName)
             _ = try CTLogService.createStore(path: staged.ctDatabase.path, signingKey: ctKey, name: logName + "/ct")
             try writeTrustFiles(staged, trust: TrustFiles(endpoints: endpoints, logKey: logKey.verificationKey,
-                                                          ctKey: ctKey.verificationKey, ca: ca.material, profile: inputs.profile))
+                                                          ctKey: ctKey.verificationKey, ca: ca.material, tsa: tsa, profile: inputs.profile))
             try writeServerSettings(staged)
         }
     }
@@ -92,6 +98,7 @@ struct Initialiser {
         try fm.createDirectory(at: staged.file("keys"), withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         try fm.createDirectory(at: staged.file("ca"), withIntermediateDirectories: true)
         try fm.createDirectory(at: staged.file("config"), withIntermediateDirectories: true)
+        try fm.createDirectory(at: staged.file("tsa"), withIntermediateDirectories: true)
     }
 
     /// The issuer list, trusting the development issuer where this folder's lives, and the profile.
@@ -123,6 +130,15 @@ struct Initialiser {
     private func writeOIDCKeys(_ staged: DataFolder) throws {
         try DataFolder.writeSecret(try OIDCSigningKey.generateRS256().pemRepresentation, to: staged.oidcRS256Key)
         try DataFolder.writeSecret(OIDCSigningKey.generateES256().pemRepresentation, to: staged.oidcES256Key)
+    }
+
+    /// A new TSA chain; only the leaf's key is written (see ``TSAKeyMaterial``).
+    private func writeTSAKeys(_ staged: DataFolder) throws -> TSAKeyMaterial {
+        let tsa = try TSAKeyMaterial.generate()
+        _ = try tsa.signer()                                   // the profile verifiers require, checked once
+        try DataFolder.writeSecret(tsa.key.pemRepresentation, to: staged.tsaKey)
+        try DataFolder.writePublic(tsa.chainPEM, to: staged.tsaChain)
+        return tsa
     }
 
     private func writeTrustFiles(_ staged: DataFolder, trust: TrustFiles) throws {

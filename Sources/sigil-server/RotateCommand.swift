@@ -2,6 +2,7 @@ import ArgumentParser
 import CertificateAuthority
 import Foundation
 import SigstoreKit
+import TimestampAuthority
 import TransparencyLog
 import WireFormat
 import X509
@@ -11,14 +12,15 @@ import X509
 struct RotateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rotate",
-        abstract: "Rotate the CA intermediate or the transparency log key; the trust files get validFor windows.",
+        abstract: "Rotate the CA intermediate, the transparency log key or the TSA chain; the trust files get validFor windows.",
         discussion: """
             Stop the server whose key rotates first, then restart it and give clients the new trust files.
             Examples:
               sigil-server rotate ca-intermediate --data ./.sigil
               sigil-server rotate log-key --data ./.sigil
+              sigil-server rotate tsa --data ./.sigil
             """,
-        subcommands: [RotateIntermediate.self, RotateLogKey.self])
+        subcommands: [RotateIntermediate.self, RotateLogKey.self, RotateTSA.self])
 }
 
 /// `sigil-server rotate ca-intermediate`.
@@ -127,6 +129,61 @@ struct RotateLogKey: ParsableCommand {
         try trust.write(trustedRoot: root)
         print("Rotated the log key: tree \(identity.treeID) frozen at \(archive.path); a new empty log uses the new key")
         print("Restart `sigil-server log` and give clients \(folder.trustConfig.path)")
+    }
+}
+
+/// `sigil-server rotate tsa`.
+struct RotateTSA: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tsa",
+        abstract: "Replace the timestamp authority's key and certificate chain.",
+        discussion: """
+            A new chain (root, intermediate, leaf) and leaf key replace the old ones; the old chain moves to
+            tsa/retired/ and its key is deleted. In the trusted root the old TSA's validFor ends now and the
+            new one starts now, so timestamps issued before keep verifying offline.
+            """)
+
+    @OptionGroup var options: DataOptions
+
+    func run() throws {
+        let folder = DataFolder(path: options.data)
+        try DataFolderLock.acquire(folder.file("tsa"), holder: "sigil-server tsa")
+        let trust = try TrustFileSet(folder: folder)
+        let old: TSAKeyMaterial
+        do {
+            old = try TSAKeyMaterial(chainPEM: try folder.read(folder.tsaChain, what: "the TSA certificate chain"),
+                                     keyPEM: try folder.read(folder.tsaKey, what: "the TSA signing key"))
+        } catch let error as ServerError { throw error } catch { throw ServerError("\(folder.tsaChain.path): \(error)") }
+        let rotated: TSAKeyMaterial
+        do {
+            rotated = try TSAKeyMaterial.generate()
+            _ = try rotated.signer()
+        } catch { throw ServerError("cannot make a new TSA chain: \(error)") }
+
+        // Whole seconds, as the trust files record them: a timestamp in this very second must fall
+        // inside the new window, not before it.
+        let now = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))
+        var root = trust.config.trustedRoot
+        guard let index = root.timestampAuthorities.lastIndex(where: { $0.certificates.first == old.chain.first }) else {
+            throw ServerError("\(folder.trustedRoot.path) lists no timestamp authority with the current TSA certificate; refusing to rotate")
+        }
+        let template = root.timestampAuthorities[index]
+        root.timestampAuthorities[index].validFor = TimeRange(start: template.validFor?.start ?? now, end: now)
+        root.timestampAuthorities.append(TrustedCertificateAuthority(subject: template.subject, uri: template.uri,
+                                                                     certificates: rotated.chain, validFor: TimeRange(start: now),
+                                                                     operator: template.operator))
+
+        try FileManager.default.createDirectory(at: folder.tsaRetired, withIntermediateDirectories: true)
+        let serial = LowercaseHex.encode(old.chain[0].serialNumber.bytes)
+        let retired = folder.tsaRetired.appendingPathComponent("chain-\(serial).pem")
+        try DataFolder.writePublic(old.chainPEM, to: retired)
+        // Key then chain: a crash between them leaves a key that does not match the chain, and the
+        // TSA then refuses to start rather than sign under the wrong certificate.
+        try DataFolder.writeSecret(rotated.key.pemRepresentation, to: folder.tsaKey)
+        try DataFolder.writePublic(rotated.chainPEM, to: folder.tsaChain)
+        try trust.write(trustedRoot: root)
+        print("Rotated the TSA: old chain (leaf serial \(serial)) retired to \(retired.path), its key deleted")
+        print("Restart `sigil-server tsa` (or `all`) and give clients \(folder.trustConfig.path)")
     }
 }
 

@@ -67,3 +67,25 @@ struct OIDCCommand: AsyncParsableCommand {
         try await flags.launch("oidc", settings.common) { [try Servers.oidc(settings, metrics: $0)] }
     }
 }
+
+/// `sigil-server tsa`: the RFC 3161 timestamp authority alone.
+struct TSACommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tsa",
+        abstract: "Run the RFC 3161 timestamp authority (Sigstore timestamp-authority API) from an initialised data folder.",
+        discussion: """
+            Settings come from --config (default <data>/config/tsa.json), then SIGIL_TSA_* environment
+            variables, then these flags; see the README's configuration reference.
+            Example: sigil-server tsa --data ./.sigil --port 5557
+            Then: openssl ts -query -data FILE -sha256 -cert -out req.tsq
+                  curl -s -H 'Content-Type: application/timestamp-query' --data-binary @req.tsq \\
+                    http://127.0.0.1:5557/api/v1/timestamp -o reply.tsr
+            """)
+
+    @OptionGroup var flags: ServerFlags
+
+    func run() async throws {
+        let settings = try TSASettings.load(flags: flags)
+        try await flags.launch("tsa", settings.common) { [try Servers.tsa(settings, metrics: $0)] }
+    }
+}

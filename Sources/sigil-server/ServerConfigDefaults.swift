@@ -12,7 +12,8 @@ enum ServerConfigDefaults {
     static func files(for endpoints: Initialiser.Endpoints) -> [(server: String, settings: JSONValue)] {
         [("log", .object(listener("log", port: endpoints.ports.log).merging(log) { $1 })),
          ("ca", .object(listener("ca", port: endpoints.ports.ca).merging(ca(endpoints)) { $1 })),
-         ("oidc", .object(listener("oidc (development issuer)", port: endpoints.ports.oidc).merging(oidc(endpoints)) { $1 }))]
+         ("oidc", .object(listener("oidc (development issuer)", port: endpoints.ports.oidc).merging(oidc(endpoints)) { $1 })),
+         ("tsa", .object(listener("tsa (timestamp authority)", port: endpoints.ports.tsa).merging(tsa) { $1 }))]
     }
 
     /// The settings every server has.
@@ -27,6 +28,8 @@ enum ServerConfigDefaults {
         "queueCapacity": 20000, "maxBatch": 2000, "batchPeriodMilliseconds": 0, "maxRequestBytes": 1_048_576,
         "maxBulkItems": 1000, "hashCacheEntries": 2_097_152,
     ]
+
+    private static let tsa: [String: JSONValue] = ["maxRequestBytes": 4096]
 
     private static func ca(_ endpoints: Initialiser.Endpoints) -> [String: JSONValue] {
         guard let log = ServiceURL(endpoints.log), log.isLoopback else { return [:] }

@@ -8,6 +8,7 @@ import Prometheus
 import ServerSupport
 import ServiceLifecycle
 import SigstoreKit
+import TimestampAuthority
 import TransparencyLog
 import X509
 
@@ -191,6 +192,36 @@ enum Servers {
                     metadata: ["issuer": "\(settings.issuerURL)", "actionsIssuer": "\(configuration.actionsIssuerURL)",
                                   "tokenClients": "\(settings.tokenClients)"])
         return application(router: router, server: server, listener: settings.common.listener, name: "sigil-oidc", logger: logger)
+    }
+
+    /// The timestamp authority: its key and chain from the data folder, the chain's profile checked.
+    static func tsa(_ settings: TSASettings, metrics: PrometheusCollectorRegistry?) throws -> any Service {
+        let common = settings.common
+        let server = try common.listener.serverBuilder()
+        // Keeps `rotate tsa` out while the TSA runs (a folder without `tsa/` fails on its key next).
+        if FileManager.default.fileExists(atPath: common.folder.file("tsa").path) {
+            do { try DataFolderLock.acquire(common.folder.file("tsa"), holder: "sigil-server tsa") } catch { throw common.dataError("\(error)") }
+        }
+        let signer: TimestampSigner
+        do {
+            let material = try TSAKeyMaterial(chainPEM: try common.folder.read(common.folder.tsaChain, what: "the TSA certificate chain"),
+                                              keyPEM: try common.folder.read(common.folder.tsaKey, what: "the TSA signing key"))
+            signer = try material.signer()
+        } catch let error as ServerError {
+            throw common.dataError(error.description)
+        } catch {
+            throw common.dataError("refusing to start the TSA with \(common.folder.tsaChain.path) and \(common.folder.tsaKey.path): \(error)")
+        }
+        var options = TimestampIssuer.Options()
+        options.maxRequestBytes = settings.maxRequestBytes
+        let issuer = TimestampIssuer(signer: signer, metrics: TimestampMetrics(), options: options)
+        let logger = Logger(label: "sigil.tsa")
+        let router = buildTSARouter(issuer: issuer, logger: logger) { router in
+            addOperations(to: router, checks: [.settled("keys")], metrics: metrics, logger: logger)
+        }
+        logger.info("timestamp authority configured", metadata: ["url": "\(common.listener.localURL)",
+                                                            "policy": "\(signer.policy.defaultPolicy)"])
+        return application(router: router, server: server, listener: common.listener, name: "sigil-tsa", logger: logger)
     }
 
     /// Request logging and metrics for every route added afterwards, and the operations routes.

@@ -5,7 +5,7 @@ import ArgumentParser
 struct SigilServer: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sigil-server",
-        abstract: "Run Sigil's servers: development OIDC issuer, certificate authority, transparency log.",
+        abstract: "Run Sigil's servers: development OIDC issuer, certificate authority, transparency log, timestamp authority.",
         discussion: """
             Start everything on loopback, initialising ./.sigil on first run:
               sigil-server all
@@ -16,8 +16,10 @@ struct SigilServer: AsyncParsableCommand {
               sigil-server log --data ./.sigil --port 3000
               sigil-server ca --data ./.sigil --port 5555
               sigil-server oidc --data ./.sigil --port 5556
+              sigil-server tsa --data ./.sigil --port 5557
             """,
-        subcommands: [InitCommand.self, AllCommand.self, OIDCCommand.self, CACommand.self, LogCommand.self, RotateCommand.self])
+        subcommands: [InitCommand.self, AllCommand.self, OIDCCommand.self, CACommand.self, LogCommand.self, TSACommand.self,
+                      RotateCommand.self])
 }
 
 /// Options every server command shares.

@@ -1,6 +1,7 @@
 import CertificateAuthority
 import Foundation
 import SigstoreKit
+import TimestampAuthority
 
 /// The trust files `init` writes, exactly as strict as the real sigstore client requires: trusted
 /// root media type v0.1, signing config v0.2, every service with an operator and a `validFor` whose
@@ -12,7 +13,7 @@ struct TrustFiles {
     static let `operator` = "sigil.local"
 
     init(endpoints: Initialiser.Endpoints, logKey: VerificationKey, ctKey: VerificationKey, ca: CAKeyMaterial,
-         profile: CertificateProfile, now: Date = Date()) {
+         tsa: TSAKeyMaterial, profile: CertificateProfile, now: Date = Date()) {
         let start = TimeRange(start: Date(timeIntervalSince1970: (now.timeIntervalSince1970 - 60).rounded(.down)))
         trustedRoot = TrustedRoot(
             tlogs: [TransparencyLogInstance(baseURL: endpoints.log, key: logKey, keyDetails: "PKIX_ECDSA_P256_SHA_256",
@@ -25,11 +26,26 @@ struct TrustFiles {
             // The CT log's base URL is the origin its RFC 6962 paths hang off (`<baseUrl>/ct/v1/get-sth`),
             // the same server as the transparency log; `…/ct` would send monitors to `/ct/ct/v1/…`.
             ctlogs: [TransparencyLogInstance(baseURL: endpoints.log, key: ctKey, keyDetails: "PKIX_ECDSA_P256_SHA_256",
-                                             validFor: start)])
+                                             validFor: start)],
+            timestampAuthorities: [Self.timestampAuthority(tsa, endpoints: endpoints, validFor: start)])
+        // The TSA is not in `tsaUrls` yet: listing it changes how sigstore-python signs (it then
+        // calls every listed TSA), which the signing-config work decides together with Rekor v2.
         func service(_ url: String) -> SigningConfig.Service {
             SigningConfig.Service(url: url, majorAPIVersion: 1, validFor: start, operator: Self.operator)
         }
         signingConfig = SigningConfig(caURLs: [service(endpoints.ca)], oidcURLs: [service(endpoints.oidc)],
                                       rekorTlogURLs: [service(endpoints.log)], tsaURLs: [], rekorTlogConfig: .any, tsaConfig: .any)
+    }
+
+    /// The trusted root's entry for a TSA chain: leaf first, the endpoint clients post to as `uri`.
+    static func timestampAuthority(_ tsa: TSAKeyMaterial, endpoints: Initialiser.Endpoints, validFor: TimeRange) -> TrustedCertificateAuthority {
+        TrustedCertificateAuthority(
+            subject: .init(organization: TSAKeyMaterial.organization, commonName: TSAKeyMaterial.leafCommonName),
+            uri: timestampURL(endpoints.tsa), certificates: tsa.chain, validFor: validFor)
+    }
+
+    /// The endpoint under a TSA base URL.
+    static func timestampURL(_ base: String) -> String {
+        (base.hasSuffix("/") ? String(base.dropLast()) : base) + "/api/v1/timestamp"
     }
 }

@@ -12,7 +12,7 @@ import WireFormat
 /// or a port mapping's (docker-compose publishes 127.0.0.1:3000 to a container's 0.0.0.0:3000), and
 /// its port says nothing about where the server behind it listens.
 struct TrustedURLCheck {
-    /// `log`, `ca` or `oidc`.
+    /// `log`, `ca`, `oidc` or `tsa`.
     let server: String
     let listener: ListenerSettings
     /// The URL the trust config gives clients for this server, nil when the folder has none.
@@ -30,6 +30,8 @@ struct TrustedURLCheck {
         for (server, services) in [("log", signing.rekorTlogURLs), ("ca", signing.caURLs), ("oidc", signing.oidcURLs)] {
             urls[server] = SigningConfig.select(services, supportedVersions: [1], at: now).first?.url
         }
+        // The TSA is found through the trusted root (the signing config does not list it yet).
+        urls["tsa"] = config.trustedRoot.timestampAuthorities.last(where: { $0.isValid(at: now) })?.uri
         return urls
     }
 

@@ -150,11 +150,12 @@ import Testing
     @Test func allRefusesACTLogKeyClientsDoNotTrust() throws {
         // Initialised for the ports `all` will use: a folder whose trust files name other ports is
         // refused before the CA is built.
-        let base = try FreePort.consecutive(3)
+        let base = try FreePort.consecutive(4)
         let data = directory.path("data")
         let initialised = try runToCompletion(ServerProcess.binary, [
             "init", "--data", data, "--ca-config", InitTests.caConfig, "--oidc-url", "http://127.0.0.1:\(base)",
             "--ca-url", "http://127.0.0.1:\(base + 1)", "--log-url", "http://127.0.0.1:\(base + 2)",
+            "--tsa-url", "http://127.0.0.1:\(base + 3)",
         ])
         try #require(initialised.status == 0, "\(initialised.output)")
         // The CA skips its per-SCT check for the CT log in its own process only because that log's

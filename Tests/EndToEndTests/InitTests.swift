@@ -21,7 +21,7 @@ import WireFormat
         #expect(first.status == 0, "\(first.output)")
         #expect(!first.output.contains("PRIVATE KEY"))
         let keys = try FileManager.default.contentsOfDirectory(atPath: data + "/keys")
-        #expect(keys.count == 6)
+        #expect(keys.count == 7)
         for key in keys {
             let mode = try FileManager.default.attributesOfItem(atPath: data + "/keys/" + key)[.posixPermissions] as? Int
             #expect(mode == 0o600, "\(key)")

@@ -87,12 +87,13 @@ import WireFormat
 
     @Test func allOnOtherPortsInitialisesTrustFilesAndIssuersForThem() async throws {
         let data = directory.path("data")
-        let base = try FreePort.consecutive(3)
+        let base = try FreePort.consecutive(4)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: ServerProcess.binary)
         process.arguments = ["all", "--data", data, "--ca-config", InitTests.caConfig]
         process.environment = ProcessInfo.processInfo.environment.merging([
             "SIGIL_OIDC_PORT": String(base), "SIGIL_CA_PORT": String(base + 1), "SIGIL_LOG_PORT": String(base + 2),
+            "SIGIL_TSA_PORT": String(base + 3),
         ]) { $1 }
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice

@@ -10,18 +10,18 @@ import WireFormat
 @Suite(.timeLimit(.minutes(3))) struct OtherPortsTests {
     let directory = TemporaryDirectory()
 
-    /// Three distinct free ports: the issuer's, the CA's and the log's.
-    static func freePorts() throws -> (oidc: Int, ca: Int, log: Int) {
+    /// Four distinct free ports: the issuer's, the CA's, the log's and the TSA's.
+    static func freePorts() throws -> (oidc: Int, ca: Int, log: Int, tsa: Int) {
         var ports: [Int] = []
-        while ports.count < 3 {
+        while ports.count < 4 {
             let port = try FreePort.find()
             if !ports.contains(port) { ports.append(port) }
         }
-        return (ports[0], ports[1], ports[2])
+        return (ports[0], ports[1], ports[2], ports[3])
     }
 
-    /// Starts `sigil-server all` and waits until all three servers answer `/healthz`.
-    static func startAll(_ arguments: [String], ports: (oidc: Int, ca: Int, log: Int)) async throws -> Process {
+    /// Starts `sigil-server all` and waits until all four servers answer `/healthz`.
+    static func startAll(_ arguments: [String], ports: (oidc: Int, ca: Int, log: Int, tsa: Int)) async throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: ServerProcess.binary)
         process.arguments = ["all", "--ca-config", InitTests.caConfig] + arguments
@@ -35,7 +35,7 @@ import WireFormat
         process.standardError = log
         try process.run()
         for _ in 0..<150 {
-            let healthy = try [ports.oidc, ports.ca, ports.log].allSatisfy {
+            let healthy = try [ports.oidc, ports.ca, ports.log, ports.tsa].allSatisfy {
                 try runToCompletion("/usr/bin/curl", ["-fs", "http://127.0.0.1:\($0)/healthz"]).status == 0
             }
             if healthy { return process }
@@ -57,9 +57,9 @@ import WireFormat
         let data = directory.path("data")
         let ports = try Self.freePorts()
         let first = try await Self.startAll(["--data", data, "--oidc-port", String(ports.oidc), "--ca-port", String(ports.ca),
-                                             "--log-port", String(ports.log)], ports: ports)
+                                             "--log-port", String(ports.log), "--tsa-port", String(ports.tsa)], ports: ports)
         Self.stop(first)
-        for (server, port) in [("oidc", ports.oidc), ("ca", ports.ca), ("log", ports.log)] {
+        for (server, port) in [("oidc", ports.oidc), ("ca", ports.ca), ("log", ports.log), ("tsa", ports.tsa)] {
             let settings = try JSONValue(parsing: Array(try Data(contentsOf: URL(fileURLWithPath: "\(data)/config/\(server).json"))))
             #expect(settings["port"]?.integerValue == Int64(port), "\(server)")
         }

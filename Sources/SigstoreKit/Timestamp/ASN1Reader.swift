@@ -49,6 +49,20 @@ enum TimestampOID {
     static let tstInfo: ASN1ObjectIdentifier = [1, 2, 840, 113549, 1, 9, 16, 1, 4]
     static let contentType: ASN1ObjectIdentifier = [1, 2, 840, 113549, 1, 9, 3]
     static let messageDigest: ASN1ObjectIdentifier = [1, 2, 840, 113549, 1, 9, 4]
+    /// RFC 5816 / RFC 5035 `id-aa-signingCertificateV2`.
+    static let signingCertificateV2: ASN1ObjectIdentifier = [1, 2, 840, 113549, 1, 9, 16, 2, 47]
+    static let sha1: ASN1ObjectIdentifier = [1, 3, 14, 3, 2, 26]
+    static let ecdsaWithSHA256: ASN1ObjectIdentifier = [1, 2, 840, 10045, 4, 3, 2]
+    static let ecdsaWithSHA384: ASN1ObjectIdentifier = [1, 2, 840, 10045, 4, 3, 3]
+
+    /// The OID of a digest algorithm (NIST SHA-2).
+    static func oid(_ hash: HashAlgorithm) -> ASN1ObjectIdentifier {
+        switch hash {
+        case .sha256: [2, 16, 840, 1, 101, 3, 4, 2, 1]
+        case .sha384: [2, 16, 840, 1, 101, 3, 4, 2, 2]
+        case .sha512: [2, 16, 840, 1, 101, 3, 4, 2, 3]
+        }
+    }
 
     /// Digest algorithm OIDs (NIST SHA-2).
     static func hash(_ oid: ASN1ObjectIdentifier) -> HashAlgorithm? {

@@ -10,6 +10,8 @@ public struct TSTInfo: Sendable, Hashable {
     public var hashedMessage: [UInt8]
     public var serialNumber: [UInt8]
     public var genTime: Date
+    /// The nonce the request carried, as DER INTEGER content octets; nil when it had none.
+    public var nonce: [UInt8]?
 
     init(der bytes: [UInt8]) throws(TimestampError) {
         let root: ASN1Node
@@ -31,6 +33,9 @@ public struct TSTInfo: Sendable, Hashable {
         serialNumber = Array(serialBytes)
         let time = try reader.decode(GeneralizedTime.self, "genTime")
         genTime = Self.date(time)
+        _ = reader.optional(.sequence)                              // accuracy
+        _ = reader.optional(.boolean)                               // ordering
+        nonce = reader.optional(.integer).flatMap(DERInteger.content)
     }
 
     static func date(_ t: GeneralizedTime) -> Date {
