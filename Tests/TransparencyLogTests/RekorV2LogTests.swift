@@ -309,6 +309,22 @@ struct SignedArtifact: Sendable {
         #expect(vkey.hasPrefix(origin + "+" + String(format: "%08x", log.keyID.hint) + "+"))
     }
 
+    /// After a clean shutdown the log resumes from its stored tree and checkpoint, and grows on.
+    @Test func aRestartedLogResumesItsTree() async throws {
+        let v2 = try TestRekorV2Log()
+        let first = try await v2.open()
+        for _ in 0..<5 { _ = try await first.add(request: SignedArtifact().v2Request) }
+        let head = first.treeHead
+        await first.sequencer.shutdown()
+        try first.store.close()
+        let reopened = try await v2.open()
+        #expect(reopened.treeHead == head)
+        let entry = try await reopened.add(request: SignedArtifact().v2Request)
+        #expect(entry.logIndex == 5 && entry.proof.treeSize == 6)
+        try entry.proof.verify(leafHash: RFC6962.leafHash(entry.body), rootHash: entry.rootHash)
+        try #require(try await reopened.store.entries(in: 0..<6).count == 6)
+    }
+
     @Test func aV2LogRefusesAnotherKeyOnRestart() async throws {
         let v2 = try TestRekorV2Log()
         _ = try await v2.open()
