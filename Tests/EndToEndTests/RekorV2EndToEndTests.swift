@@ -99,4 +99,40 @@ import WireFormat
         let wrongKey = try sigil(["log", "info", "--log-url", base, "--log-key", data + "/log-public-key.pem", "--rekor-v2"])
         #expect(wrongKey.status != 0)
     }
+
+    /// With the trust config naming the v2 log where it runs, `--trust-config` and the v2 base URL
+    /// are all the auditor commands need: the key, the origin and "this is a v2 log" come from it.
+    @Test(.timeLimit(.minutes(2)))
+    func theAuditorFindsTheV2LogInTheTrustConfig() async throws {
+        let directory = TemporaryDirectory()
+        let data = directory.path("data")
+        let port = try FreePort.find()
+        let initialised = try runToCompletion(ServerProcess.binary, ["init", "--data", data, "--log-url", "http://127.0.0.1:\(port)"])
+        #expect(initialised.status == 0, "\(initialised.output)")
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: ServerProcess.binary)
+        server.arguments = ["log", "--data", data]   // listens on the port init wrote into config/log.json
+        server.standardOutput = FileHandle.nullDevice
+        server.standardError = FileHandle.nullDevice
+        try server.run()
+        defer { server.terminate(); server.waitUntilExit() }
+        let base = "http://127.0.0.1:\(port)/rekor-v2"
+        var up = false
+        for _ in 0..<150 where !up {
+            up = (try? runToCompletion("/usr/bin/curl", ["-fs", "http://127.0.0.1:\(port)/healthz"]))?.status == 0
+            if !up { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        try #require(up)
+        let signer = TestSigner()
+        for i in 0..<4 {
+            #expect(try await Self.post(base + "/api/v2/log/entries", signer.hashedRekordV002Request(artifact: Array("a\(i)".utf8))).status == 201)
+        }
+        let flags = ["--trust-config", data + "/trust_config.json", "--log-url", base]
+        let info = try sigil(["log", "info"] + flags)
+        #expect(info.status == 0 && info.output.contains("(Rekor v2)") && info.output.contains("Tree size:  4"), "\(info.output)")
+        let audit = try sigil(["log", "audit"] + flags)
+        #expect(audit.status == 0 && audit.output.contains("Audit passed."), "\(audit.output)")
+        let consistency = try sigil(["log", "consistency", "--from", "1"] + flags)
+        #expect(consistency.status != 0 && consistency.output.contains("use `sigil log monitor`"), "\(consistency.output)")
+    }
 }
