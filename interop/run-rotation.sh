@@ -42,6 +42,7 @@ sign before
 stop
 .build/debug/sigil-server rotate ca-intermediate --data "$data"
 .build/debug/sigil-server rotate log-key --data "$data"
+.build/debug/sigil-server rotate rekor-v2-key --data "$data"
 start
 sign after
 python3 - "$data/trusted_root.json" "$work/before.txt.sigstore.json" "$work/after.txt.sigstore.json" <<'PY'
@@ -49,8 +50,12 @@ import json, sys
 root = json.load(open(sys.argv[1]))
 cas, tlogs = root["certificateAuthorities"], root["tlogs"]
 assert len(cas) == 2 and "end" in cas[0]["validFor"] and "end" not in cas[1]["validFor"], cas
-windows = [t["publicKey"]["validFor"] for t in tlogs]
-assert len(tlogs) == 2 and "end" in windows[0] and "end" not in windows[1], windows
+# The Rekor v1 log and the Rekor v2 log (Ed25519) each rotated once: an ended and an open window each.
+for name, logs in (("v1", [t for t in tlogs if t["publicKey"]["keyDetails"] != "PKIX_ED25519"]),
+                   ("v2", [t for t in tlogs if t["publicKey"]["keyDetails"] == "PKIX_ED25519"])):
+    windows = [t["publicKey"]["validFor"] for t in logs]
+    assert len(logs) == 2 and "end" in windows[0] and "end" not in windows[1], (name, windows)
+    assert logs[0]["logId"]["keyId"] != logs[1]["logId"]["keyId"], name
 before, after = (json.load(open(p)) for p in sys.argv[2:4])
 ids = [b["verificationMaterial"]["tlogEntries"][0]["logId"]["keyId"] for b in (before, after)]
 assert ids[0] != ids[1], "the two bundles must come from different log keys"
@@ -59,6 +64,7 @@ PY
 verify_all
 stop
 ls "$data/ca/retired/"intermediate-*.pem "$data/retired/"log-*.sqlite "$data/retired/"log-*-public-key.pem >/dev/null
+ls "$data/retired/"rekor-v2-*.sqlite "$data/retired/"rekor-v2-*-public-key.pem >/dev/null
 .build/debug/sigil-server ca --data "$data" --check-config >/dev/null 2>&1
 .build/debug/sigil-server log --data "$data" --check-config >/dev/null 2>&1
 echo "PASS the old intermediate and the frozen log are kept under retired/; the CA and log load the new keys"

@@ -16,18 +16,26 @@ public struct LogAuditor: Sendable {
     public let client: LogClient
     public let logKey: VerificationKey
 
-    public init(client: LogClient, logKey: VerificationKey) {
+    /// For a Rekor v2 (tile-based) log: the checkpoint origin (see ``LogMonitor/rekorV2Origin``).
+    public let rekorV2Origin: String?
+
+    public init(client: LogClient, logKey: VerificationKey, rekorV2Origin: String? = nil) {
         self.client = client
         self.logKey = logKey
+        self.rekorV2Origin = rekorV2Origin
     }
 
     /// `progress(done, total)` is called after each bundle of up to 256 entries.
     public func audit(progress: @Sendable (Int64, Int64) -> Void) async throws -> AuditResult {
-        let info = try await client.logInfo()
         let checkpoint: Checkpoint
         do {
-            checkpoint = try LogEntryVerification.verifyCheckpoint(info.signedTreeHead, logKey: logKey)
-        } catch {
+            if let rekorV2Origin {
+                let note = String(decoding: try await client.tileResource("checkpoint"), as: UTF8.self)
+                checkpoint = try LogEntryVerification.verifyRekorV2Checkpoint(note, logKey: logKey, origin: rekorV2Origin)
+            } else {
+                checkpoint = try LogEntryVerification.verifyCheckpoint(try await client.logInfo().signedTreeHead, logKey: logKey)
+            }
+        } catch let error as LogEntryError {
             throw ClientError("the log's checkpoint does not verify: \(error)")
         }
         let total = checkpoint.treeSize

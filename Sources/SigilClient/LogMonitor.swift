@@ -55,46 +55,71 @@ public enum MonitorError: Error, CustomStringConvertible, Equatable {
 public struct LogMonitor: Sendable {
     public let client: LogClient
     public let logKey: VerificationKey
+    /// For a Rekor v2 (tile-based) log: the checkpoint origin, the host name of its base URL. The
+    /// checkpoint is then read from `<base>/checkpoint` and consistency proofs are made from its tiles.
+    public let rekorV2Origin: String?
 
-    public init(client: LogClient, logKey: VerificationKey) {
+    public init(client: LogClient, logKey: VerificationKey, rekorV2Origin: String? = nil) {
         self.client = client
         self.logKey = logKey
+        self.rekorV2Origin = rekorV2Origin
     }
 
     public func step(from previous: MonitorState?) async throws -> MonitorOutcome {
-        let info = try await client.logInfo()
-        let checkpoint: Checkpoint
-        do {
-            checkpoint = try LogEntryVerification.verifyCheckpoint(info.signedTreeHead, logKey: logKey)
-        } catch {
-            throw MonitorError.badCheckpoint("\(error)")
-        }
+        let (note, checkpoint) = try await latestCheckpoint()
         let current = MonitorState(logURL: client.baseURL, logKey: StrictBase64.encode(logKey.spkiDER),
                                    treeSize: checkpoint.treeSize, rootHash: checkpoint.rootHash.hex,
-                                   checkpoint: info.signedTreeHead)
+                                   checkpoint: note)
         guard let previous else { return .firstCheckpoint(current) }
         guard let oldRoot = Hash(hex: previous.rootHash) else {
             throw MonitorError.badCheckpoint("the stored state's root hash is not a hex hash")
         }
         if checkpoint.treeSize < previous.treeSize {
-            throw MonitorError.rollback(old: previous.checkpoint, new: info.signedTreeHead)
+            throw MonitorError.rollback(old: previous.checkpoint, new: note)
         }
         if checkpoint.treeSize == previous.treeSize {
             guard checkpoint.rootHash == oldRoot else {
-                throw MonitorError.fork(old: previous.checkpoint, new: info.signedTreeHead,
+                throw MonitorError.fork(old: previous.checkpoint, new: note,
                                         why: "same size \(checkpoint.treeSize), different roots")
             }
             return .consistent(old: previous, new: current)
         }
         if previous.treeSize > 0 {
-            let (_, hashes) = try await client.consistencyProof(firstSize: previous.treeSize, lastSize: checkpoint.treeSize)
+            let hashes = try await consistencyHashes(firstSize: previous.treeSize, lastSize: checkpoint.treeSize)
             let proof = ConsistencyProof(oldSize: previous.treeSize, newSize: checkpoint.treeSize, hashes: hashes)
             do {
                 try proof.verify(oldRoot: oldRoot, newRoot: checkpoint.rootHash)
             } catch {
-                throw MonitorError.fork(old: previous.checkpoint, new: info.signedTreeHead, why: "\(error)")
+                throw MonitorError.fork(old: previous.checkpoint, new: note, why: "\(error)")
             }
         }
         return .consistent(old: previous, new: current)
+    }
+
+    /// The latest checkpoint, its signature verified: the v1 API's tree head, or a v2 log's `checkpoint` file.
+    private func latestCheckpoint() async throws -> (note: String, checkpoint: Checkpoint) {
+        let note: String
+        if rekorV2Origin != nil {
+            note = String(decoding: try await client.tileResource("checkpoint"), as: UTF8.self)
+        } else {
+            note = try await client.logInfo().signedTreeHead
+        }
+        do {
+            if let rekorV2Origin {
+                return (note, try LogEntryVerification.verifyRekorV2Checkpoint(note, logKey: logKey, origin: rekorV2Origin))
+            }
+            return (note, try LogEntryVerification.verifyCheckpoint(note, logKey: logKey))
+        } catch {
+            throw MonitorError.badCheckpoint("\(error)")
+        }
+    }
+
+    /// The proof hashes between two sizes: from the v1 proof API, or made here from a v2 log's tiles.
+    private func consistencyHashes(firstSize: Int64, lastSize: Int64) async throws -> [Hash] {
+        guard rekorV2Origin != nil else {
+            return try await client.consistencyProof(firstSize: firstSize, lastSize: lastSize).hashes
+        }
+        return try await makeConsistencyProof(oldSize: firstSize, newSize: lastSize,
+                                              reader: TileHashReader(client: client, treeSize: lastSize)).hashes
     }
 }

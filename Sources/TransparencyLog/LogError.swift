@@ -10,6 +10,8 @@ public struct LogError: Error, Equatable, CustomStringConvertible {
     public var location: String?
     /// Seconds to wait before retrying (for `unavailable`).
     public var retryAfter: Int?
+    /// The index of the entry a duplicate conflicts with (Rekor v2's `x-log-index` header).
+    public var logIndex: Int64?
 
     public init(_ code: Code, _ message: String, location: String? = nil, retryAfter: Int? = nil) {
         self.code = code

@@ -5,7 +5,7 @@ import WireFormat
 
 /// The log's operations, independent of HTTP: validate and submit entries, read entries with their
 /// proofs and SETs, answer proofs, search and tiles. Request handlers call this and only encode.
-public final class LogService: Sendable {
+public final class LogService: TileServing {
     public let configuration: LogConfiguration
     public let identity: LogIdentity
     public let sequencer: Sequencer

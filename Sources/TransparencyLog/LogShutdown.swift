@@ -10,9 +10,10 @@ public struct LogShutdown: Service {
     private let sequencers: [(name: String, sequencer: Sequencer, store: any LogStore)]
     private let logger: Logger
 
-    public init(service: LogService, ctLog: CTLogService?, logger: Logger) {
+    public init(service: LogService, ctLog: CTLogService?, rekorV2: RekorV2Log? = nil, logger: Logger) {
         var sequencers: [(String, Sequencer, any LogStore)] = [("transparency log", service.sequencer, service.store)]
         if let ctLog { sequencers.append(("CT log", ctLog.sequencer, ctLog.store)) }
+        if let rekorV2 { sequencers.append(("Rekor v2 log", rekorV2.sequencer, rekorV2.store)) }
         self.sequencers = sequencers
         self.logger = logger
     }

@@ -3,6 +3,7 @@ import Crypto
 import Foundation
 import SigilClient
 import SigstoreKit
+import WireFormat
 
 /// Appends over HTTP: the real `sigil-server log` binary, loaded by `wrk` with many connections, each
 /// request a distinct signed hashedrekord entry the server must verify.
@@ -17,6 +18,9 @@ struct HTTPBench: AsyncParsableCommand {
     @Option(help: "wrk threads.") var threads: Int = 1
     @Option(help: "Distinct entries to prepare (must exceed what the run can send).") var entries: Int = 120_000
     @Option(help: "Port for the server under test.") var port: Int = 3917
+    @Flag(name: .customLong("rekor-v2"),
+          help: "Post hashedrekord 0.0.2 requests to the Rekor v2 log (POST /rekor-v2/api/v2/log/entries) instead of v1 entries.")
+    var rekorV2 = false
 
     func run() async throws {
         let scratch = try ScratchFolder("http")
@@ -27,7 +31,7 @@ struct HTTPBench: AsyncParsableCommand {
         try Subprocess.run(binary, ["init", "--data", data])
         let entriesFile = scratch.path("entries.jsonl")
         let prepareStart = ContinuousClock.now
-        try prepareEntries(count: entries, to: entriesFile)
+        try prepareEntries(count: entries, to: entriesFile, rekorV2: rekorV2)
         print("prepared \(entries) signed entries in \(String(format: "%.1f", elapsed(prepareStart))) s")
 
         let server = try Subprocess.start(binary, ["log", "--data", data, "--port", String(port)])
@@ -39,17 +43,25 @@ struct HTTPBench: AsyncParsableCommand {
             .appendingPathComponent("../../bench/wrk-post-entries.lua").standardizedFileURL.path
         let output = try Subprocess.capture("wrk", ["-t", String(threads), "-c", String(connections), "-d", "\(duration)s",
                                                     "--latency", "-s", script, "http://127.0.0.1:\(port)"],
-                                            environment: ["SIGIL_ENTRIES": entriesFile, "SIGIL_THREADS": String(threads)])
+                                            environment: ["SIGIL_ENTRIES": entriesFile, "SIGIL_THREADS": String(threads),
+                                                          "SIGIL_PATH": rekorV2 ? "/rekor-v2/api/v2/log/entries" : "/api/v1/log/entries"])
         let result = try WrkResult(output: output)
-        let info = try await client.logInfo()
-        print("HTTP appends: \(connections) connections, \(duration) s")
-        print("  acknowledged: \(result.succeeded) (non-2xx: \(result.non2xx)); tree size now \(info.treeSize)")
+        let treeSize: Int64
+        if rekorV2 {
+            let note = String(decoding: try await LogClient(baseURL: client.baseURL + "/rekor-v2").tileResource("checkpoint"), as: UTF8.self)
+            treeSize = try Checkpoint(parsing: String(try SignedNote(parsing: note).text)).treeSize
+        } else {
+            treeSize = try await client.logInfo().treeSize
+        }
+        print("HTTP appends\(rekorV2 ? " (Rekor v2, hashedrekord 0.0.2)" : ""): \(connections) connections, \(duration) s")
+        print("  acknowledged: \(result.succeeded) (non-2xx: \(result.non2xx)); tree size now \(treeSize)")
         print("  throughput:   \(rate(result.succeeded, result.seconds)) entries/s")
         print(String(format: "  latency:      p50 %.2f ms, p90 %.2f ms, p99 %.2f ms", result.p50, result.p90, result.p99))
     }
 
-    /// Distinct hashedrekord entries, each signed by one of a few keys, one JSON document per line.
-    func prepareEntries(count: Int, to path: String) throws {
+    /// Distinct hashedrekord entries (0.0.1 proposals, or Rekor v2 0.0.2 requests with the public key
+    /// as verifier), each signed by one of a few keys, one JSON document per line.
+    func prepareEntries(count: Int, to path: String, rekorV2: Bool) throws {
         let keys = (0..<8).map { _ in P256.Signing.PrivateKey() }
         let pems = keys.map { $0.publicKey.pemRepresentation + "\n" }
         var out = Data()
@@ -57,6 +69,13 @@ struct HTTPBench: AsyncParsableCommand {
             let digest = SHA256.hash(data: Array("artifact \(i) \(UUID().uuidString)".utf8))
             let key = keys[i % keys.count]
             let signature = try key.signature(for: digest).derRepresentation
+            if rekorV2 {
+                let entry = try HashedRekordV002(digest: Array(digest), signature: Array(signature),
+                                                 verifier: .publicKey(der: Array(key.publicKey.derRepresentation)), keyDetails: .ecdsaP256SHA256)
+                out.append(contentsOf: CanonicalJSON.encode(entry.requestJSON))
+                out.append(UInt8(ascii: "\n"))
+                continue
+            }
             out.append(contentsOf: ProposedEntries.hashedRekord(signature: Array(signature), publicKeyPEM: pems[i % keys.count],
                                                                 digest: Array(digest)))
             out.append(UInt8(ascii: "\n"))

@@ -4,6 +4,7 @@ import Prometheus
 import ServerSupport
 import ServiceLifecycle
 import SigstoreKit
+import TransparencyLog
 import WireFormat
 
 /// `sigil-server all`: every server in one process, initialising the data folder on first run.
@@ -130,11 +131,13 @@ struct AllCommand: AsyncParsableCommand {
     }
 
     private func printBanner(_ stack: Stack, folder: DataFolder) {
+        let hasRekorV2 = FileManager.default.fileExists(atPath: folder.rekorV2Database.path)
+        let rekorV2 = hasRekorV2 ? "\n  Rekor v2 log (tiles)       \(stack.log.common.listener.localURL)\(RekorV2Log.basePath)" : ""
         print("""
             Sigil is running:
               OIDC issuer (development)  \(stack.oidc.common.listener.localURL)   (GitHub Actions emulation: /actions)
               certificate authority      \(stack.ca.common.listener.localURL)
-              transparency + CT log      \(stack.log.common.listener.localURL)
+              transparency + CT log      \(stack.log.common.listener.localURL)\(rekorV2)
               timestamp authority        \(stack.tsa.map { TrustFiles.timestampURL($0.common.listener.localURL) } ?? "not in this data folder (initialised before the TSA existed)")
             Clients: --trust-config \(folder.trustConfig.path)
             Try: sigil log info --trust-config \(folder.trustConfig.path)

@@ -20,6 +20,10 @@ struct DataFolder {
     var ctKey: URL { file("keys/ct-signing-key.pem") }
     var ctPublicKey: URL { file("ct-public-key.pem") }
     var ctDatabase: URL { file("ct.sqlite") }
+    // Rekor v2 log (its own tree and Ed25519 key, served under `RekorV2Log.basePath`).
+    var rekorV2Key: URL { file("keys/rekor-v2-signing-key.pem") }
+    var rekorV2PublicKey: URL { file("rekor-v2-public-key.pem") }
+    var rekorV2Database: URL { file("rekor-v2.sqlite") }
     // Certificate authority.
     var caRootKey: URL { file("keys/ca-root-key.pem") }
     var caIntermediateKey: URL { file("keys/ca-intermediate-key.pem") }
@@ -78,6 +82,14 @@ struct DataFolder {
             throw error
         } catch {
             throw ServerError("\(logKey.path): \(error)")
+        }
+    }
+
+    func loadRekorV2Key() throws -> SigningKey {
+        do { return try SigningKey(pem: try read(rekorV2Key, what: "the Rekor v2 log signing key")) } catch let error as ServerError {
+            throw error
+        } catch {
+            throw ServerError("\(rekorV2Key.path): \(error)")
         }
     }
 

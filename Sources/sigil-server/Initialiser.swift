@@ -62,13 +62,17 @@ struct Initialiser {
             try createLayout(staged)
             try writeCAConfiguration(inputs, to: staged)
             let (logKey, ctKey) = try writeLogKeys(staged, logName: logName)
+            let rekorV2Key = try writeRekorV2Key(staged)
             let ca = try writeCAKeys(staged, profile: inputs.profile)
             try writeOIDCKeys(staged)
             let tsa = try writeTSAKeys(staged)
             _ = try LogService.createStore(path: staged.logDatabase.path, signingKey: logKey, name: logName)
             _ = try CTLogService.createStore(path: staged.ctDatabase.path, signingKey: ctKey, name: logName + "/ct")
+            let rekorV2 = try TrustFiles.RekorV2Endpoint(logURL: endpoints.log, key: rekorV2Key.verificationKey)
+            _ = try RekorV2Log.createStore(path: staged.rekorV2Database.path, signingKey: rekorV2Key, origin: rekorV2.origin)
             try writeTrustFiles(staged, trust: TrustFiles(endpoints: endpoints, logKey: logKey.verificationKey,
-                                                          ctKey: ctKey.verificationKey, ca: ca.material, tsa: tsa, profile: inputs.profile))
+                                                          ctKey: ctKey.verificationKey, rekorV2: rekorV2,
+                                                          ca: ca.material, tsa: tsa, profile: inputs.profile))
             try writeServerSettings(staged)
         }
     }
@@ -116,6 +120,14 @@ struct Initialiser {
         try DataFolder.writePublic(ctKey.verificationKey.pem, to: staged.ctPublicKey)
         try DataFolder.writePublic(logName + "\n", to: staged.logName)
         return (logKey, ctKey)
+    }
+
+    /// The Rekor v2 log's Ed25519 key (C2SP signed-note checkpoints).
+    private func writeRekorV2Key(_ staged: DataFolder) throws -> SigningKey {
+        let key = SigningKey.generateEd25519()
+        try DataFolder.writeSecret(key.pemRepresentation, to: staged.rekorV2Key)
+        try DataFolder.writePublic(key.verificationKey.pem, to: staged.rekorV2PublicKey)
+        return key
     }
 
     private func writeCAKeys(_ staged: DataFolder, profile: CertificateProfile) throws -> CAKeyMaterial.Generated {

@@ -19,8 +19,9 @@ struct RotateCommand: ParsableCommand {
               sigil-server rotate ca-intermediate --data ./.sigil
               sigil-server rotate log-key --data ./.sigil
               sigil-server rotate tsa --data ./.sigil
+              sigil-server rotate rekor-v2-key --data ./.sigil
             """,
-        subcommands: [RotateIntermediate.self, RotateLogKey.self, RotateTSA.self])
+        subcommands: [RotateIntermediate.self, RotateLogKey.self, RotateTSA.self, RotateRekorV2Key.self])
 }
 
 /// `sigil-server rotate ca-intermediate`.
@@ -184,6 +185,59 @@ struct RotateTSA: ParsableCommand {
         try trust.write(trustedRoot: root)
         print("Rotated the TSA: old chain (leaf serial \(serial)) retired to \(retired.path), its key deleted")
         print("Restart `sigil-server tsa` (or `all`) and give clients \(folder.trustConfig.path)")
+    }
+}
+
+/// `sigil-server rotate rekor-v2-key`.
+struct RotateRekorV2Key: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rekor-v2-key",
+        abstract: "Freeze the current Rekor v2 log and start a new one with a new Ed25519 key.",
+        discussion: """
+            The current v2 database moves to retired/rekor-v2-<tree ID>.sqlite with its public key; the new
+            v2 log is empty, at the same base URL and checkpoint origin. In the trusted root the old key's
+            validFor ends now and the new key (a new log ID) starts now, so bundles from the old log keep
+            verifying offline.
+            """)
+
+    @OptionGroup var options: DataOptions
+
+    func run() throws {
+        let folder = DataFolder(path: options.data)
+        try DataFolderLock.acquire(folder.root, holder: "sigil-server log")
+        let trust = try TrustFileSet(folder: folder)
+        let oldKey = try folder.loadRekorV2Key()
+        let identity: LogIdentity
+        do { identity = try SQLiteLogStore.open(path: folder.rekorV2Database.path).identity() } catch {
+            throw ServerError("\(folder.rekorV2Database.path): \(error)")
+        }
+        let oldKeyID = NoteKeyID(rekorV2Origin: identity.origin, key: oldKey.verificationKey)
+        let now = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))
+        var root = trust.config.trustedRoot
+        guard let index = root.tlogs.firstIndex(where: { $0.logID == oldKeyID.bytes }) else {
+            throw ServerError("\(folder.trustedRoot.path) does not list the current Rekor v2 log key; refusing to rotate")
+        }
+        let newKey = SigningKey.generateEd25519()
+        let old = root.tlogs[index]
+        root.tlogs[index].validFor = TimeRange(start: old.validFor?.start ?? now, end: now)
+        root.tlogs.append(TransparencyLogInstance(
+            baseURL: old.baseURL, key: newKey.verificationKey, keyDetails: "PKIX_ED25519", validFor: TimeRange(start: now),
+            logID: NoteKeyID(rekorV2Origin: identity.origin, key: newKey.verificationKey).bytes, operator: old.operator))
+
+        let fm = FileManager.default
+        let retired = folder.file("retired")
+        try fm.createDirectory(at: retired, withIntermediateDirectories: true)
+        let archive = retired.appendingPathComponent("rekor-v2-\(identity.treeID).sqlite")
+        for suffix in ["", "-wal", "-shm"] where fm.fileExists(atPath: folder.rekorV2Database.path + suffix) {
+            try fm.moveItem(atPath: folder.rekorV2Database.path + suffix, toPath: archive.path + suffix)
+        }
+        try fm.moveItem(at: folder.rekorV2PublicKey, to: retired.appendingPathComponent("rekor-v2-\(identity.treeID)-public-key.pem"))
+        try DataFolder.writeSecret(newKey.pemRepresentation, to: folder.rekorV2Key)
+        try DataFolder.writePublic(newKey.verificationKey.pem, to: folder.rekorV2PublicKey)
+        _ = try RekorV2Log.createStore(path: folder.rekorV2Database.path, signingKey: newKey, origin: identity.origin)
+        try trust.write(trustedRoot: root)
+        print("Rotated the Rekor v2 log key: tree \(identity.treeID) frozen at \(archive.path); a new empty v2 log uses the new key")
+        print("Restart `sigil-server log` and give clients \(folder.trustConfig.path)")
     }
 }
 

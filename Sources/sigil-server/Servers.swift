@@ -28,17 +28,20 @@ enum Servers {
         let server = try common.listener.serverBuilder()
         let service = try await openLog(settings)
         let ctLog = try await Self.ctLog(folder: common.folder, common: common)
+        let rekorV2 = try await Self.rekorV2(settings)
         let logger = Logger(label: "sigil.log")
-        let checks = logReadiness(service, ctLog: ctLog)
-        let router = buildLogRouter(service: service, ctLog: ctLog) { router in
+        let checks = logReadiness(service, ctLog: ctLog, rekorV2: rekorV2)
+        let router = buildLogRouter(service: service, ctLog: ctLog, rekorV2: rekorV2) { router in
             addOperations(to: router, checks: checks, metrics: metrics, logger: logger)
         }
         let app = application(router: router, server: server, listener: common.listener, name: "sigil-log", logger: logger)
+        let rekorV2Summary = rekorV2.map { "\(common.listener.localURL)\(RekorV2Log.basePath), origin \($0.origin), tree size \($0.treeHead.treeSize)" }
         logger.info("transparency log configured", metadata: ["url": "\(common.listener.localURL)",
                                                          "treeSize": .stringConvertible(service.treeHead.treeSize),
-                                                         "ctLog": "\(ctLog != nil)"])
+                                                         "ctLog": "\(ctLog != nil)",
+                                                         "rekorV2": "\(rekorV2Summary ?? "none")"])
         // Listed first so it stops last: after the server has answered its in-flight requests.
-        return LogServer(services: [LogShutdown(service: service, ctLog: ctLog, logger: logger), app], ctLog: ctLog)
+        return LogServer(services: [LogShutdown(service: service, ctLog: ctLog, rekorV2: rekorV2, logger: logger), app], ctLog: ctLog)
     }
 
     /// The transparency log of the data folder: the folder writable and locked to this process,
@@ -62,7 +65,7 @@ enum Servers {
     }
 
     /// `/readyz` for the log: each database answers and each sequencer accepts entries.
-    private static func logReadiness(_ service: LogService, ctLog: CTLogService?) -> [ReadinessCheck] {
+    private static func logReadiness(_ service: LogService, ctLog: CTLogService?, rekorV2: RekorV2Log?) -> [ReadinessCheck] {
         var checks: [ReadinessCheck] = [
             .settled("keys"),
             ReadinessCheck("database") { await service.storageProblem() },
@@ -72,7 +75,26 @@ enum Servers {
             checks.append(ReadinessCheck("ctDatabase") { await ctLog.storageProblem() })
             checks.append(ReadinessCheck("ctSequencer") { await ctLog.sequencer.stoppedReason })
         }
+        if let rekorV2 {
+            checks.append(ReadinessCheck("rekorV2Database") { await rekorV2.storageProblem() })
+            checks.append(ReadinessCheck("rekorV2Sequencer") { await rekorV2.sequencer.stoppedReason })
+        }
         return checks
+    }
+
+    /// The Rekor v2 log beside the transparency log, if the folder has one (folders made before it
+    /// existed have none), opened with the key it was created for. Same limits as the v1 log.
+    static func rekorV2(_ settings: LogSettings) async throws -> RekorV2Log? {
+        let common = settings.common
+        let folder = common.folder
+        guard FileManager.default.fileExists(atPath: folder.rekorV2Database.path) else { return nil }
+        let key: SigningKey
+        do { key = try folder.loadRekorV2Key() } catch { throw common.dataError("\(error)") }
+        let store: SQLiteLogStore
+        do { store = try SQLiteLogStore.open(path: folder.rekorV2Database.path) } catch { throw common.dataError("\(error)") }
+        do { return try await RekorV2Log(store: store, signingKey: key, configuration: settings.logConfiguration) } catch {
+            throw common.dataError("refusing to open the Rekor v2 log \(folder.rekorV2Database.path) with \(folder.rekorV2Key.path): \(error)")
+        }
     }
 
     /// The CT log beside the transparency log, if the folder has one (it accepts chains to the CA root).
@@ -254,7 +276,7 @@ enum Servers {
         close(descriptor)
         unlink(probe)
         // SQLite opens a file it may not write read-only and fails on the first commit instead.
-        for database in [folder.logDatabase.path, folder.ctDatabase.path] {
+        for database in [folder.logDatabase.path, folder.ctDatabase.path, folder.rekorV2Database.path] {
             for file in [database, database + "-wal", database + "-shm"] where FileManager.default.fileExists(atPath: file) {
                 let handle = open(file, O_RDWR)
                 guard handle >= 0 else {

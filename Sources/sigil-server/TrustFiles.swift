@@ -2,6 +2,7 @@ import CertificateAuthority
 import Foundation
 import SigstoreKit
 import TimestampAuthority
+import TransparencyLog
 
 /// The trust files `init` writes, exactly as strict as the real sigstore client requires: trusted
 /// root media type v0.1, signing config v0.2, every service with an operator and a `validFor` whose
@@ -12,12 +13,39 @@ struct TrustFiles {
 
     static let `operator` = "sigil.local"
 
-    init(endpoints: Initialiser.Endpoints, logKey: VerificationKey, ctKey: VerificationKey, ca: CAKeyMaterial,
-         tsa: TSAKeyMaterial, profile: CertificateProfile, now: Date = Date()) {
+    /// Where the Rekor v2 log is and how clients name it: base URL = the log server's URL plus
+    /// `RekorV2Log.basePath`; checkpoint origin = that URL's host name without port; log ID = the
+    /// full C2SP key ID `SHA-256(origin || 0x0A || 0x01 || Ed25519 public key)`.
+    struct RekorV2Endpoint {
+        let baseURL: String
+        let origin: String
+        let key: VerificationKey
+
+        init(logURL: String, key: VerificationKey) throws {
+            var base = Substring(logURL)
+            while base.utf8.last == UInt8(ascii: "/") { base = base.dropLast() }
+            baseURL = String(base) + RekorV2Log.basePath
+            guard let origin = RekorV2Log.origin(forBaseURL: baseURL) else {
+                throw ServerError("the log URL \(logURL) has no host name to name the Rekor v2 log's checkpoints")
+            }
+            self.origin = origin
+            self.key = key
+        }
+
+        var keyID: NoteKeyID { NoteKeyID(rekorV2Origin: origin, key: key) }
+
+        func instance(validFor: TimeRange) -> TransparencyLogInstance {
+            TransparencyLogInstance(baseURL: baseURL, key: key, keyDetails: "PKIX_ED25519", validFor: validFor,
+                                    logID: keyID.bytes, operator: TrustFiles.operator)
+        }
+    }
+
+    init(endpoints: Initialiser.Endpoints, logKey: VerificationKey, ctKey: VerificationKey, rekorV2: RekorV2Endpoint? = nil,
+         ca: CAKeyMaterial, tsa: TSAKeyMaterial, profile: CertificateProfile, now: Date = Date()) {
         let start = TimeRange(start: Date(timeIntervalSince1970: (now.timeIntervalSince1970 - 60).rounded(.down)))
         trustedRoot = TrustedRoot(
             tlogs: [TransparencyLogInstance(baseURL: endpoints.log, key: logKey, keyDetails: "PKIX_ECDSA_P256_SHA_256",
-                                            validFor: start)],
+                                            validFor: start)] + (rekorV2.map { [$0.instance(validFor: start)] } ?? []),
             certificateAuthorities: [
                 TrustedCertificateAuthority(
                     subject: .init(organization: profile.intermediate.organization, commonName: profile.intermediate.commonName),

@@ -21,14 +21,20 @@ import WireFormat
         #expect(first.status == 0, "\(first.output)")
         #expect(!first.output.contains("PRIVATE KEY"))
         let keys = try FileManager.default.contentsOfDirectory(atPath: data + "/keys")
-        #expect(keys.count == 7)
+        #expect(keys.count == 8)   // log, CT, Rekor v2, TSA, CA root and intermediate, OIDC RS256 and ES256
         for key in keys {
             let mode = try FileManager.default.attributesOfItem(atPath: data + "/keys/" + key)[.posixPermissions] as? Int
             #expect(mode == 0o600, "\(key)")
         }
         let trust = try ClientTrustConfig(parsing: Array(try Data(contentsOf: URL(fileURLWithPath: data + "/trust_config.json"))))
         #expect(trust.trustedRoot.mediaType == TrustedRoot.mediaTypeV01)
-        #expect(trust.trustedRoot.tlogs.count == 1 && trust.trustedRoot.ctlogs.count == 1)
+        // The Rekor v1 log, and the Rekor v2 log as its own log (Ed25519, C2SP key ID as log ID).
+        #expect(trust.trustedRoot.tlogs.count == 2 && trust.trustedRoot.ctlogs.count == 1)
+        let v2 = try #require(trust.trustedRoot.tlogs.last)
+        #expect(v2.baseURL.isExactly("http://127.0.0.1:3000/rekor-v2"))
+        #expect(v2.keyDetails.isExactly("PKIX_ED25519") && v2.key?.kind == .ed25519)
+        #expect(v2.logID == NoteKeyID(rekorV2Origin: "127.0.0.1", key: try #require(v2.key)).bytes)
+        #expect(v2.hostname.isExactly("127.0.0.1"))
         // The CT log's baseUrl is the origin its RFC 6962 paths hang off (`<baseUrl>/ct/v1/…`).
         #expect(trust.trustedRoot.ctlogs.first?.baseURL.isExactly("http://127.0.0.1:3000") == true,
                 "\(trust.trustedRoot.ctlogs.first?.baseURL ?? "none")")

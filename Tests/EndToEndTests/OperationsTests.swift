@@ -23,7 +23,7 @@ import WireFormat
         #expect(try curl([server.url + "/healthz"]).output == "ok")
         let ready = try JSONValue(parsing: Array(try curl(["-f", server.url + "/readyz"]).output.utf8))
         #expect(ready["status"] == .string("ready"))
-        for check in ["keys", "database", "sequencer", "ctDatabase", "ctSequencer"] {
+        for check in ["keys", "database", "sequencer", "ctDatabase", "ctSequencer", "rekorV2Database", "rekorV2Sequencer"] {
             #expect(ready["checks"]?[check] == .string("ok"), "\(check)")
         }
         let signer = TestSigner()

@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import SigstoreKit
 import SwiftASN1
+import WireFormat
 import X509
 
 /// Builds valid Rekor v1 proposed entries for tests, signed with a key the test controls.
@@ -30,6 +31,17 @@ public struct TestSigner: Sendable {
         let digest = SHA256.hash(data: artifact)
         let signature = try! key.signature(for: digest).derRepresentation
         return ProposedEntries.hashedRekord(signature: Array(signature), publicKeyPEM: publicKeyPEM, digest: Array(digest))
+    }
+
+    /// A Rekor v2 `CreateEntry` request (hashedrekord 0.0.2) for `artifact`, as sigstore-python
+    /// builds it: the certificate as verifier when there is one, else the public key.
+    public func hashedRekordV002Request(artifact: some DataProtocol) -> [UInt8] {
+        let digest = SHA256.hash(data: artifact)
+        let signature = try! key.signature(for: digest).derRepresentation
+        let verifier: HashedRekordV002.Verifier = certificate.map { .x509Certificate(der: TestCA.der($0)) }
+            ?? .publicKey(der: Array(key.publicKey.derRepresentation))
+        let entry = try! HashedRekordV002(digest: Array(digest), signature: Array(signature), verifier: verifier, keyDetails: .ecdsaP256SHA256)
+        return CanonicalJSON.encode(entry.requestJSON)
     }
 
     /// A hashedrekord entry for a random artifact; returns the artifact too.

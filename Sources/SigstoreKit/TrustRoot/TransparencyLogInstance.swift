@@ -35,11 +35,16 @@ public struct TransparencyLogInstance: Sendable, Hashable {
         self.key = key
     }
 
-    /// The hostname of `baseURL` (the scheme and any path removed); Rekor v2 signs checkpoints under it.
+    /// The hostname of `baseURL`: the scheme, any user info, port and path removed, and an IPv6
+    /// literal without its brackets (Go's `url.URL.Hostname()`, which sigstore-go uses). Rekor v2
+    /// signs checkpoints under it: `http://localhost:3003/x` gives `localhost`.
     public var hostname: String {
         var rest = Substring(baseURL)
         if let scheme = rest.range(of: "://") { rest = rest[scheme.upperBound...] }
-        if let slash = rest.firstIndex(of: "/") { rest = rest[..<slash] }
+        if let end = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) { rest = rest[..<end] }
+        if let at = rest.lastIndex(of: "@") { rest = rest[rest.index(after: at)...] }
+        if rest.first == "[", let close = rest.firstIndex(of: "]") { return String(rest[rest.index(after: rest.startIndex)..<close]) }
+        if let colon = rest.lastIndex(of: ":") { rest = rest[..<colon] }
         return String(rest)
     }
 

@@ -22,6 +22,7 @@ extension LogError: JSONResponseError {
         var headers = HTTPFields()
         if let location { headers[.location] = location }
         if let retryAfter { headers[.retryAfter] = String(retryAfter) }
+        if let logIndex, let name = HTTPField.Name("x-log-index") { headers[name] = String(logIndex) }
         return headers
     }
 }

@@ -1,19 +1,31 @@
 import Hummingbird
 import Merkle
 
-/// c2sp.org/tlog-tiles read paths: `/checkpoint`, `/tile/<L>/<N>[.p/<W>]`, `/tile/entries/<N>[.p/<W>]`.
-/// Tiles are immutable once they exist, so they are served with a long cache lifetime.
-struct TilesController: Sendable {
-    let service: LogService
-    static let immutable = "public, max-age=31536000, immutable"
+/// A log whose tree can be read as c2sp.org/tlog-tiles files: the Rekor v1 log (``LogService``) and
+/// the Rekor v2 log (``RekorV2Log``).
+public protocol TileServing: Sendable {
+    /// The latest durable tree head, with its signed checkpoint.
+    var treeHead: StoredTreeHead { get }
+    /// The bytes of a hash tile, or nil if that tile does not exist at the current size.
+    func tile(_ coordinate: Tiles.Coordinate) async throws -> [UInt8]?
+    /// The bytes of an entry bundle, or nil if it does not exist at the current size.
+    func entryBundle(_ bundle: Tiles.EntryBundle) async throws -> [UInt8]?
+}
 
-    func addRoutes(to router: Router<some RequestContext>) {
-        router.get("/checkpoint") { _, _ in
+/// c2sp.org/tlog-tiles read paths: `checkpoint`, `tile/<L>/<N>[.p/<W>]`, `tile/entries/<N>[.p/<W>]`,
+/// under whatever path the routes are added at (`/` for the v1 log, the v2 log's base path).
+/// Tiles are immutable once they exist, so they are served with a long cache lifetime.
+struct TilesController<Service: TileServing>: Sendable {
+    let service: Service
+    static var immutable: String { "public, max-age=31536000, immutable" }
+
+    func addRoutes<Context: RequestContext>(to router: some RouterMethods<Context>) {
+        router.get("checkpoint") { _, _ in
             var response = Reply.text(service.treeHead.checkpoint)
             response.headers[.cacheControl] = "no-cache"
             return response
         }
-        router.get("/tile/**") { _, context in try await tile(context.parameters.getCatchAll()) }
+        router.get("tile/**") { _, context in try await tile(context.parameters.getCatchAll()) }
     }
 
     func tile(_ components: [Substring]) async throws -> Response {

@@ -7,7 +7,10 @@ struct LogAudit: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit",
         abstract: "Download every entry, recompute the tree and compare its root with the log's signed checkpoint.",
-        discussion: "Example: sigil log audit --log-key log-public-key.pem")
+        discussion: """
+            Example: sigil log audit --log-key log-public-key.pem
+            A Rekor v2 log: sigil log audit --trust-config .sigil/trust_config.json --log-url http://127.0.0.1:3000/rekor-v2
+            """)
 
     @OptionGroup var options: LogOptions
 
@@ -21,7 +24,7 @@ struct LogAudit: AsyncParsableCommand {
     func run() async throws {
         let key = try await options.verificationKey()
         let showProgress = !options.json
-        let result = try await LogAuditor(client: try options.client, logKey: key).audit { done, total in
+        let result = try await LogAuditor(client: try options.client, logKey: key, rekorV2Origin: try options.rekorV2Origin).audit { done, total in
             if showProgress {
                 let percent = total == 0 ? 100 : Int(done * 100 / total)
                 Output.progress("audited \(done)/\(total) entries (\(percent)%)", done: done == total)

@@ -23,6 +23,10 @@ struct LogConsistency: AsyncParsableCommand {
 
     func run() async throws {
         guard from >= 1 else { throw ValidationError("--from must be at least 1") }
+        if try options.rekorV2Origin != nil {
+            throw CLIError("a Rekor v2 log publishes only its latest checkpoint, so there is no signed checkpoint for --from; "
+                           + "use `sigil log monitor`, which proves each new checkpoint consistent with the last one it verified")
+        }
         let key = try await options.verificationKey()
         let client = try options.client
         let newSize: Int64

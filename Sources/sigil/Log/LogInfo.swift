@@ -25,6 +25,7 @@ struct LogInfo: AsyncParsableCommand {
 
     func run() async throws {
         let key = try await options.verificationKey()
+        if let origin = try options.rekorV2Origin { return try await rekorV2Info(key: key, origin: origin) }
         let info = try await options.client.logInfo()
         let checkpoint = try LogEntryVerification.verifyCheckpoint(info.signedTreeHead, logKey: key)
         guard checkpoint.treeSize == info.treeSize, checkpoint.rootHash.hex.isExactly(info.rootHash.lowercased()) else {
@@ -37,6 +38,19 @@ struct LogInfo: AsyncParsableCommand {
         print("Tree size:  \(report.treeSize)")
         print("Root hash:  \(report.rootHash)")
         print("Tree ID:    \(report.treeID)")
+        print("Checkpoint signature: verified")
+    }
+
+    /// A Rekor v2 log has no info API: its `checkpoint` file, verified under the C2SP key ID rule.
+    private func rekorV2Info(key: VerificationKey, origin: String) async throws {
+        let note = String(decoding: try await options.client.tileResource("checkpoint"), as: UTF8.self)
+        let checkpoint = try LogEntryVerification.verifyRekorV2Checkpoint(note, logKey: key, origin: origin)
+        let report = Report(treeSize: checkpoint.treeSize, rootHash: checkpoint.rootHash.hex, origin: checkpoint.origin,
+                            treeID: "", checkpoint: note)
+        if options.json { return try Output.json(report) }
+        print("Origin:     \(report.origin)   (Rekor v2)")
+        print("Tree size:  \(report.treeSize)")
+        print("Root hash:  \(report.rootHash)")
         print("Checkpoint signature: verified")
     }
 }

@@ -13,6 +13,8 @@ struct LogMonitorCommand: AsyncParsableCommand {
             The first run pins the log key and checkpoint in --state; later runs prove consistency.
             Exits non-zero naming both checkpoints on a fork or rollback.
             Example: sigil log monitor --state monitor.json --interval 30 --count 10
+            A Rekor v2 log (checkpoint and tiles only; proofs are made from its tiles):
+              sigil log monitor --trust-config .sigil/trust_config.json --log-url http://127.0.0.1:3000/rekor-v2
             """)
 
     @OptionGroup var options: LogOptions
@@ -35,7 +37,7 @@ struct LogMonitorCommand: AsyncParsableCommand {
         } else {
             key = try await options.verificationKey()
         }
-        let monitor = LogMonitor(client: try options.client, logKey: key)
+        let monitor = LogMonitor(client: try options.client, logKey: key, rekorV2Origin: try options.rekorV2Origin)
         var round = 0
         while count == 0 || round < count {
             if round > 0 { try await Task.sleep(for: .seconds(interval)) }

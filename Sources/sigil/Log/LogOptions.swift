@@ -22,6 +22,10 @@ struct LogOptions: ParsableArguments {
     @Flag(help: "Print machine-readable JSON.")
     var json = false
 
+    @Flag(name: .customLong("rekor-v2"),
+          help: "The log is a Rekor v2 (tile-based) log at --log-url: read its checkpoint and tiles (automatic when the trust config lists that URL as a v2 log).")
+    var rekorV2 = false
+
     func validate() throws {
         guard logKey == nil || trustConfig == nil else {
             throw ValidationError("give --log-key or --trust-config, not both: the trust config already holds the log's key")
@@ -62,6 +66,24 @@ struct LogOptions: ParsableArguments {
         }
         Output.note("warning: verifying with the key the log itself serves; pass --log-key or --trust-config to pin it")
         return try await client.publicKey()
+    }
+
+    /// For a Rekor v2 log, the checkpoint origin: the host name (without port) of the trusted root's
+    /// `baseUrl` for it, or of `--log-url` with `--rekor-v2`; nil for a Rekor v1 log. The trust
+    /// config marks a v2 log by a log ID that is its C2SP checkpoint key ID, not `SHA-256(SPKI)`.
+    var rekorV2Origin: String? {
+        get throws {
+            if let trust = try loadTrust(), let log = Self.currentLog(in: trust.trustedRoot, url: try resolvedLogURL),
+               let key = log.key, log.logID != key.keyID || rekorV2 {
+                return log.hostname
+            }
+            guard rekorV2 else { return nil }
+            let url = try resolvedLogURL
+            guard let host = URLComponents(string: url)?.host, !host.isEmpty else {
+                throw CLIError("--log-url \(url) has no host name to take the Rekor v2 checkpoint origin from")
+            }
+            return host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
+        }
     }
 
     private func loadTrust() throws -> TrustConfiguration? {
