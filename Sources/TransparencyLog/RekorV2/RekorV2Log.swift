@@ -124,17 +124,11 @@ public final class RekorV2Log: TileServing {
     // MARK: Tiles (c2sp.org/tlog-tiles)
 
     public func tile(_ coordinate: Tiles.Coordinate) async throws -> [UInt8]? {
-        guard coordinate.isServable(treeSize: treeHead.treeSize) else { return nil }
-        return Tiles.tileData(try await reader.readHashes(at: coordinate.storedHashIndexes))
+        try await TileFiles(store: store, reader: reader).tile(coordinate, treeSize: treeHead.treeSize)
     }
 
     public func entryBundle(_ bundle: Tiles.EntryBundle) async throws -> [UInt8]? {
-        guard bundle.isServable(treeSize: treeHead.treeSize) else { return nil }
-        let entries = try await store.entries(in: bundle.leafIndexes)
-        guard entries.count == bundle.width else {
-            throw LogError(.internalError, "entry bundle \(bundle.index) is missing entries")
-        }
-        return try Tiles.EntryBundle.encode(entries.map(\.body))
+        try await TileFiles(store: store, reader: reader).entryBundle(bundle, treeSize: treeHead.treeSize)
     }
 }
 
