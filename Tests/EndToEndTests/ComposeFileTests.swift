@@ -30,7 +30,7 @@ import Testing
 
     @Test func servicesRunSubcommandsAndFlagsThatExist() throws {
         let commands = try Self.commands()
-        #expect(Set(commands.keys) == ["init", "oidc", "ca", "log", "ci-job"])
+        #expect(Set(commands.keys) == ["init", "oidc", "ca", "log", "tsa", "ci-job"])
         let help = try runToCompletion(ServerProcess.binary, ["--help"]).output
         for (service, command) in commands where service != "ci-job" {
             let subcommand = try #require(command.first)
@@ -50,7 +50,7 @@ import Testing
         let data = directory.path("data")
         try ServerProcess.initialise(data: data)
         let deploy = Self.repository.appendingPathComponent("deploy").path
-        for (service, command) in try Self.commands() where ["oidc", "ca", "log"].contains(service) {
+        for (service, command) in try Self.commands() where ["oidc", "ca", "log", "tsa"].contains(service) {
             let config = try #require(command.firstIndex(of: "--config").map { command[$0 + 1] })
             #expect(config.hasPrefix("/etc/sigil/"), "the image copies deploy/ to /etc/sigil")
             let local = deploy + "/" + config.dropFirst("/etc/sigil/".count)
