@@ -5,7 +5,8 @@
 # tampered variants: a timestamp token from another TSA key, a token whose message imprint is over
 # another signature, a modified inclusion proof, a checkpoint signed by another key.
 # Runs a fresh `sigil-server all` on its own ports (SIGIL_V2_INTEROP_BASE, 4 consecutive) plus a
-# second TSA from another data folder. Needs the debug build, curl, openssl and `sigstore` on PATH.
+# second TSA from another data folder. Then `sigil sign-blob`/`attest --rekor-version 2` sign
+# through the same v2 log and TSA, and sigstore accepts those bundles. Needs the debug build, curl, openssl and `sigstore` on PATH.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 work=$(mktemp -d)
@@ -100,6 +101,36 @@ for variant in foreign-timestamp other-imprint-timestamp modified-inclusion-proo
   check "sigstore rejects $variant" 1 sigstore_verify "$work/a-$variant.json"
   check "sigil rejects $variant" 1 sigil_verify "$work/a-$variant.json"
 done
+
+# Sigil signs through v2 + TSA (`--rekor-version 2`); sigstore accepts those bundles.
+echo "sigil artifact $(date +%s%N)" >"$work/s.txt"
+echo '{"buildDefinition":{"buildType":"https://example.com/build/v1","externalParameters":{}},"runDetails":{"builder":{"id":"https://example.com/builder"}}}' >"$work/predicate.json"
+check "sigil sign-blob --rekor-version 2 against the stack" 0 \
+  $sigil sign-blob "$work/s.txt" --trust-config "$trust" --identity-token "$(token $identity)" --rekor-version 2 --json
+check "sigil attest --rekor-version 2 against the stack" 0 \
+  $sigil attest "$work/s.txt" --predicate "$work/predicate.json" --type slsaprovenance1 --trust-config "$trust" \
+    --identity-token "$(token $identity)" --rekor-version 2
+for bundle in s.txt.sigstore.json s.txt.intoto.sigstore.json; do
+  check "sigil's $bundle went through the v2 log with a TSA timestamp" 0 python3 - "$work/$bundle" "$data/trusted_root.json" <<'PY'
+import json, sys
+bundle, root = (json.load(open(p)) for p in sys.argv[1:3])
+entry = bundle["verificationMaterial"]["tlogEntries"][0]
+assert entry["kindVersion"] == {"kind": "hashedrekord", "version": "0.0.2"}, entry["kindVersion"]
+assert "inclusionPromise" not in entry and "checkpoint" in entry["inclusionProof"], entry
+v2 = [t for t in root["tlogs"] if t["publicKey"]["keyDetails"] == "PKIX_ED25519"]
+assert entry["logId"]["keyId"] == v2[-1]["logId"]["keyId"], "not the v2 log's key ID"
+assert len(bundle["verificationMaterial"]["timestampVerificationData"]["rfc3161Timestamps"]) == 1
+assert bundle["mediaType"] == "application/vnd.dev.sigstore.bundle.v0.3+json", bundle["mediaType"]
+PY
+  check "sigstore verify identity --offline accepts sigil's v2 $bundle" 0 \
+    sigstore --trust-config "$trust" verify identity --offline --bundle "$work/$bundle" \
+      --cert-identity $identity --cert-oidc-issuer $issuer "$work/s.txt"
+done
+check "sigil verify-blob accepts its own v2 bundle" 0 \
+  $sigil verify-blob "$work/s.txt" --bundle "$work/s.txt.sigstore.json" --trust-config "$trust" \
+    --certificate-identity $identity --certificate-oidc-issuer $issuer
+check "sigil sign-blob --rekor-version 3 is refused" 1 \
+  $sigil sign-blob "$work/s.txt" --trust-config "$trust" --identity-token "$(token $identity)" --rekor-version 3 --bundle "$work/x.json"
 
 echo "$passed passed, $failed failed"
 [ $failed = 0 ]
