@@ -129,6 +129,13 @@ done
 check "sigil verify-blob accepts its own v2 bundle" 0 \
   $sigil verify-blob "$work/s.txt" --bundle "$work/s.txt.sigstore.json" --trust-config "$trust" \
     --certificate-identity $identity --certificate-oidc-issuer $issuer
+# A managed key through v2: the log's verifier is the public key (publicKey.rawBytes).
+(cd "$work" && SIGIL_PASSWORD=interop "$OLDPWD/$sigil" generate-key-pair --output-key-prefix release >/dev/null 2>&1)
+check "sigil sign-blob --key --rekor-version 2" 0 \
+  env SIGIL_PASSWORD=interop $sigil sign-blob "$work/s.txt" --trust-config "$trust" --key "$work/release.key" --rekor-version 2 \
+    --bundle "$work/s.key.sigstore.json"
+check "sigil verify-blob --key accepts the managed-key v2 bundle" 0 \
+  $sigil verify-blob "$work/s.txt" --bundle "$work/s.key.sigstore.json" --trust-config "$trust" --key "$work/release.pub"
 check "sigil sign-blob --rekor-version 3 is refused" 1 \
   $sigil sign-blob "$work/s.txt" --trust-config "$trust" --identity-token "$(token $identity)" --rekor-version 3 --bundle "$work/x.json"
 
