@@ -94,6 +94,8 @@ python3 interop/tamper_bundle.py "$work/s.txt.sigstore.json" "$work" s-
 for source in a s; do
   artifact="$work/a.txt"; [ $source = s ] && artifact="$work/s.txt"
   for variant in flipped-signature modified-inclusion-proof modified-set foreign-checkpoint; do
+    # sigstore signs through the Rekor v2 log, whose entries have no inclusion promise to modify.
+    [ -e "$work/$source-$variant.json" ] || continue
     check "sigstore rejects $variant ($source)" 1 \
       sigstore --trust-config "$data/trust_config.json" verify identity --offline --bundle "$work/$source-$variant.json" \
         --cert-identity $identity --cert-oidc-issuer $issuer "$artifact"

@@ -9,6 +9,8 @@ public struct SigningResult: Sendable {
     public let identity: IssuedCertificateCheck.Identity?
     public let logIndex: Int64
     public let integratedTime: Int64
+    /// The TSA's `genTime` (Rekor v2 signing, whose entries carry no integrated time).
+    public var timestamp: Date? = nil
 }
 
 /// The last gate before a bundle may be written: it must pass the same offline verification any

@@ -18,9 +18,12 @@ public struct SigningSession: Sendable {
     public let identity: IssuedCertificateCheck.Identity?
     public let trustedRoot: TrustedRoot
     public let log: LogClient
+    /// Set to sign through a Rekor v2 log and a TSA instead of `log` (Rekor v1).
+    public var rekorV2: RekorV2Route? = nil
 
     /// Signs `payload`, logs it, and returns the bundle once it verifies offline.
     public func sign(_ payload: SigningPayload) async throws(SigningError) -> SigningResult {
+        if let rekorV2 { return try await signThroughRekorV2(payload, route: rekorV2) }
         let artifact = try payload.artifact
         let (proposed, content) = try payload.signed(with: key, verifierPEM: verifierPEM)
         let entry = try await LogSubmission.submit(proposed, to: log, trustedRoot: trustedRoot)

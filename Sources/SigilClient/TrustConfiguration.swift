@@ -15,6 +15,10 @@ public struct TrustConfiguration: Sendable {
     public var rekorURL: String?
     /// OIDC issuer URL (informational: tokens come from `IdentityTokenSource`).
     public var oidcURL: String?
+    /// Rekor v2 log base URL (`rekorTlogUrls` with major API version 2), for `--rekor-version 2`.
+    public var rekorV2URL: String?
+    /// Full RFC 3161 endpoint of the timestamp authority (`tsaUrls`), used with Rekor v2.
+    public var tsaURL: String?
 
     public init(trustedRoot: TrustedRoot, caURL: String? = nil, rekorURL: String? = nil, oidcURL: String? = nil) {
         self.trustedRoot = trustedRoot
@@ -40,6 +44,8 @@ public struct TrustConfiguration: Sendable {
                   caURL: SigningConfig.select(signing.caURLs, supportedVersions: [1], at: now).first?.url,
                   rekorURL: SigningConfig.select(signing.rekorTlogURLs, supportedVersions: [1], at: now).first?.url,
                   oidcURL: SigningConfig.select(signing.oidcURLs, supportedVersions: [1], at: now).first?.url)
+        rekorV2URL = SigningConfig.select(signing.rekorTlogURLs, supportedVersions: [2], at: now).first?.url
+        tsaURL = SigningConfig.select(signing.tsaURLs, supportedVersions: [1], at: now).first?.url
     }
 
     /// Reads `path`, naming it in errors.

@@ -56,13 +56,16 @@ struct TrustFiles {
             ctlogs: [TransparencyLogInstance(baseURL: endpoints.log, key: ctKey, keyDetails: "PKIX_ECDSA_P256_SHA_256",
                                              validFor: start)],
             timestampAuthorities: [Self.timestampAuthority(tsa, endpoints: endpoints, validFor: start)])
-        // The TSA is not in `tsaUrls` yet: listing it changes how sigstore-python signs (it then
-        // calls every listed TSA), which the signing-config work decides together with Rekor v2.
-        func service(_ url: String) -> SigningConfig.Service {
-            SigningConfig.Service(url: url, majorAPIVersion: 1, validFor: start, operator: Self.operator)
+        // Both logs are listed under one operator: sigstore clients keep, per operator, the service
+        // with the highest major API version they support, so sigstore-python 4.5.1 (Rekor 1 and 2)
+        // signs through the v2 log and, because the v2 log carries no signed time, the TSA; a client
+        // that speaks only Rekor v1 (or is told `--rekor-version 1`) still finds the v1 log.
+        func service(_ url: String, version: Int = 1) -> SigningConfig.Service {
+            SigningConfig.Service(url: url, majorAPIVersion: version, validFor: start, operator: Self.operator)
         }
         signingConfig = SigningConfig(caURLs: [service(endpoints.ca)], oidcURLs: [service(endpoints.oidc)],
-                                      rekorTlogURLs: [service(endpoints.log)], tsaURLs: [], rekorTlogConfig: .any, tsaConfig: .any)
+                                      rekorTlogURLs: [service(endpoints.log)] + (rekorV2.map { [service($0.baseURL, version: 2)] } ?? []),
+                                      tsaURLs: [service(Self.timestampURL(endpoints.tsa))], rekorTlogConfig: .any, tsaConfig: .any)
     }
 
     /// The trusted root's entry for a TSA chain: leaf first, the endpoint clients post to as `uri`.

@@ -30,8 +30,9 @@ struct TrustedURLCheck {
         for (server, services) in [("log", signing.rekorTlogURLs), ("ca", signing.caURLs), ("oidc", signing.oidcURLs)] {
             urls[server] = SigningConfig.select(services, supportedVersions: [1], at: now).first?.url
         }
-        // The TSA is found through the trusted root (the signing config does not list it yet).
-        urls["tsa"] = config.trustedRoot.timestampAuthorities.last(where: { $0.isValid(at: now) })?.uri
+        // The TSA by its signing-config entry (the full timestamp endpoint), else the trusted root's.
+        urls["tsa"] = SigningConfig.select(signing.tsaURLs, supportedVersions: [1], at: now).first?.url
+            ?? config.trustedRoot.timestampAuthorities.last(where: { $0.isValid(at: now) })?.uri
         return urls
     }
 

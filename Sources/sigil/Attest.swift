@@ -46,7 +46,7 @@ struct Attest: AsyncParsableCommand {
             if json {
                 try Output.json(SignReport(result, bundle: output))
             } else {
-                print("Attested \(file) (\(predicateType)) as \(SigningOptions.describe(result.identity)); log index \(result.logIndex), integrated time \(SignBlob.format(result.integratedTime))")
+                print("Attested \(file) (\(predicateType)) as \(SigningOptions.describe(result.identity)); \(SignBlob.describeLogging(result))")
                 print("Wrote bundle to \(output)")
             }
         } catch let error as SigningError {

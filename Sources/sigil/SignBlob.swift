@@ -48,9 +48,17 @@ struct SignBlob: AsyncParsableCommand {
         if json {
             try Output.json(SignReport(result, bundle: bundlePath))
         } else {
-            print("Signed \(file) as \(SigningOptions.describe(result.identity)); log index \(result.logIndex), integrated time \(Self.format(result.integratedTime))")
+            print("Signed \(file) as \(SigningOptions.describe(result.identity)); \(Self.describeLogging(result))")
             print("Wrote bundle to \(bundlePath)")
         }
+    }
+
+    /// `log index N, integrated time T` (Rekor v1) or `Rekor v2 log index N, timestamp T` (TSA time).
+    static func describeLogging(_ result: SigningResult) -> String {
+        if let timestamp = result.timestamp {
+            return "Rekor v2 log index \(result.logIndex), timestamp \(RFC3339.format(timestamp))"
+        }
+        return "log index \(result.logIndex), integrated time \(format(result.integratedTime))"
     }
 
     static func format(_ unixSeconds: Int64) -> String {
@@ -67,6 +75,8 @@ struct SignReport: Encodable {
     let issuer: String?
     let logIndex: Int64
     let integratedTime: Int64
+    /// RFC 3339 TSA time, for a bundle logged through Rekor v2.
+    let timestamp: String?
 
     init(_ result: SigningResult, bundle: String) {
         self.bundle = bundle
@@ -74,5 +84,6 @@ struct SignReport: Encodable {
         issuer = result.identity?.issuer
         logIndex = result.logIndex
         integratedTime = result.integratedTime
+        timestamp = result.timestamp.map(RFC3339.format)
     }
 }

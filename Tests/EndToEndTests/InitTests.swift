@@ -40,6 +40,17 @@ import WireFormat
                 "\(trust.trustedRoot.ctlogs.first?.baseURL ?? "none")")
         #expect(trust.trustedRoot.certificateAuthorities.first?.certificates.count == 2)
         #expect(trust.signingConfig.caURLs.first?.url == "http://127.0.0.1:5555")
+        // The signing config lists both logs under one operator and the TSA's full endpoint:
+        // sigstore-python (Rekor 1 and 2) keeps the highest version per operator, the v2 log; a
+        // client that speaks only v1 still finds the v1 log.
+        let signing = trust.signingConfig
+        #expect(signing.rekorTlogURLs.map(\.url) == ["http://127.0.0.1:3000", "http://127.0.0.1:3000/rekor-v2"])
+        #expect(signing.rekorTlogURLs.map(\.majorAPIVersion) == [1, 2])
+        #expect(Set(signing.rekorTlogURLs.map(\.operator)).count == 1)
+        #expect(signing.tsaURLs.map(\.url) == ["http://127.0.0.1:5557/api/v1/timestamp"] && signing.tsaURLs.first?.majorAPIVersion == 1)
+        #expect(SigningConfig.select(signing.rekorTlogURLs, supportedVersions: [1], at: Date()).map(\.url) == ["http://127.0.0.1:3000"])
+        #expect(SigningConfig.select(signing.rekorTlogURLs, supportedVersions: [1, 2], at: Date()).map(\.url)
+                == ["http://127.0.0.1:3000/rekor-v2"])
         let rootAlone = try TrustedRoot(parsing: Array(try Data(contentsOf: URL(fileURLWithPath: data + "/trusted_root.json"))))
         #expect(rootAlone == trust.trustedRoot)
 

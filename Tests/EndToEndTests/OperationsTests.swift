@@ -127,6 +127,16 @@ import WireFormat
         let followed = try curl(["-f", ctBase + "/ct/v1/get-sth"])
         #expect(followed.status == 0, "\(ctBase): \(followed.output)")
         #expect(try JSONValue(parsing: Array(followed.output.utf8))["tree_size"]?.integerValue == 1)
+        // `--rekor-version 2`: the same stack's Rekor v2 log and TSA, as the signing config lists them.
+        let v2Bundle = directory.path("a.v2.sigstore.json")
+        let v2 = try runToCompletion(sigil, ["sign-blob", artifact, "--trust-config", data + "/trust_config.json", "--rekor-version", "2",
+                                             "--identity-token", try #require(token), "--bundle", v2Bundle])
+        #expect(v2.status == 0 && v2.output.contains("Rekor v2 log index 0, timestamp "), "\(v2.output)")
+        let written = try SigstoreBundle(parsing: Array(try Data(contentsOf: URL(fileURLWithPath: v2Bundle))))
+        #expect(written.verificationMaterial.rfc3161Timestamps.count == 1)
+        let v2Entry = try #require(written.verificationMaterial.tlogEntries.first)
+        #expect(v2Entry.version == "0.0.2" && v2Entry.inclusionPromise == nil && v2Entry.integratedTime == 0)
+        #expect(v2Entry.logID == trust.trustedRoot.tlogs.last?.logID)
     }
 
     @Test(.timeLimit(.minutes(2)))

@@ -49,6 +49,12 @@ public struct BundleLogEntry: Sendable, Hashable {
         self.canonicalizedBody = canonicalizedBody
     }
 
+    /// A protobuf-JSON `TransparencyLogEntry` on its own, as a Rekor v2 log answers a write (the
+    /// form a bundle's `tlogEntries[]` holds), read as strictly as inside a bundle.
+    public init(parsing bytes: some Collection<UInt8>) throws(BundleError) {
+        do throws(ProtoJSONError) { try self.init(try ProtoJSONObject.document(bytes)) } catch { throw BundleError(error.message) }
+    }
+
     init(_ o: ProtoJSONObject) throws(ProtoJSONError) {
         try o.rejectUnknown(["logIndex", "logId", "kindVersion", "integratedTime", "inclusionPromise", "inclusionProof", "canonicalizedBody"])
         logIndex = try o.nonNegativeInt64("logIndex")

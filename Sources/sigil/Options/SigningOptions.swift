@@ -25,6 +25,27 @@ struct SigningOptions: ParsableArguments {
     @Option(help: "Refuse identity tokens from any other issuer.")
     var oidcIssuer: String?
 
+    @Option(help: ArgumentHelp("Rekor API version to log with: 1 (default), or 2 (the trust config's Rekor v2 log, with an RFC 3161 timestamp from its TSA).",
+                               valueName: "1|2"))
+    var rekorVersion: Int?
+
+    /// The Rekor v2 log and TSA, when `--rekor-version 2` asks for them.
+    private func rekorV2Route(_ trust: TrustConfiguration) throws(SigningError) -> RekorV2Route? {
+        switch rekorVersion ?? 1 {
+        case 1: return nil
+        case 2:
+            guard let logURL = trust.rekorV2URL else {
+                throw SigningError(.trustConfig, "--rekor-version 2: the trust config's signing config lists no Rekor v2 log (majorApiVersion 2)")
+            }
+            guard let tsaURL = trust.tsaURL else {
+                throw SigningError(.trustConfig, "--rekor-version 2: the trust config's signing config lists no timestamp authority (tsaUrls); a Rekor v2 entry carries no signing time")
+            }
+            return RekorV2Route(log: RekorV2Client(baseURL: logURL), timestampAuthority: TimestampClient(url: tsaURL))
+        case let other:
+            throw SigningError(.trustConfig, "--rekor-version \(other): only 1 and 2 exist")
+        }
+    }
+
     /// A signing session: the managed key, or an ephemeral key with a fresh certificate.
     func session() async throws(SigningError) -> SigningSession {
         let trust = try SigningSetup.trust(path: trustConfig)
@@ -32,13 +53,16 @@ struct SigningOptions: ParsableArguments {
             throw SigningError(.trustConfig, "no transparency log: the trust config lists none; pass --rekor-url")
         }
         let log = LogClient(baseURL: logURL)
+        let route = try rekorV2Route(trust)
         if let key {
             let password: [UInt8]
             do { password = try Password.read(prompt: "Enter password for private key \(key): ") } catch {
                 throw SigningError(.key, "\(error)")
             }
             let privateKey = try ManagedKeyPair.openPrivateKey(path: key, password: password)
-            return try KeySigner(privateKeyInfo: privateKey, trustedRoot: trust.trustedRoot, log: log).session
+            var session = try KeySigner(privateKeyInfo: privateKey, trustedRoot: trust.trustedRoot, log: log).session
+            session.rekorV2 = route
+            return session
         }
         guard let caURL = fulcioURL ?? trust.caURL else {
             throw SigningError(.trustConfig, "no certificate authority: the trust config lists none; pass --fulcio-url")
@@ -52,7 +76,9 @@ struct SigningOptions: ParsableArguments {
         if let oidcIssuer, !token.issuer.isExactly(oidcIssuer) {
             throw SigningError(.identityToken, "the token was issued by \(token.issuer), not \(oidcIssuer)")
         }
-        return try await KeylessSigner(trustedRoot: trust.trustedRoot, fulcio: FulcioClient(baseURL: caURL), log: log).session(token: token)
+        var session = try await KeylessSigner(trustedRoot: trust.trustedRoot, fulcio: FulcioClient(baseURL: caURL), log: log).session(token: token)
+        session.rekorV2 = route
+        return session
     }
 
     /// `alice@example.com (issuer …)` or `managed key`.
