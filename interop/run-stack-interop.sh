@@ -76,6 +76,13 @@ check "sigil sign-blob against the Sigil stack" 0 \
 check "sigstore verify identity --offline accepts sigil's bundle" 0 \
   sigstore --trust-config "$data/trust_config.json" verify identity --offline --bundle "$work/s.txt.sigstore.json" \
     --cert-identity $identity --cert-oidc-issuer $issuer "$work/s.txt"
+# The signing config selects Rekor v2 + TSA; Sigil still signs through Rekor v1 when asked to.
+echo "sigil v1 artifact $(date +%s%N)" >"$work/v.txt"
+check "sigil sign-blob --rekor-version 1 against the Sigil stack" 0 \
+  $sigil sign-blob "$work/v.txt" --trust-config "$data/trust_config.json" --rekor-version 1 --identity-token "$(token $identity)"
+check "sigstore verify identity --offline accepts sigil's Rekor v1 bundle" 0 \
+  sigstore --trust-config "$data/trust_config.json" verify identity --offline --bundle "$work/v.txt.sigstore.json" \
+    --cert-identity $identity --cert-oidc-issuer $issuer "$work/v.txt"
 
 # (c') Attestations: sigstore accepts Sigil's DSSE bundle; Sigil's verify-attestation accepts sigstore's.
 check "sigil attest (DSSE) against the Sigil stack" 0 \
@@ -91,10 +98,11 @@ check "sigil verify-attestation accepts sigstore's DSSE bundle" 0 \
 # (d) Both reject the same tampered bundles (made from sigstore's bundle and from Sigil's).
 python3 interop/tamper_bundle.py "$work/a.sigstore.json" "$work" a-
 python3 interop/tamper_bundle.py "$work/s.txt.sigstore.json" "$work" s-
-for source in a s; do
-  artifact="$work/a.txt"; [ $source = s ] && artifact="$work/s.txt"
+python3 interop/tamper_bundle.py "$work/v.txt.sigstore.json" "$work" v-
+for source in a s v; do
+  artifact="$work/a.txt"; [ $source = s ] && artifact="$work/s.txt"; [ $source = v ] && artifact="$work/v.txt"
   for variant in flipped-signature modified-inclusion-proof modified-set foreign-checkpoint; do
-    # sigstore signs through the Rekor v2 log, whose entries have no inclusion promise to modify.
+    # Rekor v2 entries (sigstore's and Sigil's default) have no inclusion promise to modify; v's has.
     [ -e "$work/$source-$variant.json" ] || continue
     check "sigstore rejects $variant ($source)" 1 \
       sigstore --trust-config "$data/trust_config.json" verify identity --offline --bundle "$work/$source-$variant.json" \

@@ -19,6 +19,9 @@ public struct TrustConfiguration: Sendable {
     public var rekorV2URL: String?
     /// Full RFC 3161 endpoint of the timestamp authority (`tsaUrls`), used with Rekor v2.
     public var tsaURL: String?
+    /// The Rekor API version sigstore clients sign with under this signing config (the highest
+    /// offered of 1 and 2); 1 for a bare trusted root.
+    public var selectedRekorVersion = 1
 
     public init(trustedRoot: TrustedRoot, caURL: String? = nil, rekorURL: String? = nil, oidcURL: String? = nil) {
         self.trustedRoot = trustedRoot
@@ -45,6 +48,7 @@ public struct TrustConfiguration: Sendable {
                   rekorURL: SigningConfig.select(signing.rekorTlogURLs, supportedVersions: [1], at: now).first?.url,
                   oidcURL: SigningConfig.select(signing.oidcURLs, supportedVersions: [1], at: now).first?.url)
         rekorV2URL = SigningConfig.select(signing.rekorTlogURLs, supportedVersions: [2], at: now).first?.url
+        selectedRekorVersion = SigningConfig.select(signing.rekorTlogURLs, supportedVersions: [1, 2], at: now).first?.majorAPIVersion ?? 1
         tsaURL = SigningConfig.select(signing.tsaURLs, supportedVersions: [1], at: now).first?.url
     }
 

@@ -84,7 +84,8 @@ import WireFormat
         let idToken = try #require(try JSONValue(parsing: Array(token.output.utf8))["id_token"]?.stringValue, "\(token.output)")
         let sigil = BuildProducts.path("sigil"), trust = data + "/trust_config.json", artifact = directory.path("a.txt")
         try "hello".write(toFile: artifact, atomically: true, encoding: .utf8)
-        let signed = try runToCompletion(sigil, ["sign-blob", artifact, "--trust-config", trust, "--identity-token", idToken])
+        // Through the Rekor v1 log, which `sigil log` audits by default (the signing config would pick v2 + TSA).
+        let signed = try runToCompletion(sigil, ["sign-blob", artifact, "--trust-config", trust, "--rekor-version", "1", "--identity-token", idToken])
         #expect(signed.status == 0, "\(signed.output)")
         let verified = try runToCompletion(sigil, ["verify-blob", artifact, "--trust-config", trust,
                                                    "--certificate-identity", "alice@example.com", "--certificate-oidc-issuer", issuer])

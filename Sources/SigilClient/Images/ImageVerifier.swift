@@ -57,8 +57,12 @@ public struct ImageVerifier: Sendable {
 
         /// The first verified log entry (index, and integrated time as a date).
         public var logIndex: Int64? { result.logEntries.first?.logIndex }
+        ///
+        /// When the signature was recorded: the log's integrated time (Rekor v1), else, for an
+        /// entry that has none (Rekor v2), the earliest verified RFC 3161 timestamp.
         public var integratedTime: Date? {
             result.logEntries.compactMap(\.integratedTime).min().map { Date(timeIntervalSince1970: Double($0)) }
+                ?? result.signingTimes.min()
         }
 
         /// `alice@example.com (issuer …)` or `key <id>`.

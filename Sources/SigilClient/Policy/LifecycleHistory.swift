@@ -2,14 +2,15 @@ import Foundation
 import SigstoreKit
 
 /// An image's lifecycle as its verified lifecycle attestations tell it (issue 6 §3): the
-/// statements signed by an accepted signer, ordered by the time the log integrated them; the
+/// statements signed by an accepted signer, ordered by when they were recorded (the log's
+/// integrated time, or a Rekor v2 entry's verified RFC 3161 timestamp); the
 /// latest one at a given time wins. Lifecycle referrers that do not verify (unsigned, signed by
 /// someone else, tampered) are kept aside with the reason, for reporting, and never count.
 public struct LifecycleHistory: Sendable {
     /// One verified lifecycle statement.
     public struct Entry: Sendable {
         public let statement: LifecycleStatement
-        /// When the log integrated it.
+        /// When it was recorded: the log's integrated time, or its verified timestamp (Rekor v2).
         public let recorded: Date
         public let logIndex: Int64
         public let signer: String
@@ -30,7 +31,7 @@ public struct LifecycleHistory: Sendable {
             switch verdict.outcome {
             case .success(let verified):
                 guard let statement = verified.lifecycle, let recorded = verified.integratedTime, let index = verified.logIndex else {
-                    ignored.append((verdict.referrer.descriptor.digest, nil, "no log integrated time to order it by"))
+                    ignored.append((verdict.referrer.descriptor.digest, nil, "no verified log or timestamp time to order it by"))
                     continue
                 }
                 entries.append(Entry(statement: statement, recorded: recorded, logIndex: index, signer: verified.signer,

@@ -51,11 +51,6 @@ struct LifecycleSet: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        // Lifecycle statements are ordered by their log's integrated time (LifecycleHistory), which
-        // a Rekor v2 entry does not have: such a statement would be ignored by every reader.
-        if signing.rekorVersion == 2 {
-            throw ValidationError("--rekor-version 2: lifecycle statements are ordered by their Rekor v1 integrated time, which a Rekor v2 entry lacks; record them with --rekor-version 1")
-        }
         guard let parsedStatus = LifecycleStatement.Status(rawValue: status) else {
             throw ValidationError("--status must be one of \(LifecycleStatement.Status.allCases.map(\.rawValue).joined(separator: ", "))")
         }

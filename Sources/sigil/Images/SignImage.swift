@@ -132,7 +132,10 @@ enum ImageReport {
         for a in attached {
             lines.append(Line(image: await opened.describe(a.target), digest: a.target.digest.description, referrer: a.referrer.digest.description,
                               identity: a.result.identity?.subjectAlternativeNames.first, issuer: a.result.identity?.issuer,
-                              logIndex: a.result.logIndex, integratedTime: a.result.integratedTime))
+                              logIndex: a.result.logIndex,
+                              // A Rekor v2 entry has no integrated time: its timestamp stands in.
+                              integratedTime: a.result.integratedTime != 0 ? a.result.integratedTime
+                                  : Int64(a.result.timestamp?.timeIntervalSince1970 ?? 0)))
         }
         if json {
             try Output.json(lines)

@@ -25,13 +25,16 @@ struct SigningOptions: ParsableArguments {
     @Option(help: "Refuse identity tokens from any other issuer.")
     var oidcIssuer: String?
 
-    @Option(help: ArgumentHelp("Rekor API version to log with: 1 (default), or 2 (the trust config's Rekor v2 log, with an RFC 3161 timestamp from its TSA).",
+    @Option(help: ArgumentHelp("Rekor API version to log with: 1, or 2 (the trust config's Rekor v2 log, with an RFC 3161 timestamp from its TSA); default: the highest the signing config offers.",
                                valueName: "1|2"))
     var rekorVersion: Int?
 
     /// The Rekor v2 log and TSA, when `--rekor-version 2` asks for them.
     private func rekorV2Route(_ trust: TrustConfiguration) throws(SigningError) -> RekorV2Route? {
-        switch rekorVersion ?? 1 {
+        // Unless told, sign as the signing config selects (a v2 log is chosen over v1 when a TSA
+        // is listed too); an explicit --rekor-url names a v1 log.
+        let selected = rekorURL == nil && trust.selectedRekorVersion == 2 && trust.tsaURL != nil ? 2 : 1
+        switch rekorVersion ?? selected {
         case 1: return nil
         case 2:
             guard let logURL = trust.rekorV2URL else {
