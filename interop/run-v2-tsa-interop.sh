@@ -3,7 +3,8 @@
 # trust config picks the Rekor v2 log and the TSA by itself (highest major version per operator),
 # verifies its own bundle offline, and `sigil verify-blob` accepts it. Both tools reject the same
 # tampered variants: a timestamp token from another TSA key, a token whose message imprint is over
-# another signature, a modified inclusion proof, a checkpoint signed by another key.
+# another signature, a genTime outside the TSA's validFor, a modified inclusion proof, a
+# checkpoint signed by another key.
 # Runs a fresh `sigil-server all` on its own ports (SIGIL_V2_INTEROP_BASE, 4 consecutive) plus a
 # second TSA from another data folder. Then `sigil sign-blob`/`attest --rekor-version 2` sign
 # through the same v2 log and TSA, and sigstore accepts those bundles. Needs the debug build, curl, openssl and `sigstore` on PATH.
@@ -101,6 +102,21 @@ for variant in foreign-timestamp other-imprint-timestamp modified-inclusion-proo
   check "sigstore rejects $variant" 1 sigstore_verify "$work/a-$variant.json"
   check "sigil rejects $variant" 1 sigil_verify "$work/a-$variant.json"
 done
+# genTime outside the TSA's validFor: the same bundle, against a trust config whose TSA window
+# closed long before it was signed (a v2 entry has no other verified time to fall back on).
+python3 - "$trust" "$work/closed-tsa-trust.json" <<'PY'
+import json, sys
+config = json.load(open(sys.argv[1]))
+for authority in config["trustedRoot"]["timestampAuthorities"]:
+    authority["validFor"] = {"start": "2000-01-01T00:00:00Z", "end": "2000-01-02T00:00:00Z"}
+json.dump(config, open(sys.argv[2], "w"))
+PY
+check "sigstore rejects a genTime outside the TSA's validFor" 1 \
+  sigstore --trust-config "$work/closed-tsa-trust.json" verify identity --offline --bundle "$work/a.sigstore.json" \
+    --cert-identity $identity --cert-oidc-issuer $issuer "$work/a.txt"
+check "sigil rejects a genTime outside the TSA's validFor" 1 \
+  $sigil verify-blob "$work/a.txt" --bundle "$work/a.sigstore.json" --trust-config "$work/closed-tsa-trust.json" \
+    --certificate-identity $identity --certificate-oidc-issuer $issuer
 
 # Sigil signs through v2 + TSA (`--rekor-version 2`); sigstore accepts those bundles.
 echo "sigil artifact $(date +%s%N)" >"$work/s.txt"
