@@ -88,6 +88,9 @@ import WireFormat
         #expect(info.status == 0 && info.output.contains("Tree size:  3"), "\(info.output)")
         let first = try sigil(["log", "monitor", "--state", state] + flags)
         #expect(first.status == 0 && first.output.contains("size 3"), "\(first.output)")
+        // An auditor keeps the checkpoint file as fetched, to prove later that the log only grew.
+        let saved = directory.path("checkpoint-3.txt")
+        try Data(try await Self.get(base + "/checkpoint")).write(to: URL(fileURLWithPath: saved))
         for i in 3..<300 {
             let answer = try await Self.post(base + "/api/v2/log/entries", signer.hashedRekordV002Request(artifact: Array("artifact \(i)".utf8)))
             #expect(answer.status == 201)
@@ -96,6 +99,15 @@ import WireFormat
         #expect(grown.status == 0 && grown.output.contains("3 → 300"), "\(grown.output)")
         let audit = try sigil(["log", "audit"] + flags)
         #expect(audit.status == 0 && audit.output.contains("Audit passed."), "\(audit.output)")
+        let consistent = try sigil(["log", "consistency", "--from-checkpoint", saved] + flags)
+        #expect(consistent.status == 0 && consistent.output.contains("Tree size 300") && consistent.output.contains("saved tree size 3"),
+                "\(consistent.output)")
+        var forged = Array(try Data(contentsOf: URL(fileURLWithPath: saved)))
+        forged[forged.count / 3] ^= 1
+        try Data(forged).write(to: URL(fileURLWithPath: saved))
+        let forgedRun = try sigil(["log", "consistency", "--from-checkpoint", saved] + flags)
+        #expect(forgedRun.status != 0 && forgedRun.output.contains("does not verify"), "\(forgedRun.output)")
+        #expect(try sigil(["log", "consistency", "--from", "3"] + flags).status != 0, "--from names a v1 size")
         let wrongKey = try sigil(["log", "info", "--log-url", base, "--log-key", data + "/log-public-key.pem", "--rekor-v2"])
         #expect(wrongKey.status != 0)
     }
