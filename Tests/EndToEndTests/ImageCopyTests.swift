@@ -63,6 +63,22 @@ import WireFormat
         #expect(try sigil(["verify-image", directory.path("archive") + ":v1.2", "--recursive"] + asAlice).status == 0)
     }
 
+    /// Progress goes to a terminal only: under `script` (a pseudo-terminal) the line is drawn,
+    /// through a pipe the output is the result alone.
+    @Test func progressIsDrawnOnATerminalOnly() throws {
+        let directory = TemporaryDirectory()
+        let sample = try TestImageLayout.sample(at: directory.path("source"))
+        let piped = try sigil(["copy", sample.layout.path + ":index", directory.path("piped")])
+        #expect(piped.status == 0, "\(piped.output)")
+        #expect(!piped.output.contains("transferred"), "no progress through a pipe: \(piped.output)")
+        let command = [AttestationAndImageTests.sigilBinary, "copy", sample.layout.path + ":index", directory.path("terminal")]
+            .map { "'" + $0 + "'" }.joined(separator: " ")
+        let onTerminal = try runToCompletion("/usr/bin/script", ["-qec", command, "/dev/null"])
+        #expect(onTerminal.status == 0, "\(onTerminal.output)")
+        #expect(onTerminal.output.contains("MiB transferred") && onTerminal.output.contains("blobs done"), "\(onTerminal.output)")
+        #expect(onTerminal.output.contains("Copied "), "\(onTerminal.output)")
+    }
+
     @Test func aCorruptSourceBlobStopsTheCopyBeforeTheImageIsListed() async throws {
         let directory = TemporaryDirectory()
         let sample = try TestImageLayout.sample(at: directory.path("source"))
