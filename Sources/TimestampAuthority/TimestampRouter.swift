@@ -4,6 +4,7 @@ import Logging
 import NIOCore
 import ServerSupport
 import SigstoreKit
+import WireFormat
 
 /// The API of Sigstore's timestamp-authority (sigstore-next.md §B.1):
 /// - `POST /api/v1/timestamp` with `Content-Type: application/timestamp-query` (DER TimeStampReq)
@@ -50,13 +51,11 @@ private func timestamp(issuer: TimestampIssuer, request: Request, logger: Logger
 /// The form the `Content-Type` names (parameters such as `; charset=utf-8` ignored).
 private func requestForm(_ request: Request) throws(TimestampServiceError) -> TimestampIssuer.RequestForm {
     let value = request.headers[.contentType] ?? ""
-    let mediaType = value.split(separator: ";", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
-    switch mediaType {
-    case "application/timestamp-query": return .der
-    case "application/json": return .json
-    default:
-        throw TimestampServiceError.unsupportedMediaType
-    }
+    // A protocol token: lowercased in ASCII only and compared as bytes, so no look-alike matches.
+    let mediaType = (value.split(separator: ";", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces) } ?? "").asciiLowercased
+    if mediaType.isExactly("application/timestamp-query") { return .der }
+    if mediaType.isExactly("application/json") { return .json }
+    throw TimestampServiceError.unsupportedMediaType
 }
 
 /// The body, or `requestTooLarge` naming the limit.

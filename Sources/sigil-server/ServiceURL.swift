@@ -11,8 +11,8 @@ struct ServiceURL {
 
     /// Nil unless `text` is an absolute `http` or `https` URL with a host.
     init?(_ text: String) {
-        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), let host = url.host, !host.isEmpty else { return nil }
-        // `==` on our own ASCII literals after lowercasing; anything else is not a scheme we serve.
+        guard let url = URL(string: text), let scheme = url.scheme?.asciiLowercased, let host = url.host, !host.isEmpty else { return nil }
+        // Lowercased in ASCII only and compared as bytes; anything else is not a scheme we serve.
         guard scheme.isExactly("http") || scheme.isExactly("https") else { return nil }
         self.scheme = scheme
         self.host = host

@@ -72,7 +72,7 @@ struct Copy: AsyncParsableCommand {
         // Explicit credentials are the destination's (a push needs them); a source on another
         // registry uses the Docker config file, never the destination's password.
         let options = try registry.options(credentialsFor: target.registry ?? source.registry)
-        let opened = try await ImageInput.open(self.source, options: options)
+        let opened = try await ImageInput.open(self.source, reference: source, options: options)
         if let gatePolicy, let root, let policy {
             let when = try at.map { try DateArgument.parse($0, option: "--at") } ?? Date()
             let report = try await PolicyCheck.evaluate(gatePolicy, path: policy, opened: opened, root: root, at: when)

@@ -25,13 +25,12 @@ enum ImageInput {
 
     static func open(_ text: String, registry: RegistryAccessOptions) async throws -> Opened {
         let reference = try attempt(text) { try ImageReference(parsing: text) }
-        return try await open(text, options: try registry.options(credentialsFor: reference.registry))
+        return try await open(text, reference: reference, options: try registry.options(credentialsFor: reference.registry))
     }
 
     /// With registry settings already read (a password read from standard input can be read once).
-    static func open(_ text: String, options: RegistryOptions) async throws -> Opened {
+    static func open(_ text: String, reference: ImageReference, options: RegistryOptions) async throws -> Opened {
         try await attempt(text) {
-            let reference = try ImageReference(parsing: text)
             let store = try reference.open(registry: options)
             return Opened(text: text, reference: reference, store: store, image: try await store.resolve(reference.selector))
         }
