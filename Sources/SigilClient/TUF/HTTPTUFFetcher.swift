@@ -1,0 +1,44 @@
+import AsyncHTTPClient
+import NIOCore
+import SigstoreKit
+
+/// Fetches repository files over HTTP(S) from an instance URL, reading at most the length limit
+/// the updater gives, so a repository that streams without end is cut off (endless data).
+public struct HTTPTUFFetcher: TUFFetcher {
+    public let baseURL: String
+    let client: HTTPClient
+
+    public init(instance: String) {
+        var url = instance
+        while url.hasSuffix("/") { url.removeLast() }
+        baseURL = url
+        client = FailFastHTTPClient.shared
+    }
+
+    public func fetch(_ path: String, maxLength: Int) async throws(TUFError) -> [UInt8]? {
+        var request = HTTPClientRequest(url: baseURL + "/" + path)
+        request.headers.add(name: "User-Agent", value: "sigil")
+        do {
+            let response = try await client.execute(request, timeout: .seconds(30))
+            switch response.status.code {
+            case 200:
+                if let declared = response.headers.first(name: "Content-Length").flatMap(Int.init), declared > maxLength {
+                    throw TUFError(.tooLarge, "\(path): the repository offers \(declared) bytes, more than the \(maxLength)-byte limit")
+                }
+                do {
+                    return Array(try await response.body.collect(upTo: maxLength).readableBytesView)
+                } catch is NIOTooManyBytesError {
+                    throw TUFError(.tooLarge, "\(path): more than the \(maxLength)-byte limit")
+                }
+            case 403, 404:
+                return nil
+            default:
+                throw TUFError(.unavailable, "\(baseURL)/\(path) answered HTTP \(response.status.code)")
+            }
+        } catch let error as TUFError {
+            throw error
+        } catch {
+            throw TUFError(.unavailable, ConnectionFailure.message(for: error, server: baseURL, path: "/" + path))
+        }
+    }
+}
