@@ -97,7 +97,7 @@ public final class ReplicaCoordinator: Service, SequencerReplication, Sendable {
                 // Graceful: handing the lease back lets another replica sequence now, not after it lapses.
                 await sequencer.shutdown()
                 store.setFence(nil)
-                try? await store.releaseLease(fence)
+                try? await bounded("releasing the lease") { [store] in try await store.releaseLease(fence) }
                 logger.info("released the sequencer lease", metadata: ["log": "\(logName)", "epoch": "\(fence.epoch)"])
             } else {
                 // Cancelled: stop writing; the lease lapses on its own.
@@ -113,12 +113,18 @@ public final class ReplicaCoordinator: Service, SequencerReplication, Sendable {
 
     private var isStopping: Bool { stopping.withLock { $0 } || Task.isCancelled }
 
+    /// One database call of the coordination loops, given up after a lease: with the database gone,
+    /// the pool waits for a connection forever, and a loop stuck there would never see shutdown.
+    private func bounded<T: Sendable>(_ what: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await PostgresDatabase.answering(within: settings.lease, what: what, body)
+    }
+
     // MARK: The lease
 
     private func leaseLoop() async {
         while !isStopping {
             if let fence = store.currentFence {
-                let renewed = (try? await store.renewLease(fence, duration: settings.lease)) ?? false
+                let renewed = (try? await bounded("renewing the lease") { [store, settings] in try await store.renewLease(fence, duration: settings.lease) }) ?? false
                 if !renewed, store.currentFence == fence {
                     lostRole("the lease (epoch \(fence.epoch)) could not be renewed")
                     continue
@@ -127,7 +133,9 @@ public final class ReplicaCoordinator: Service, SequencerReplication, Sendable {
             } else {
                 await tryToLead()
                 if store.currentFence == nil {
-                    if let head = try? await store.latestTreeHead() { sequencer.published.publish(head) }
+                    if let head = try? await bounded("reading the tree head", { [store] in try await store.latestTreeHead() }) {
+                        sequencer.published.publish(head)
+                    }
                     try? await Task.sleep(for: settings.followInterval)
                 }
             }
@@ -136,7 +144,8 @@ public final class ReplicaCoordinator: Service, SequencerReplication, Sendable {
 
     private func tryToLead() async {
         do {
-            guard let fence = try await store.acquireLease(holder: replicaID, duration: settings.lease) else { return }
+            let (store, replicaID, lease) = (self.store, self.replicaID, settings.lease)
+            guard let fence = try await bounded("taking the lease", { try await store.acquireLease(holder: replicaID, duration: lease) }) else { return }
             // Another replica may have extended the tree: the sequencer catches up before its next round.
             await sequencer.markStale()
             store.setFence(fence)
@@ -168,7 +177,8 @@ public final class ReplicaCoordinator: Service, SequencerReplication, Sendable {
                 if state.epoch != fence.epoch { state = (fence.epoch, []) }
                 return Array(state.tickets)
             }
-            guard let rows = try? await store.unresolved(excluding: excluded, limit: 1_000), !rows.isEmpty else {
+            guard let rows = try? await bounded("reading forwarded entries", { [store] in try await store.unresolved(excluding: excluded, limit: 1_000) }),
+                  !rows.isEmpty else {
                 try? await Task.sleep(for: settings.pollInterval)
                 continue
             }
@@ -191,6 +201,19 @@ public final class ReplicaCoordinator: Service, SequencerReplication, Sendable {
     // MARK: Forwarding entries submitted here while another replica sequences
 
     func forward(_ entry: PreparedEntry) async throws -> SequencingResult {
+        // A lost database must give the client 503, never a request that waits forever.
+        do {
+            return try await PostgresDatabase.answering(within: settings.forwardTimeout + .seconds(1), what: "forwarding an entry") {
+                try await self.forwardUnbounded(entry)
+            }
+        } catch let error as SequencerError {
+            throw error
+        } catch {
+            throw SequencerError.unavailable(PostgresDatabase.describe(error))
+        }
+    }
+
+    private func forwardUnbounded(_ entry: PreparedEntry) async throws -> SequencingResult {
         let deadline = ContinuousClock.now + settings.forwardTimeout
         do {
             for _ in 0..<3 {
@@ -241,7 +264,7 @@ public final class ReplicaCoordinator: Service, SequencerReplication, Sendable {
                 try? await Task.sleep(for: settings.pollInterval)
                 continue
             }
-            let resolved = (try? await store.resolutions(of: tickets)) ?? [:]
+            let resolved = (try? await bounded("reading forwarded outcomes", { [store] in try await store.resolutions(of: tickets) })) ?? [:]
             let now = ContinuousClock.now
             let (done, expired) = waiters.withLock { state -> ([(Waiter, (Int64, Bool))], [Waiter]) in
                 var done: [(Waiter, (Int64, Bool))] = [], expired: [Waiter] = [], keep: [Waiter] = []
@@ -258,7 +281,7 @@ public final class ReplicaCoordinator: Service, SequencerReplication, Sendable {
                 waiter.continuation.resume(throwing: SequencerError.unavailable("no sequencer took the entry within \(settings.forwardTimeout)"))
             }
             let owned = done.filter { $0.0.owned }.map { $0.0.ticket }
-            try? await store.removeTickets(owned)
+            _ = try? await bounded("removing answered tickets") { [store] in try await store.removeTickets(owned) }
             if Int.random(in: 0..<2_000) == 0 { try? await store.sweepResolvedTickets(olderThan: .seconds(120)) }
             if done.isEmpty { try? await Task.sleep(for: settings.pollInterval) }
         }
