@@ -6,7 +6,21 @@ import PostgresNIO
 // The read side of `PostgresLogStore`. Each read is one statement, so it sees one committed state
 // (a statement's snapshot): never half a batch. Any replica serves reads, leader or not.
 extension PostgresLogStore {
-    public func latestTreeHead() async throws -> StoredTreeHead {
+    // Each read gives up after `commitTimeout`: with the database gone, the pool would wait for a
+    // connection forever, and a request (or `/readyz`) must answer instead.
+    public func latestTreeHead() async throws -> StoredTreeHead { try await bounded { try await self.unboundedLatestTreeHead() } }
+    public func checkpoint(treeSize: Int64) async throws -> String? { try await bounded { try await self.unboundedCheckpoint(treeSize: treeSize) } }
+    public func entry(at index: Int64) async throws -> StoredEntry? { try await bounded { try await self.unboundedEntry(at: index) } }
+    public func entry(leafHash: Hash) async throws -> StoredEntry? { try await bounded { try await self.unboundedEntry(leafHash: leafHash) } }
+    public func entries(in range: Range<Int64>) async throws -> [StoredEntry] { try await bounded { try await self.unboundedEntries(in: range) } }
+    public func search(key: String, limit: Int) async throws -> [Int64] { try await bounded { try await self.unboundedSearch(key: key, limit: limit) } }
+    public func readHashes(at indexes: [Int64]) async throws -> [Hash] { try await bounded { try await self.unboundedReadHashes(at: indexes) } }
+
+    private func bounded<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await PostgresDatabase.answering(within: commitTimeout, what: "reading the \(tables.prefix) log", body)
+    }
+
+    private func unboundedLatestTreeHead() async throws -> StoredTreeHead {
         let rows = try await database.client.query("""
             SELECT c.tree_size, c.root_hash, c.note, (SELECT COALESCE(MAX(idx) + 1, 0) FROM \(unescaped: tables.entries))
             FROM \(unescaped: tables.checkpoints) c ORDER BY c.tree_size DESC LIMIT 1
@@ -23,7 +37,7 @@ extension PostgresLogStore {
         throw PostgresDatabase.Failure("no checkpoint stored in \(tables.checkpoints)")
     }
 
-    public func checkpoint(treeSize: Int64) async throws -> String? {
+    private func unboundedCheckpoint(treeSize: Int64) async throws -> String? {
         for try await note in try await database.client.query(
             "SELECT note FROM \(unescaped: tables.checkpoints) WHERE tree_size = \(treeSize)", logger: logger).decode(String.self) {
             return note
@@ -31,11 +45,11 @@ extension PostgresLogStore {
         return nil
     }
 
-    public func entry(at index: Int64) async throws -> StoredEntry? {
+    private func unboundedEntry(at index: Int64) async throws -> StoredEntry? {
         try await entries(where: "idx = $1", index).first
     }
 
-    public func entry(leafHash: Hash) async throws -> StoredEntry? {
+    private func unboundedEntry(leafHash: Hash) async throws -> StoredEntry? {
         for try await row in try await database.client.query("""
             SELECT idx, leaf_hash, body, integrated_time, kind, extra FROM \(unescaped: tables.entries) WHERE leaf_hash = \(ByteBuffer(bytes: leafHash.bytes))
             """, logger: logger).decode(EntryRow.self) {
@@ -44,7 +58,7 @@ extension PostgresLogStore {
         return nil
     }
 
-    public func entries(in range: Range<Int64>) async throws -> [StoredEntry] {
+    private func unboundedEntries(in range: Range<Int64>) async throws -> [StoredEntry] {
         var found: [StoredEntry] = []
         for try await row in try await database.client.query("""
             SELECT idx, leaf_hash, body, integrated_time, kind, extra FROM \(unescaped: tables.entries)
@@ -66,7 +80,7 @@ extension PostgresLogStore {
         return found
     }
 
-    public func search(key: String, limit: Int) async throws -> [Int64] {
+    private func unboundedSearch(key: String, limit: Int) async throws -> [Int64] {
         var found: [Int64] = []
         for try await index in try await database.client.query("""
             SELECT idx FROM \(unescaped: tables.search) WHERE key = \(key) ORDER BY idx LIMIT \(Int64(limit))
@@ -78,7 +92,7 @@ extension PostgresLogStore {
 
     /// Reads stored hashes in one statement: each lives in the `tree` row of the leaf whose append
     /// created it, at a fixed offset (the layout `SQLiteLogStore` uses).
-    public func readHashes(at indexes: [Int64]) async throws -> [Hash] {
+    private func unboundedReadHashes(at indexes: [Int64]) async throws -> [Hash] {
         let locations = indexes.map(SQLiteLogStore.location(ofStoredHash:))
         let leaves = Array(Set(locations.map(\.leaf)))
         var rows: [Int64: ByteBuffer] = [:]
