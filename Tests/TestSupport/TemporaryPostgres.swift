@@ -66,6 +66,7 @@ public final class TemporaryPostgres: @unchecked Sendable {
         atexit {
             guard let (pgctl, data) = TemporaryPostgres.stopAtExit else { return }
             _ = try? TemporaryPostgres.run(pgctl, ["-D", data, "-m", "immediate", "stop"])
+            try? FileManager.default.removeItem(atPath: (data as NSString).deletingLastPathComponent)
         }
         try start()
     }
