@@ -36,9 +36,12 @@ mkdir -p "$work/files"
 echo "release artifact $(date +%s%N)" >"$work/files/app.tar"
 echo "second artifact $(date +%s%N)" >"$work/files/lib.tar"
 echo '{"buildDefinition":{"buildType":"https://example.com/build/v1","externalParameters":{}},"runDetails":{"builder":{"id":"https://example.com/builder"}}}' >"$work/predicate.json"
-# Markup where a careless page would render it: in the certificate's SAN (the development issuer
-# issues any email) and, through the file name, in the in-toto subject of a DSSE payload.
-markup_email='<img src=x onerror=window.__pwned=1>@example.com'
+# Markup where a careless page would render it: in the certificate's URI SAN and a Fulcio
+# extension (the CA refuses markup in emails, but a workflow path and an event name are the job's
+# to choose), and, through the file name, in the in-toto subject of a DSSE payload.
+markup_workflow='.github/workflows/<img/src=x/onerror=window.__pwned=1>.yml'
+markup_event='<img src=x onerror=window.__pwned=3>'
+markup_identity="https://github.com/octo-org/app/$markup_workflow@refs/tags/v1.2.3"
 markup_file="$work/files/<img src=x onerror=window.__pwned=2>.txt"
 echo "markup $(date +%s%N)" >"$markup_file"
 
@@ -48,20 +51,23 @@ sign "$work/files/lib.tar" alice@example.com || exit 1
   --rekor-version 1 --identity-token "$(token alice@example.com)" >"$work/attest.out" 2>&1 || { echo "sigil attest failed:"; cat "$work/attest.out"; exit 1; }
 "$sigil" attest "$markup_file" --predicate "$work/predicate.json" --type slsaprovenance1 --trust-config "$data/trust_config.json" \
   --rekor-version 1 --identity-token "$(token alice@example.com)" >"$work/attest2.out" 2>&1 || { echo "sigil attest (markup subject) failed:"; cat "$work/attest2.out"; exit 1; }
-markup_san=1
-sign "$work/files/app.tar" "$markup_email" || markup_san=0
 
-# A GitHub Actions identity, so the entry view has Fulcio's workflow extensions to show.
-answer=$(curl -fsS -X POST "http://127.0.0.1:$oidc/actions/jobs" \
-  --data-urlencode "repository=octo-org/app" --data-urlencode "workflow=.github/workflows/release.yml" \
-  --data-urlencode "ref=refs/tags/v1.2.3" --data-urlencode "sha=8f1e6a1bd7c0d5e3f2a4b6c8d0e2f4a6b8c0d2e4" \
-  --data-urlencode "event_name=push" --data-urlencode "runner_environment=github-hosted")
+sign_as_job() {  # sign_as_job FILE WORKFLOW EVENT: signs as an emulated GitHub Actions job (Fulcio's workflow extensions)
+  local answer
+  answer=$(curl -fsS -X POST "http://127.0.0.1:$oidc/actions/jobs" \
+    --data-urlencode "repository=octo-org/app" --data-urlencode "workflow=$2" \
+    --data-urlencode "ref=refs/tags/v1.2.3" --data-urlencode "sha=8f1e6a1bd7c0d5e3f2a4b6c8d0e2f4a6b8c0d2e4" \
+    --data-urlencode "event_name=$3" --data-urlencode "runner_environment=github-hosted")
+  ACTIONS_ID_TOKEN_REQUEST_URL=$(printf '%s' "$answer" | "$python" -c "import json,sys; print(json.load(sys.stdin)['ACTIONS_ID_TOKEN_REQUEST_URL'])") \
+  ACTIONS_ID_TOKEN_REQUEST_TOKEN=$(printf '%s' "$answer" | "$python" -c "import json,sys; print(json.load(sys.stdin)['ACTIONS_ID_TOKEN_REQUEST_TOKEN'])") \
+    "$sigil" sign-blob "$1" --trust-config "$data/trust_config.json" --rekor-version 1 >"$work/wf.out" 2>&1 \
+    || { echo "sigil sign-blob as a GitHub Actions job failed:"; cat "$work/wf.out"; return 1; }
+}
 echo "workflow artifact $(date +%s%N)" >"$work/files/workflow.tar"
-ACTIONS_ID_TOKEN_REQUEST_URL=$(printf '%s' "$answer" | "$python" -c "import json,sys; print(json.load(sys.stdin)['ACTIONS_ID_TOKEN_REQUEST_URL'])") \
-ACTIONS_ID_TOKEN_REQUEST_TOKEN=$(printf '%s' "$answer" | "$python" -c "import json,sys; print(json.load(sys.stdin)['ACTIONS_ID_TOKEN_REQUEST_TOKEN'])") \
-  "$sigil" sign-blob "$work/files/workflow.tar" --trust-config "$data/trust_config.json" --rekor-version 1 >"$work/wf.out" 2>&1 \
-  || { echo "sigil sign-blob as a GitHub Actions job failed:"; cat "$work/wf.out"; exit 1; }
+echo "markup workflow artifact $(date +%s%N)" >"$work/files/markup-workflow.tar"
+sign_as_job "$work/files/workflow.tar" .github/workflows/release.yml push || exit 1
+sign_as_job "$work/files/markup-workflow.tar" "$markup_workflow" "$markup_event" || exit 1
 
 "$python" interop/explorer_browser_test.py --log "http://127.0.0.1:$log" --oidc "http://127.0.0.1:$oidc" --work "$work" \
-  --data "$data" --sigil "$sigil" --markup-email "$markup_email" --markup-san "$markup_san" --markup-file "$markup_file" \
+  --data "$data" --sigil "$sigil" --markup-identity "$markup_identity" --markup-event "$markup_event" --markup-file "$markup_file" \
   --screenshots "$repo/docs"

@@ -27,7 +27,8 @@ export function activityChart({ start, bucketSeconds, counts }) {
     bar.append(svg('title', {}, `${begins.toISOString().slice(0, 13).replace('T', ' ')}:00 UTC: ${count}`));
     chart.append(bar);
     if (begins.getUTCHours() === 0) {
-      chart.append(svg('text', { x: left + k * barWidth, y: height - 6, class: 'label' }, begins.toISOString().slice(5, 10)));
+      const x = left + k * barWidth;
+      chart.append(svg('text', { x, y: height - 6, class: 'label', 'text-anchor': x > width - 40 ? 'end' : 'start' }, begins.toISOString().slice(5, 10)));
     }
   });
   return chart;

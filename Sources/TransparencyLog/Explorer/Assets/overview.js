@@ -99,8 +99,9 @@ export async function showOverview(main) {
   const refreshRecent = async () => {
     try { replace(recentBox, recentList(await api.recent(10))); } catch (error) { replace(recentBox, el('p', { class: 'error' }, error.message)); }
   };
+  // The log section first: its monitor step records the checkpoint the history then lists.
+  replace(logBox, el('h3', {}, 'Transparency log'), await logSection());
   await Promise.all([
-    logSection().then((content) => replace(logBox, el('h3', {}, 'Transparency log'), content)),
     api.activity(72).then((a) => chartBox.append(activityChart(a))).catch((error) => chartBox.append(el('p', { class: 'error' }, error.message))),
     refreshRecent(),
     historySection().then((content) => historyBox.append(...content)),
