@@ -176,6 +176,14 @@ with sync_playwright() as playwright:
         expect("alice@example.com" in page.inner_text("[data-testid=results]"), "identity column lacks the email")
     check("search by email", by_email)
 
+    def by_key():
+        import base64
+        body = json.loads(base64.b64decode(next(iter(api(f"/api/v1/log/entries?logIndex={workflow_index}").values()))["body"]))
+        certificate_pem = base64.b64decode(body["spec"]["signature"]["publicKey"]["content"]).decode()
+        search(page, certificate_pem)
+        expect(shown_indexes(page) == [workflow_index], f"shown {shown_indexes(page)}, expected [{workflow_index}]")
+    check("search by public key (a pasted certificate PEM)", by_key)
+
     def by_index():
         search(page, str(workflow_index))
         page.wait_for_selector("[data-testid=verdict]")

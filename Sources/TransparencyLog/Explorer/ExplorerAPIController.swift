@@ -46,7 +46,8 @@ struct ExplorerAPIController: Sendable {
         do { json = try JSONValue(parsing: body) } catch { throw LogError(.badRequest, "request is not JSON: \(error)") }
         guard case .object(let members) = json else { throw LogError(.badRequest, "request must be a JSON object") }
         let keyFields = ["hash", "email", "subject", "publicKey"]
-        if let unknown = members.keys.sorted().first(where: { !keyFields.contains($0) && $0 != "from" && $0 != "limit" }) {
+        let allowed = keyFields + ["from", "limit"]
+        if let unknown = members.keys.sorted().first(where: { name in !allowed.contains { $0.isExactly(name) } }) {
             throw LogError(.badRequest, "unknown field \(JSONError.quoted(unknown, limit: 40)) in search; expected one of hash, email, subject, publicKey, with from and limit")
         }
         let given = keyFields.filter { members[$0] != nil }
@@ -54,12 +55,11 @@ struct ExplorerAPIController: Sendable {
             throw LogError(.badRequest, "search needs exactly one of hash, email, subject or publicKey")
         }
         let key: String
-        switch (field, members[field]) {
-        case ("publicKey", let value?):
+        if field.isExactly("publicKey"), let value = members[field] {
             key = SearchKey.publicKey(try SearchController.fingerprint(value))
-        case ("hash", _):
+        } else if field.isExactly("hash") {
             key = SearchKey.artifactHash(try SearchController.normalize(hash: try SearchController.string(members, field) ?? ""))
-        default:
+        } else {
             key = SearchKey.identity(try SearchController.string(members, field) ?? "")
         }
         let from = try Self.member(members, "from", default: 0, range: 0...Int64.max)

@@ -22,9 +22,10 @@ public struct ExplorerAssets: Sendable {
     /// Docker image) or the test bundle. Not `Bundle.module`, whose accessor stops the process when
     /// the bundle is missing; a log server without its explorer should still serve the log.
     static func assetFolders() -> [URL] {
+        // An operator who installs the files elsewhere names their folder.
+        if let folder = ProcessInfo.processInfo.environment["SIGIL_EXPLORER_ASSETS"] { return [URL(fileURLWithPath: folder)] }
         let bundleName = "Sigil_TransparencyLog.resources"
         var bases = [Bundle.main.bundleURL, Bundle.main.executableURL?.deletingLastPathComponent()].compactMap { $0 }
-        if let override = ProcessInfo.processInfo.environment["SIGIL_EXPLORER_ASSETS"] { return [URL(fileURLWithPath: override)] }
         bases += bases.map { $0.deletingLastPathComponent() }
         return bases.map { $0.appendingPathComponent(bundleName).appendingPathComponent("Assets") }
     }
