@@ -176,6 +176,43 @@ with sync_playwright() as playwright:
         expect("alice@example.com" in page.inner_text("[data-testid=results]"), "identity column lacks the email")
     check("search by email", by_email)
 
+    def paging():
+        navigate(page, f"{LOG}/explorer/#/search?q=alice%40example.com&per=1")
+        seen = shown_indexes(page)
+        while page.locator("[data-testid=next-page]").count():
+            page.evaluate("document.body.dataset.ready = 'false'")
+            page.click("[data-testid=next-page]")
+            wait_ready(page)
+            seen += shown_indexes(page)
+        expect(seen == alice_indexes, f"paged through {seen}, the log has {alice_indexes}")
+        expect(len(alice_indexes) >= 3, "too few entries to page")
+        page.evaluate("document.body.dataset.ready = 'false'")
+        page.click("[data-testid=previous-page]")
+        wait_ready(page)
+        expect(shown_indexes(page) == [alice_indexes[-2]], f"previous page shows {shown_indexes(page)}")
+    check("results page through a large answer (1 per page, next and previous)", paging)
+
+    def ed25519_checkpoint():
+        import base64
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric import ed25519
+        key = ed25519.Ed25519PrivateKey.generate()
+        spki = key.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+        pem = key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+        text = f"example.org/log\n5\n{base64.b64encode(bytes(32)).decode()}\n"
+        hint = hashlib.sha256(spki).digest()[:4]
+        note = f"{text}\n\u2014 example.org/log {base64.b64encode(hint + key.sign(text.encode())).decode()}\n"
+        forged = note.replace("\n5\n", "\n6\n")
+        result = page.evaluate("""async ([pem, note, forged]) => {
+            const c = await import('/explorer/checkpoint.js');
+            const key = await c.importLogKey(pem);
+            await c.verifyCheckpointSignature(c.parseCheckpoint(note), key);
+            try { await c.verifyCheckpointSignature(c.parseCheckpoint(forged), key); return 'forged note accepted'; }
+            catch (error) { return `${key.label}: ${error.message}`; }
+        }""", [pem, note, forged])
+        expect(result == "Ed25519: the checkpoint signature does not verify with the pinned log key", result)
+    check("Ed25519 log keys: the page verifies an Ed25519-signed checkpoint with WebCrypto and rejects a forged one", ed25519_checkpoint)
+
     def by_key():
         import base64
         body = json.loads(base64.b64decode(next(iter(api(f"/api/v1/log/entries?logIndex={workflow_index}").values()))["body"]))

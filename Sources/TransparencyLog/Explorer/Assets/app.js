@@ -1,5 +1,5 @@
 // The explorer's entry point: the search form (text, file pick or drop) and the hash routes
-// #/search?q=…&from=…, #/entry/<uuid>, #/index/<n>, #/overview, #/settings.
+// #/search?q=…&from=…&per=…, #/entry/<uuid>, #/index/<n>, #/overview, #/settings.
 import { el, replace } from './dom.js';
 import { showSearch, hashFile } from './search.js';
 import { showEntry } from './entryview.js';
@@ -52,8 +52,10 @@ async function route() {
     const q = params.get('q') || '';
     if (input.value.trim() !== q) input.value = q;
     const from = Number(params.get('from') || '0');
+    const per = Number(params.get('per') || '20');
     // A UUID or index query moves on to the entry's route, which marks the page ready itself.
-    if (await showSearch(main, q, Number.isSafeInteger(from) && from >= 0 ? from : 0, fileNote)) return;
+    const perPage = Number.isSafeInteger(per) && per >= 1 && per <= 100 ? per : 20;
+    if (await showSearch(main, q, Number.isSafeInteger(from) && from >= 0 ? from : 0, fileNote, perPage)) return;
   } else if ((m = /^\/entry\/([0-9a-fA-F]{64}|[0-9a-fA-F]{80})$/.exec(path))) {
     await showEntry(main, { uuid: m[1].toLowerCase() });
   } else if ((m = /^\/index\/([0-9]+)$/.exec(path))) {

@@ -51,7 +51,7 @@ function queryFor(kind) {
 
 // Renders the results of `text` from log index `from` into `main`; true when it moved on to an
 // entry's page instead (a UUID or a log index).
-export async function showSearch(main, text, from = 0, fileNote = null) {
+export async function showSearch(main, text, from = 0, fileNote = null, perPage = 20) {
   const kind = classify(text);
   const heading = el('h2', { tabindex: '-1' }, 'Search');
   if (kind.error) {
@@ -67,7 +67,7 @@ export async function showSearch(main, text, from = 0, fileNote = null) {
   let page, byUUID = null;
   try {
     [page, byUUID] = await Promise.all([
-      api.search({ ...queryFor(kind), from, limit: 20 }),
+      api.search({ ...queryFor(kind), from, limit: perPage }),
       kind.type === 'hashOrUUID' ? api.entryByUUID(kind.uuid).catch(() => null) : null,
     ]);
   } catch (error) {
@@ -76,9 +76,9 @@ export async function showSearch(main, text, from = 0, fileNote = null) {
   }
   const what = kind.type === 'identity' ? `identity ${kind.value}` : kind.type === 'publicKey' ? 'this public key' : kind.hash;
   const pager = el('nav', { class: 'pager', 'aria-label': 'Result pages' },
-    from > 0 ? el('button', { type: 'button', onclick: () => history.back() }, 'Previous page') : null,
+    from > 0 ? el('button', { type: 'button', 'data-testid': 'previous-page', onclick: () => history.back() }, 'Previous page') : null,
     page.next !== null ? el('button', { type: 'button', 'data-testid': 'next-page', onclick: () => {
-      location.hash = `#/search?q=${encodeURIComponent(text)}&from=${page.next}`;
+      location.hash = `#/search?q=${encodeURIComponent(text)}&from=${page.next}${perPage === 20 ? '' : `&per=${perPage}`}`;
     } }, 'Next page') : null);
   replace(main, heading, fileNote,
     byUUID ? el('p', {}, 'An entry has this UUID: ', el('a', { href: `#/entry/${kind.uuid}`, 'data-testid': 'uuid-match' }, `entry ${byUUID.logIndex}`)) : null,
