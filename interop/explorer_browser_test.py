@@ -361,6 +361,23 @@ with sync_playwright() as playwright:
                 proxy.close()
         check(f"tampered answer ({mode}): not verified, with the reason", tampered)
 
+    def accessible():
+        navigate(page, f"{LOG}/explorer/#/settings")
+        unlabelled = page.evaluate("""() => [...document.querySelectorAll('input, textarea, select')]
+            .filter((e) => e.labels.length === 0 && !e.getAttribute('aria-label')).map((e) => e.id || e.outerHTML.slice(0, 60))""")
+        expect(unlabelled == [], f"controls without a label: {unlabelled}")
+        page.reload()
+        wait_ready(page)
+        page.keyboard.press("Tab")
+        expect(page.evaluate("document.activeElement.className") == "skip", "the first Tab does not reach the skip link")
+        page.fill("#query", str(workflow_index))
+        page.evaluate("document.body.dataset.ready = 'false'")
+        page.focus("#query")
+        page.keyboard.press("Enter")
+        wait_ready(page)
+        expect(page.evaluate("document.activeElement.id") == "entry-heading", "focus does not move to the entry's heading")
+    check("keyboard and labels: every control labelled, skip link first, focus moves to the result", accessible)
+
     def no_errors():
         expect(not page_errors, f"uncaught errors in the page: {page_errors}")
     check("no uncaught script errors", no_errors)

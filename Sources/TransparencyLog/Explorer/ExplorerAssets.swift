@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import WireFormat
 
 /// The explorer's static files (HTML, CSS, JavaScript), shipped as the TransparencyLog target's
 /// SwiftPM resources and read into memory once. No build step, CDN or network access: what is in
@@ -38,7 +39,7 @@ public struct ExplorerAssets: Sendable {
             for name in names {
                 guard let type = mediaTypes[(name as NSString).pathExtension],
                       let data = FileManager.default.contents(atPath: folder.appendingPathComponent(name).path) else { continue }
-                let digest = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+                let digest = LowercaseHex.encode(Array(SHA256.hash(data: data)))
                 files[name] = File(bytes: Array(data), contentType: type, etag: "\"\(digest.prefix(32))\"")
             }
             if files["index.html"] != nil { return ExplorerAssets(files: files) }
