@@ -99,7 +99,7 @@ try:
     }"""
     queries = [
         ("digest (1 result)", f"sha256:{digest}", "[data-testid=results]"),
-        ("email alice@example.com (3 results)", "alice@example.com", "[data-testid=results]"),
+        ("email alice@example.com (3 results per run of this script)", "alice@example.com", "[data-testid=results]"),
         ("email filler-7@example.com (first page of 20 of ~%d)" % (args.entries // 1000), "filler-7@example.com", "[data-testid=results]"),
         ("log index (entry view rendered)", str(size // 2), "#entry-heading"),
         ("UUID (link to the entry rendered)", uuid, "[data-testid=uuid-match]"),
