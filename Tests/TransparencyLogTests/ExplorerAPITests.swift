@@ -48,6 +48,7 @@ import Testing
             let etag = try #require(script.headers[.eTag])
             let again = try await client.execute(uri: "/explorer/app.js", method: .get, headers: [.ifNoneMatch: etag])
             #expect(again.status == .notModified)
+            #expect(try await client.execute(uri: "/explorer", method: .get).status == .ok)
             let landing = try await client.execute(uri: "/", method: .get)
             #expect(String(buffer: landing.body).contains("href=\"/explorer/\""))
             #expect(try await client.execute(uri: "/explorer/../Package.swift", method: .get).status != .ok)
