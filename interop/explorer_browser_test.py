@@ -102,9 +102,12 @@ def wait_ready(page):
 
 def navigate(page, url):
     """Goes to `url` and waits until its route has rendered (a hash change keeps the document)."""
-    if page.url.startswith("http"):
-        page.evaluate("document.body.dataset.ready = 'false'")
-    page.goto(url)
+    if page.url == url:
+        page.reload()  # the same address would fire no hashchange
+    else:
+        if page.url.startswith("http"):
+            page.evaluate("document.body.dataset.ready = 'false'")
+        page.goto(url)
     wait_ready(page)
 
 
@@ -319,6 +322,32 @@ with sync_playwright() as playwright:
         text = page.inner_text("[data-testid=monitor]")
         expect(f"consistent with the tree of size {before}" in text, text)
     check("monitor: the new checkpoint is proved consistent with the one this browser saw", monitor)
+
+    def live_recent():
+        navigate(page, f"{LOG}/explorer/#/overview")
+        artifact = os.path.join(args.work, "live.txt")
+        open(artifact, "w").write("signed while the overview is open\n")
+        token = json.loads(urllib.request.urlopen(urllib.request.Request(args.oidc + "/token", data=b"subject=alice@example.com&email=alice@example.com")).read())["id_token"]
+        subprocess.run([args.sigil, "sign-blob", artifact, "--trust-config", os.path.join(args.data, "trust_config.json"),
+                        "--rekor-version", "1", "--identity-token", token], check=True, capture_output=True)
+        newest = api("/api/v1/log")["treeSize"] - 1
+        page.wait_for_function(f"document.querySelector('[data-testid=recent]').textContent.includes('#{newest} ')", timeout=15000)
+    check("overview: the most recent entries update live (a new entry appears without a reload)", live_recent)
+
+    def unparseable_entry():
+        proxy = TamperProxy(LOG, "garbage-entry")
+        try:
+            fresh = browser.new_context(bypass_csp=True)
+            p = fresh.new_page()
+            p.goto(f"{proxy.url}/explorer/#/index/{alice_app_index}")
+            wait_ready(p)
+            message = p.text_content("[data-testid=message]")
+            expect("not JSON" in message, message)
+            expect(p.locator("main img").count() == 0 and p.evaluate("window.__pwned") is None, "the HTML answer was rendered")
+            fresh.close()
+        finally:
+            proxy.close()
+    check("an entry answer the page cannot parse is shown as a failure", unparseable_entry)
 
     def other_pinned_key():
         other = TamperProxy(LOG, "none")

@@ -6,6 +6,7 @@ Modes:
   other-key   the checkpoint is re-signed by another P-256 key (keeping the real key hint, so the
               page must check the signature itself rather than only the hint)
   garbage     the checkpoint is replaced by text that is not a checkpoint
+  garbage-entry  entries are answered with an HTML page instead of JSON
 """
 import base64
 import http.client
@@ -68,6 +69,8 @@ class TamperProxy:
             info = json.loads(body)
             info["signedTreeHead"] = resign(info["signedTreeHead"], self.key) if self.mode == "other-key" else "<b>not a checkpoint</b>\n"
             return json.dumps(info).encode()
+        if self.mode == "garbage-entry" and route.startswith("/api/v1/log/entries"):
+            return b"<html><body><img src=x onerror=window.__pwned=4>not JSON</body></html>"
         return body
 
     def forward(self, handler, method):

@@ -56,6 +56,17 @@ import Testing
         }
     }
 
+    /// A server whose resource bundle is missing answers 404 naming it, instead of stopping the process.
+    @Test func withoutItsFilesTheExplorerAnswers404NamingThem() async throws {
+        let router = Router(context: BasicRequestContext.self)
+        ExplorerController(assets: nil).addRoutes(to: router)
+        try await Application(router: router).test(.router) { client in
+            let response = try await client.execute(uri: "/explorer/", method: .get)
+            #expect(response.status == .notFound)
+            #expect(String(buffer: response.body).contains("not installed"))
+        }
+    }
+
     @Test func assetsStayWithinTheBudget() throws {
         let assets = try #require(ExplorerAssets.load())
         #expect(assets.totalBytes <= 150_000, "the explorer's files are \(assets.totalBytes) bytes")
