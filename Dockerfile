@@ -32,6 +32,7 @@ RUN apt-get update \
  && chmod 0700 /var/lib/sigil
 COPY --from=build /out/sigil-server /out/sigil /usr/local/bin/
 COPY ca /usr/share/sigil/ca
+COPY tuf/roles.json /usr/share/sigil/tuf/roles.json
 COPY deploy /etc/sigil
 COPY examples/ci-job.sh /usr/share/sigil/examples/ci-job.sh
 USER sigil
