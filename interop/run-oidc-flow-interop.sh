@@ -79,6 +79,7 @@ check "sigstore verify identity accepts the bundle for the signed-in email" 0 \
 check "sigstore verify identity refuses another email" 1 \
   sigstore --trust-config "$trust" verify identity --offline --bundle "$work/a.sigstore.json" \
     --cert-identity bob@example.com --cert-oidc-issuer "$issuer" "$work/a.txt"
+expect_output "... because the certificate names the signed-in email" "actual SANs"
 check "sigil verify-blob accepts sigstore's browser-signed bundle" 0 \
   "$sigil" verify-blob "$work/a.txt" --bundle "$work/a.sigstore.json" --trust-config "$trust" \
     --certificate-identity alice@example.com --certificate-oidc-issuer "$issuer"
@@ -131,6 +132,7 @@ check "model_signing verify sigstore accepts the model" 0 \
 check "model_signing verify sigstore refuses another identity" 1 \
   model_signing verify sigstore --trust_config "$trust" --signature "$work/model.sig" \
     --identity alice@example.com --identity_provider "$issuer" "$work/model"
+expect_output "... because the certificate names the signed-in email" "actual SANs: {'mallory-the-modeler@example.com'}"
 python3 -c 'import sys
 path = sys.argv[1]
 data = bytearray(open(path, "rb").read())
@@ -139,6 +141,8 @@ open(path, "wb").write(bytes(data))' "$work/model/weights/layer0.bin"
 check "model_signing verify sigstore rejects the model after one byte changed" 1 \
   model_signing verify sigstore --trust_config "$trust" --signature "$work/model.sig" \
     --identity mallory-the-modeler@example.com --identity_provider "$issuer" "$work/model"
+expect_output "... because a file's digest no longer matches" "Hash mismatch for"
+expect_output "... and that file is the one changed" "weights/layer0.bin"
 
 # (f) Ambient credentials: the GitHub Actions emulation, as a runner exports it. BROWSER is the
 #     tattle script, so a fall-back to the browser flow would show.
