@@ -61,9 +61,10 @@ def main():
     fields = form.fields + [("email", email)]
     if os.environ.get("SIGN_IN_SUBJECT"):
         fields.append(("subject", os.environ["SIGN_IN_SUBJECT"]))
-    log(f"signing in as {email} at {form.action}")
+    action = urllib.parse.urljoin(page_url, form.action)
+    log(f"signing in as {email} at {action}")
     body = urllib.parse.urlencode(fields).encode()
-    request = urllib.request.Request(form.action, data=body, method="POST",
+    request = urllib.request.Request(action, data=body, method="POST",
                                      headers={"Content-Type": "application/x-www-form-urlencoded"})
     # The issuer answers 303 with the tool's loopback callback; urllib follows it with a GET.
     with urllib.request.urlopen(request, timeout=30) as answer:

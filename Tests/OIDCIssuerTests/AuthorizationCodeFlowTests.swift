@@ -20,7 +20,7 @@ import WireFormat
             let page = try await Flow.get(client, Flow.authorizeQuery(pkce: pkce, nonce: "n-0S6_WzA2Mj"))
             #expect(page.status == .ok)
             #expect(page.headers[.contentType] == "text/html; charset=utf-8")
-            #expect(page.body.contains(#"<form method="post" action="http://127.0.0.1:5556/authorize">"#))
+            #expect(page.body.contains(#"<form method="post" action="authorize">"#))
             #expect(page.body.contains(#"name="email""#))
             #expect(!page.body.contains("<script") && !page.body.contains("src=") && !page.body.contains("href="), "no external assets")
             let redirect = try await Flow.submit(client, page: page.body, email: "alice@example.com")

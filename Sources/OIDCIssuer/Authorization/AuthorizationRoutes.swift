@@ -9,6 +9,10 @@ import WireFormat
 /// `grant_type=authorization_code` form of `POST /token`. Pages are HTML with `Cache-Control:
 /// no-store`; a refused authorization request gets an error page and never a redirect.
 enum AuthorizationRoutes {
+    /// The form posts back to the page's own path, relative, so it works through whatever host
+    /// name the browser reached the issuer by (a container's published port, a proxy).
+    static let formAction = "authorize"
+
     /// Form bodies and queries are tiny; anything bigger is not a sign-in.
     static let maxFormBytes = 16 * 1024
 
@@ -17,7 +21,7 @@ enum AuthorizationRoutes {
             try requireLoopback(issuer, context)
             let authorization = try AuthorizationRequest(parameters(query: request.uri.query),
                                                          expectedClientID: issuer.configuration.clientID)
-            return html(SignInPage.form(action: issuer.configuration.issuerURL + "/authorize", request: authorization))
+            return html(SignInPage.form(action: formAction, request: authorization))
         } catch {
             return errorPage(error)
         }
@@ -36,7 +40,7 @@ enum AuthorizationRoutes {
         let identity: SignInIdentity
         do { identity = try SignInIdentity(form) } catch {
             // The request itself is fine: show the form again with what was wrong and what was typed.
-            return html(SignInPage.form(action: issuer.configuration.issuerURL + "/authorize", request: authorization,
+            return html(SignInPage.form(action: formAction, request: authorization,
                                         email: form["email"].map { String($0.prefix(SignInIdentity.maxEmailLength)) } ?? "",
                                         subject: form["subject"].map { String($0.prefix(SignInIdentity.maxSubjectLength)) } ?? "",
                                         problem: error.description), status: .badRequest)
