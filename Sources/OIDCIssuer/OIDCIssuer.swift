@@ -73,38 +73,35 @@ public actor OIDCIssuer {
     /// The plain issuer's has every member OpenID Connect Discovery 1.0 §3 makes REQUIRED, so
     /// clients that build a provider from it (sigstore-python's `Issuer`) accept it.
     public nonisolated func discoveryDocument(actions: Bool) -> JSONValue {
-        if actions {
-            let issuer = configuration.actionsIssuerURL
-            return [
-                "issuer": .string(issuer),
-                "jwks_uri": .string(issuer + "/jwks"),
-                "token_endpoint": .string(issuer + "/jobs"),
-                "response_types_supported": ["id_token"],
-                "subject_types_supported": ["public"],
-                "id_token_signing_alg_values_supported": ["RS256", "ES256"],
-                "claims_supported": ["sub", "aud", "exp", "iat", "nbf", "iss", "jti", "repository", "ref", "sha", "workflow_ref", "job_workflow_ref"],
-                "sigil_development_issuer": true,
-                "sigil_note": "Sigil development issuer: mints tokens for any identity on request. Never trust it in production.",
-            ]
-        }
-        let issuer = configuration.issuerURL
-        return [
+        let issuer = actions ? configuration.actionsIssuerURL : configuration.issuerURL
+        var document: [String: JSONValue] = [
             "issuer": .string(issuer),
-            "authorization_endpoint": .string(issuer + "/authorize"),
-            "token_endpoint": .string(issuer + "/token"),
             "jwks_uri": .string(issuer + "/jwks"),
-            "response_types_supported": ["code"],
-            "response_modes_supported": ["query"],
-            "grant_types_supported": ["authorization_code"],
             "subject_types_supported": ["public"],
             "id_token_signing_alg_values_supported": ["RS256", "ES256"],
-            "code_challenge_methods_supported": ["S256"],
-            "token_endpoint_auth_methods_supported": ["none"],
-            "scopes_supported": ["openid", "email"],
-            "claims_supported": ["sub", "aud", "exp", "iat", "nbf", "iss", "jti", "email", "email_verified", "nonce"],
             "sigil_development_issuer": true,
             "sigil_note": "Sigil development issuer: mints tokens for any identity on request. Never trust it in production.",
         ]
+        if actions {
+            // Like GitHub's, the Actions issuer has no authorization endpoint: runners get tokens
+            // through the job's request URL.
+            document["token_endpoint"] = .string(issuer + "/jobs")
+            document["response_types_supported"] = ["id_token"]
+            document["claims_supported"] = ["sub", "aud", "exp", "iat", "nbf", "iss", "jti", "repository", "ref", "sha", "workflow_ref", "job_workflow_ref"]
+        } else {
+            document["authorization_endpoint"] = .string(issuer + "/authorize")
+            document["token_endpoint"] = .string(issuer + "/token")
+            document["response_types_supported"] = ["code"]
+            document["response_modes_supported"] = ["query"]
+            document["grant_types_supported"] = ["authorization_code"]
+            document["code_challenge_methods_supported"] = ["S256"]
+            // Basic with an empty secret is accepted too (sigstore-python sends it), but the
+            // client is public: no secret is ever checked.
+            document["token_endpoint_auth_methods_supported"] = ["none"]
+            document["scopes_supported"] = ["openid", "email"]
+            document["claims_supported"] = ["sub", "aud", "exp", "iat", "nbf", "iss", "jti", "email", "email_verified", "nonce"]
+        }
+        return .object(document)
     }
 
     // MARK: Minting

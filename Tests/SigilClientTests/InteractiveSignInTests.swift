@@ -3,6 +3,7 @@ import Foundation
 import FoundationNetworking
 #endif
 import Hummingbird
+import NIOCore
 import OIDCIssuer
 @testable import SigilClient
 import Synchronization
@@ -62,6 +63,42 @@ import WireFormat
         #expect(url.hasPrefix(issuer + "/authorize?response_type=code&client_id=sigstore&scope=openid%20email&redirect_uri=http%3A%2F%2F127.0.0.1%3A"))
         #expect(url.contains("&code_challenge_method=S256&state=") && url.contains("&nonce="))
         #expect(told.entries.joined().contains(url), "the URL is printed too, for when no browser opens")
+    }
+
+    /// A provider whose ID token lacks this sign-in's nonce, or names another issuer, is refused:
+    /// the token could be a replay, or meant for another sign-in.
+    @Test(arguments: [("no nonce", false, false), ("another issuer", true, true)])
+    func idTokensNotMadeForThisSignInAreRefused(case name: String, echoNonce: Bool, otherIssuer: Bool) async throws {
+        let port = try FreePort.find()
+        let issuer = "http://127.0.0.1:\(port)"
+        let nonces = Recorder()
+        let router = Router(context: BasicRequestContext.self)
+        router.get("/.well-known/openid-configuration") { _, _ -> Response in
+            let body = #"{"issuer":"\#(issuer)","authorization_endpoint":"\#(issuer)/auth","token_endpoint":"\#(issuer)/token"}"#
+            return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: body)))
+        }
+        router.post("/token") { _, _ -> Response in
+            var claims: [String: JSONValue] = ["iss": .string(otherIssuer ? "https://elsewhere.example" : issuer),
+                                              "sub": "eve", "aud": "sigstore", "exp": .integer(Int64(Date().timeIntervalSince1970) + 600)]
+            if echoNonce, let nonce = nonces.entries.first { claims["nonce"] = .string(nonce) }
+            let jwt = Base64URL.encode(Array(#"{"alg":"ES256"}"#.utf8)) + "." + Base64URL.encode(CanonicalJSON.encode(.object(claims))) + ".c2ln"
+            return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: #"{"id_token":"\#(jwt)","token_type":"Bearer"}"#)))
+        }
+        let server = try await LiveServer.start(router, port: port)
+        defer { Task { await server.stop() } }
+        // The "browser" skips the provider's page and answers at the listener with the right state.
+        let browser: @Sendable (String) -> Bool = { url in
+            let query = URLComponents(string: url)?.queryItems ?? []
+            let value = { (name: String) in query.first { $0.name == name }?.value ?? "" }
+            nonces.record(value("nonce"))
+            let callback = value("redirect_uri") + "?code=c&state=" + value("state")
+            Task { _ = try await URLSession.shared.data(from: URL(string: callback)!) }
+            return true
+        }
+        var flow = InteractiveSignIn(issuer: issuer, mode: .browser(open: browser), tell: { _ in })
+        flow.timeout = .seconds(20)
+        let error = await #expect(throws: TokenError.self) { try await flow.signIn() }
+        #expect(error?.description.contains(otherIssuer ? "issued by https://elsewhere.example" : "nonce") == true, "\(name): \(String(describing: error))")
     }
 
     @Test func noBrowserAndNoCallbackTimesOutClearly() async throws {
