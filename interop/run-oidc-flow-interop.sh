@@ -89,7 +89,7 @@ echo "signed by sigil on a terminal $(date +%s%N)" >"$work/s.txt"
 printf -v command '%q ' env SIGN_IN_EMAIL=carol@example.com "$sigil" sign-blob "$work/s.txt" --trust-config "$trust" \
   --bundle "$work/s.sigstore.json"
 check "sigil sign-blob with no token signs in through the browser on a terminal" 0 \
-  timeout 120 script -qec "$command" /dev/null
+  timeout 120 script -qec "$command" /dev/null </dev/null
 expect_output "sigil told the person where to sign in" "Opened your browser to sign in at $issuer"
 check "sigil verify-blob accepts the bundle for the signed-in email" 0 \
   "$sigil" verify-blob "$work/s.txt" --bundle "$work/s.sigstore.json" --trust-config "$trust" \

@@ -25,6 +25,27 @@ import Testing
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
     }
 
+    /// Runs `binary` with stdin at /dev/null (so `script` and `sigil` see the same input whatever
+    /// the test runner's is) and no token in the environment; returns status and combined output.
+    static func run(_ binary: String, _ arguments: [String], environment extra: [String: String] = [:]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["SIGSTORE_ID_TOKEN"] = nil
+        environment["ACTIONS_ID_TOKEN_REQUEST_URL"] = nil
+        environment.merge(extra) { _, new in new }
+        process.environment = environment
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, output)
+    }
+
     @Test func signBlobWithNoTokenSignsInThroughTheBrowserOnATerminal() async throws {
         let directory = TemporaryDirectory()
         let stack = try await SigilStack(directory: directory.path("servers"))
@@ -37,7 +58,7 @@ import Testing
                         AttestationAndImageTests.sigilBinary, "sign-blob", artifact, "--bundle", bundle,
                         "--oidc-issuer", stack.oidcURL] + stack.signingFlags)
             .map { "'" + $0 + "'" }.joined(separator: " ")
-        let signed = try runToCompletion("/usr/bin/timeout", ["60", "/usr/bin/script", "-qec", command, "/dev/null"])
+        let signed = try Self.run("/usr/bin/timeout", ["60", "/usr/bin/script", "-qec", command, "/dev/null"])
         #expect(signed.status == 0, "\(signed.output)")
         #expect(signed.output.contains("Opened your browser to sign in at \(stack.oidcURL)"), "\(signed.output)")
         #expect(signed.output.contains("as frank@example.com"), "\(signed.output)")
@@ -56,22 +77,10 @@ import Testing
         // A trust config is needed to get as far as the token; the CA's URL is never reached.
         let stack = try await SigilStack(directory: directory.path("servers"))
         defer { stack.stop() }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: AttestationAndImageTests.sigilBinary)
-        process.arguments = ["sign-blob", artifact, "--bundle", bundle, "--oidc-issuer", stack.oidcURL] + stack.signingFlags
-        var environment = ProcessInfo.processInfo.environment
-        environment["SIGSTORE_ID_TOKEN"] = nil
-        environment["ACTIONS_ID_TOKEN_REQUEST_URL"] = nil
-        environment["BROWSER"] = browser
-        process.environment = environment
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus != 0)
+        let (status, output) = try Self.run(AttestationAndImageTests.sigilBinary,
+                                            ["sign-blob", artifact, "--bundle", bundle, "--oidc-issuer", stack.oidcURL] + stack.signingFlags,
+                                            environment: ["BROWSER": browser])
+        #expect(status != 0)
         #expect(output.contains("no identity token: pass --identity-token, set SIGSTORE_ID_TOKEN, or run in GitHub Actions"), "\(output)")
         #expect(!FileManager.default.fileExists(atPath: marker), "no browser without a terminal")
         #expect(!FileManager.default.fileExists(atPath: bundle))
