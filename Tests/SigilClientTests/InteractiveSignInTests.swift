@@ -60,7 +60,7 @@ import WireFormat
         #expect(token.email == "erin@example.com")
         #expect(token.issuer == issuer)
         let url = try #require(opened.entries.first)
-        #expect(url.hasPrefix(issuer + "/authorize?response_type=code&client_id=sigstore&scope=openid%20email&redirect_uri=http%3A%2F%2F127.0.0.1%3A"))
+        #expect(url.hasPrefix(issuer + "/authorize?response_type=code&client_id=sigstore&scope=openid%20email&redirect_uri=http%3A%2F%2Flocalhost%3A"))
         #expect(url.contains("&code_challenge_method=S256&state=") && url.contains("&nonce="))
         #expect(told.entries.joined().contains(url), "the URL is printed too, for when no browser opens")
     }

@@ -3,39 +3,44 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 
-/// The one-shot HTTP listener on `127.0.0.1` that receives the authorization server's redirect
-/// (RFC 8252 §7.3: a loopback IP literal and an ephemeral port). It answers every request to its
+/// The one-shot HTTP listener on loopback that receives the authorization server's redirect
+/// (RFC 8252 §7.3, an ephemeral port). The redirect URI names `localhost`, as cosign and
+/// sigstore-python do, because that is what Sigstore's public issuer registers for its public
+/// client; the listener therefore takes the port on `127.0.0.1` and, where IPv6 is up, on `::1`
+/// too, whichever address the browser resolves `localhost` to. It answers every request to its
 /// callback path with a short page and hands the raw query of the first one to
 /// ``callbackQuery(timeout:)``; other paths get 404. Nothing it receives is logged.
 public final class LoopbackRedirectListener: Sendable {
     /// The redirect URI to register in the authorization request.
     public let redirectURI: String
-    private let channel: any Channel
+    private let channels: [any Channel]
     private let queries: AsyncStream<String>
 
-    private init(redirectURI: String, channel: any Channel, queries: AsyncStream<String>) {
+    private init(redirectURI: String, channels: [any Channel], queries: AsyncStream<String>) {
         self.redirectURI = redirectURI
-        self.channel = channel
+        self.channels = channels
         self.queries = queries
     }
 
     /// Starts listening on an ephemeral loopback port; `path` is the callback's path.
     public static func start(path: String = "/auth/callback") async throws -> LoopbackRedirectListener {
         let (queries, continuation) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .bufferingOldest(1))
-        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+        let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .childChannelInitializer { child in
                 child.eventLoop.makeCompletedFuture {
                     try child.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
                     try child.pipeline.syncOperations.addHandler(CallbackHandler(path: path, queries: continuation))
                 }
             }
-            .bind(host: "127.0.0.1", port: 0).get()
-        guard let port = channel.localAddress?.port else {
-            try? await channel.close().get()
+        let ipv4 = try await bootstrap.bind(host: "127.0.0.1", port: 0).get()
+        guard let port = ipv4.localAddress?.port else {
+            try? await ipv4.close().get()
             throw ClientError("the sign-in listener has no local port")
         }
-        return LoopbackRedirectListener(redirectURI: "http://127.0.0.1:\(port)\(path)", channel: channel, queries: queries)
+        // Best effort: without IPv6 (or with the port taken there) browsers fall back to 127.0.0.1.
+        let ipv6 = try? await bootstrap.bind(host: "::1", port: port).get()
+        return LoopbackRedirectListener(redirectURI: "http://localhost:\(port)\(path)", channels: [ipv4] + (ipv6.map { [$0] } ?? []),
+                                        queries: queries)
     }
 
     /// The raw query string of the first callback, or an error after `timeout`.
@@ -59,7 +64,7 @@ public final class LoopbackRedirectListener: Sendable {
 
     /// Stops listening.
     public func close() async {
-        try? await channel.close().get()
+        for channel in channels { try? await channel.close().get() }
     }
 }
 
