@@ -65,7 +65,7 @@ enum AuthorizationRoutes {
         let headers: HTTPFields = [.cacheControl: "no-store", .pragma: "no-cache"]
         return JSONReply.canonical([
             "access_token": .string(tokens.accessToken), "id_token": .string(tokens.idToken),
-            "token_type": "Bearer", "expires_in": .integer(Int64(tokens.expiresIn)), "scope": "openid email",
+            "token_type": "Bearer", "expires_in": .integer(Int64(tokens.expiresIn)), "scope": .string(tokens.scope),
         ], headers: headers)
     }
 

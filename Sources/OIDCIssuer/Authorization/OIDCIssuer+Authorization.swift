@@ -10,6 +10,8 @@ extension OIDCIssuer {
         public let idToken: String
         public let accessToken: String
         public let expiresIn: Int
+        /// The scope of the authorization request, granted as asked.
+        public let scope: String
     }
 
     /// Issues a code for `identity` answering `request`, valid for `authorizationCodeLifetime`.
@@ -42,6 +44,7 @@ extension OIDCIssuer {
         if let nonce = grant.request.nonce { extra["nonce"] = .string(nonce) }
         let token = try mintToken(subject: grant.identity.subject, email: grant.identity.email,
                                   audience: grant.request.clientID, claims: extra)
-        return CodeTokens(idToken: token, accessToken: token, expiresIn: Int(configuration.tokenLifetime))
+        return CodeTokens(idToken: token, accessToken: token, expiresIn: Int(configuration.tokenLifetime),
+                          scope: grant.request.scope)
     }
 }

@@ -75,7 +75,7 @@ public struct InteractiveSignIn: Sendable {
         }
         let idToken = try await exchange(code: code, redirectURI: redirectURI, verifier: verifier, at: endpoints)
         let token = try IdentityToken(idToken)
-        guard token.issuer.isExactly(issuer) else { throw .signIn("the ID token was issued by \(token.issuer), not \(issuer)") }
+        guard token.issuer.isExactly(issuer) else { throw .signIn("the ID token was issued by \(Self.printable(token.issuer)), not \(issuer)") }
         guard let claims = Self.claims(of: idToken), claims["nonce"]?.stringValue?.isExactly(nonce) == true else {
             throw .signIn("the ID token does not carry the nonce of this sign-in")
         }
