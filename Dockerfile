@@ -35,6 +35,7 @@ COPY --from=build /out/sigil-server /out/sigil /usr/local/bin/
 # The log explorer's HTML, CSS and JavaScript: the log server looks for them beside its executable.
 COPY --from=build /out/Sigil_TransparencyLog.resources /usr/local/bin/Sigil_TransparencyLog.resources
 COPY ca /usr/share/sigil/ca
+COPY tuf/roles.json /usr/share/sigil/tuf/roles.json
 COPY deploy /etc/sigil
 COPY examples/ci-job.sh /usr/share/sigil/examples/ci-job.sh
 USER sigil

@@ -27,6 +27,7 @@ struct AllCommand: AsyncParsableCommand {
     @Option(help: "The data folder holding keys, databases and trust files.")
     var data: String = "./.sigil"
     @Option(help: "Folder with the CA configuration used on first run.") var caConfig: String = "ca"
+    @Option(help: "TUF roles file used on first run (default tuf/roles.json if present, else the standard settings).") var tufConfig: String?
     @Option(help: "Port of the development OIDC issuer (default: <data>/config/oidc.json, else 5556).") var oidcPort: Int?
     @Option(help: "Port of the certificate authority (default: <data>/config/ca.json, else 5555).") var caPort: Int?
     @Option(help: "Port of the transparency and CT log (default: <data>/config/log.json, else 3000).") var logPort: Int?
@@ -113,10 +114,11 @@ struct AllCommand: AsyncParsableCommand {
         let tsaURL = stack.tsa?.common.listener.localURL ?? "http://127.0.0.1:\(TSASettings.defaultPort)"
         let ports = Initialiser.Ports(oidc: stack.oidc.common.listener.port, ca: stack.ca.common.listener.port,
                                       log: stack.log.common.listener.port, tsa: tsaPort)
-        try Initialiser(folder: folder, caConfiguration: URL(fileURLWithPath: caConfig, isDirectory: true),
-                        endpoints: .init(oidc: stack.oidc.issuerURL, ca: stack.ca.common.listener.localURL,
-                                         log: stack.log.common.listener.localURL, tsa: tsaURL, ports: ports))
-            .run(logName: "sigil-log")
+        var initialiser = Initialiser(folder: folder, caConfiguration: URL(fileURLWithPath: caConfig, isDirectory: true),
+                                      endpoints: .init(oidc: stack.oidc.issuerURL, ca: stack.ca.common.listener.localURL,
+                                                       log: stack.log.common.listener.localURL, tsa: tsaURL, ports: ports))
+        initialiser.tufSettings = try TUFSettingsFile.text(option: tufConfig)
+        try initialiser.run(logName: "sigil-log")
         print("Initialised \(folder.root.path)")
     }
 

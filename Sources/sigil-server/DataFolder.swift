@@ -1,5 +1,6 @@
 import Foundation
 import SigstoreKit
+import TransparencyLog
 
 /// The layout of a Sigil data folder. Private keys live in `keys/` (0700), each file 0600, and are
 /// never printed. Public material (certificates, public keys, trust files) sits beside them.
@@ -44,6 +45,23 @@ struct DataFolder {
     var trustedRoot: URL { file("trusted_root.json") }
     var signingConfig: URL { file("signing_config.json") }
     var trustConfig: URL { file("trust_config.json") }
+    // TUF repository (the trust files for `--instance` clients): roles file, public keys and the
+    // published repository under tuf/, its private keys under keys/tuf/.
+    var tufDirectory: URL { file("tuf") }
+    var tufKeys: URL { file("keys/tuf") }
+    func tufRepository(extraKeys: [SigningKey] = []) -> TUFRepository {
+        TUFRepository(directory: tufDirectory, privateKeys: tufKeys, extraKeys: extraKeys)
+    }
+    /// Folders initialised before TUF existed have none; `sigil-server tuf init` adds it.
+    var hasTUF: Bool { tufRepository().exists }
+
+    /// What the TUF repository publishes: the trusted root and the signing config, under the names
+    /// Sigstore clients require.
+    func tufTargets() throws -> [String: [UInt8]] {
+        ["trusted_root.json": Array(try Data(contentsOf: trustedRoot)),
+         "signing_config.v0.2.json": Array(try Data(contentsOf: signingConfig))]
+    }
+
     // Server settings, one file per server (`log`, `ca`, `oidc`, `tsa`).
     func serverConfig(_ server: String) -> URL { file("config/\(server).json") }
 

@@ -21,6 +21,8 @@ struct InitCommand: ParsableCommand {
     @OptionGroup var options: DataOptions
     @Option(help: "Folder with the CA configuration checked into the repository (issuers.json, certificate-profile.json).")
     var caConfig: String = "ca"
+    @Option(help: "TUF roles file: which keys sign each role, thresholds, expiries (default tuf/roles.json if present, else the standard settings; see tuf/README.md).")
+    var tufConfig: String?
     @Option(help: "The log's name: the checkpoint origin is \"<name> - <tree ID>\".")
     var logName: String = "sigil-log"
     @Flag(help: "Succeed without changes when the folder is already initialised (for one-shot init containers).")
@@ -37,13 +39,16 @@ struct InitCommand: ParsableCommand {
             return
         }
         let ports = Initialiser.Ports.serving(oidc: oidcURL, ca: caURL, log: logURL, tsa: tsaURL)
-        try Initialiser(folder: folder, caConfiguration: URL(fileURLWithPath: caConfig, isDirectory: true),
-                        endpoints: .init(oidc: oidcURL, ca: caURL, log: logURL, tsa: tsaURL, ports: ports)).run(logName: logName)
+        var initialiser = Initialiser(folder: folder, caConfiguration: URL(fileURLWithPath: caConfig, isDirectory: true),
+                                      endpoints: .init(oidc: oidcURL, ca: caURL, log: logURL, tsa: tsaURL, ports: ports))
+        initialiser.tufSettings = try TUFSettingsFile.text(option: tufConfig)
+        try initialiser.run(logName: logName)
         print("Initialised \(folder.root.path)")
         print("  trust config (for clients): \(folder.trustConfig.path)")
         print("  trusted root:               \(folder.trustedRoot.path)")
         print("  log public key:             \(folder.logPublicKey.path)")
         print("  TSA certificate chain:      \(folder.tsaChain.path)")
+        print("  TUF root to bootstrap from: \(folder.tufRepository().published.path)/1.root.json (served at <log URL>/tuf)")
         print("  server settings:            \(folder.file("config").path)/{log,ca,oidc,tsa}.json")
     }
 }

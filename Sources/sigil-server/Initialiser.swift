@@ -16,6 +16,8 @@ struct Initialiser {
     /// Where the checked-in CA configuration (`issuers.json`, `certificate-profile.json`) is read from.
     let caConfiguration: URL
     let endpoints: Endpoints
+    /// The TUF roles file (``TUFSettingsFile``).
+    var tufSettings: [UInt8] = ReadableJSON.encode(TUFRoleSettings.standard.json)
 
     /// Where the servers listen, as clients will be told in the trust files.
     struct Endpoints {
@@ -74,6 +76,7 @@ struct Initialiser {
                                                           ctKey: ctKey.verificationKey, rekorV2: rekorV2,
                                                           ca: ca.material, tsa: tsa, profile: inputs.profile))
             try writeServerSettings(staged)
+            try createTUFRepository(staged)
         }
     }
 
@@ -158,6 +161,16 @@ struct Initialiser {
         try Data(trust.signingConfig.encoded()).write(to: staged.signingConfig)
         try Data(ClientTrustConfig(trustedRoot: trust.trustedRoot, signingConfig: trust.signingConfig).encoded())
             .write(to: staged.trustConfig)
+    }
+
+    /// The TUF repository publishing the trust files just written (version 1 of every role).
+    private func createTUFRepository(_ staged: DataFolder) throws {
+        do {
+            _ = try TUFRepository.create(directory: staged.tufDirectory, privateKeys: staged.tufKeys, settings: tufSettings,
+                                         files: try staged.tufTargets())
+        } catch let error as TUFError {
+            throw ServerError("cannot create the TUF repository: \(error.message)")
+        }
     }
 
     private func writeServerSettings(_ staged: DataFolder) throws {

@@ -20,8 +20,14 @@ struct RotateCommand: ParsableCommand {
               sigil-server rotate log-key --data ./.sigil
               sigil-server rotate tsa --data ./.sigil
               sigil-server rotate rekor-v2-key --data ./.sigil
+            Each of these publishes the new trust files through the TUF repository in the same step, so
+            `--instance` clients pick them up on their next refresh. TUF's own keys:
+              sigil-server rotate tuf-online --data ./.sigil [--tuf-key OFFLINE-ROOT-KEY.pem]
+              sigil-server rotate tuf-targets --data ./.sigil [--tuf-key OFFLINE-ROOT-KEY.pem]
+              sigil-server rotate tuf-root --data ./.sigil [--tuf-key OFFLINE-ROOT-KEY.pem]
             """,
-        subcommands: [RotateIntermediate.self, RotateLogKey.self, RotateTSA.self, RotateRekorV2Key.self])
+        subcommands: [RotateIntermediate.self, RotateLogKey.self, RotateTSA.self, RotateRekorV2Key.self,
+                      RotateTUFRoot.self, RotateTUFTargets.self, RotateTUFOnline.self])
 }
 
 /// `sigil-server rotate ca-intermediate`.
@@ -255,9 +261,11 @@ struct TrustFileSet {
         }
     }
 
+    /// Writes the new trusted root into the trust files and publishes it through TUF.
     func write(trustedRoot: TrustedRoot) throws {
         try Data(trustedRoot.encoded()).write(to: folder.trustedRoot, options: .atomic)
         try Data(ClientTrustConfig(trustedRoot: trustedRoot, signingConfig: config.signingConfig).encoded())
             .write(to: folder.trustConfig, options: .atomic)
+        TUFPublication.publish(folder)
     }
 }

@@ -31,7 +31,12 @@ enum Servers {
         let rekorV2 = try await Self.rekorV2(settings)
         let logger = Logger(label: "sigil.log")
         let checks = logReadiness(service, ctLog: ctLog, rekorV2: rekorV2)
-        let router = buildLogRouter(service: service, ctLog: ctLog, rekorV2: rekorV2) { router in
+        let folder = common.folder
+        let tuf = folder.hasTUF ? folder.tufRepository() : nil
+        if tuf == nil {
+            logger.warning("no TUF repository: clients cannot use --instance", metadata: ["fix": "sigil-server tuf init --data \(folder.root.path)"])
+        }
+        let router = buildLogRouter(service: service, ctLog: ctLog, rekorV2: rekorV2, tuf: tuf) { router in
             addOperations(to: router, checks: checks, metrics: metrics, logger: logger)
         }
         let app = application(router: router, server: server, listener: common.listener, name: "sigil-log", logger: logger)
@@ -39,9 +44,12 @@ enum Servers {
         logger.info("transparency log configured", metadata: ["url": "\(common.listener.localURL)",
                                                          "treeSize": .stringConvertible(service.treeHead.treeSize),
                                                          "ctLog": "\(ctLog != nil)",
-                                                         "rekorV2": "\(rekorV2Summary ?? "none")"])
+                                                         "rekorV2": "\(rekorV2Summary ?? "none")",
+                                                         "tuf": "\(tuf != nil ? common.listener.localURL + "/tuf" : "none")"])
+        let refresher = tuf.map { TUFRefresher(repository: $0, files: { try folder.tufTargets() }, logger: logger) }
         // Listed first so it stops last: after the server has answered its in-flight requests.
-        return LogServer(services: [LogShutdown(service: service, ctLog: ctLog, rekorV2: rekorV2, logger: logger), app], ctLog: ctLog)
+        return LogServer(services: [LogShutdown(service: service, ctLog: ctLog, rekorV2: rekorV2, logger: logger), app]
+                             + (refresher.map { [$0] } ?? []), ctLog: ctLog)
     }
 
     /// The transparency log of the data folder: the folder writable and locked to this process,
@@ -197,6 +205,8 @@ enum Servers {
         var configuration = OIDCIssuerConfiguration(issuerURL: settings.issuerURL)
         configuration.tokenLifetime = TimeInterval(settings.tokenLifetimeSeconds)
         configuration.mintsForAnyClient = settings.tokenClients == "any"
+        configuration.clientID = settings.clientID
+        configuration.authorizationCodeLifetime = TimeInterval(settings.authorizationCodeLifetimeSeconds)
         do {
             issuer = try OIDCIssuer(configuration: configuration,
                                     rs256PEM: try folder.read(folder.oidcRS256Key, what: "the OIDC RS256 key"),

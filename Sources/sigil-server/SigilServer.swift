@@ -19,7 +19,7 @@ struct SigilServer: AsyncParsableCommand {
               sigil-server tsa --data ./.sigil --port 5557
             """,
         subcommands: [InitCommand.self, AllCommand.self, OIDCCommand.self, CACommand.self, LogCommand.self, TSACommand.self,
-                      RotateCommand.self])
+                      RotateCommand.self, TUFCommand.self])
 }
 
 /// Options every server command shares.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SigilClient
+import WireFormat
 
 /// `sigil generate-key-pair`: a P-256 key pair for `sign-blob --key`, as cosign makes one. The
 /// private key is PKCS#8 encrypted with PBES2 (PBKDF2-HMAC-SHA-256, AES-256-CBC), readable by

@@ -12,5 +12,5 @@ struct Sigil: AsyncParsableCommand {
             """,
         subcommands: [LogGroup.self, VerifyBundle.self, SignBlob.self, VerifyBlob.self, Attest.self, VerifyAttestation.self,
                       SignImage.self, AttestImage.self, VerifyImage.self, Tree.self, LifecycleGroup.self, PolicyGroup.self, Copy.self,
-                      GenerateKeyPair.self])
+                      GenerateKeyPair.self, TrustInstance.self])
 }

@@ -42,7 +42,7 @@ struct VerifyBlob: AsyncParsableCommand {
     /// Reads the bundle and the file and verifies (DESIGN.md §1 order); shared with verify-attestation.
     static func verify(file: String, bundle: String, trust: TrustedRootOptions,
                        identity: IdentityOptions) async throws -> (bundle: SigstoreBundle, result: VerificationResult) {
-        let root = try trust.load()
+        let root = try await trust.load()
         let parsed: SigstoreBundle
         do { parsed = try SigstoreBundle(parsing: try BundleFiles.read(bundle, what: "bundle")) } catch let error as BundleError {
             throw CLIError("\(bundle): couldn't verify bundle: \(VerificationStep.bundleFormat): \(error.message)")

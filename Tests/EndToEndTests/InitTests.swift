@@ -20,12 +20,22 @@ import WireFormat
         let first = try server(["init", "--data", data, "--ca-config", Self.caConfig])
         #expect(first.status == 0, "\(first.output)")
         #expect(!first.output.contains("PRIVATE KEY"))
-        let keys = try FileManager.default.contentsOfDirectory(atPath: data + "/keys")
+        let keys = try FileManager.default.contentsOfDirectory(atPath: data + "/keys").filter { $0 != "tuf" }
         #expect(keys.count == 8)   // log, CT, Rekor v2, TSA, CA root and intermediate, OIDC RS256 and ES256
         for key in keys {
             let mode = try FileManager.default.attributesOfItem(atPath: data + "/keys/" + key)[.posixPermissions] as? Int
             #expect(mode == 0o600, "\(key)")
         }
+        // The TUF repository's keys (root, targets, online for snapshot and timestamp), and the
+        // first root users bootstrap from.
+        let tufKeys = try FileManager.default.contentsOfDirectory(atPath: data + "/keys/tuf").sorted()
+        #expect(tufKeys == ["online.pem", "root.pem", "targets.pem"])
+        #expect(try FileManager.default.attributesOfItem(atPath: data + "/keys/tuf")[.posixPermissions] as? Int == 0o700)
+        for key in tufKeys {
+            #expect(try FileManager.default.attributesOfItem(atPath: data + "/keys/tuf/" + key)[.posixPermissions] as? Int == 0o600, "\(key)")
+        }
+        #expect(FileManager.default.fileExists(atPath: data + "/tuf/repository/1.root.json"))
+        #expect(!first.output.contains("BEGIN"))
         let trust = try ClientTrustConfig(parsing: Array(try Data(contentsOf: URL(fileURLWithPath: data + "/trust_config.json"))))
         #expect(trust.trustedRoot.mediaType == TrustedRoot.mediaTypeV01)
         // The Rekor v1 log, and the Rekor v2 log as its own log (Ed25519, C2SP key ID as log ID).

@@ -67,7 +67,7 @@ struct Copy: AsyncParsableCommand {
         if let policy {
             do { gatePolicy = try DeploymentPolicy.load(path: policy) } catch { throw CLIError("\(error)") }
         }
-        let root = policy == nil ? nil : try trust.load()
+        let root = policy == nil ? nil : try await trust.load()
         let source = try ImageInput.attempt(self.source) { try ImageReference(parsing: self.source) }
         // Explicit credentials are the destination's (a push needs them); a source on another
         // registry uses the Docker config file, never the destination's password.

@@ -129,7 +129,7 @@ struct LifecycleShow: AsyncParsableCommand {
 
     func run() async throws {
         let when = try at.map { try DateArgument.parse($0, option: "--at") } ?? Date()
-        let verifier = ImageVerifier(trustedRoot: try trust.load())
+        let verifier = ImageVerifier(trustedRoot: try await trust.load())
         let signer = try identity.signer()
         let opened = try await ImageInput.open(image, registry: registry)
         let verdicts: [ImageVerifier.Verdict]

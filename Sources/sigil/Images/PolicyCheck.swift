@@ -60,7 +60,7 @@ struct PolicyCheck: AsyncParsableCommand {
         let when = try at.map { try DateArgument.parse($0, option: "--at") } ?? Date()
         let parsed: DeploymentPolicy
         do { parsed = try DeploymentPolicy.load(path: policy) } catch { throw CLIError("\(error)") }
-        let root = try trust.load()
+        let root = try await trust.load()
         let opened = try await ImageInput.open(image, registry: registry)
         let report = try await Self.evaluate(parsed, path: policy, opened: opened, root: root, at: when)
         try Self.print(report, policy: policy, json: json)

@@ -43,7 +43,7 @@ struct VerifyImage: AsyncParsableCommand {
     func run() async throws {
         let required = try requiredAttestations.map(PredicateInput.type)
         let signer = try identity.signer()
-        let verifier = ImageVerifier(trustedRoot: try trust.load())
+        let verifier = ImageVerifier(trustedRoot: try await trust.load())
         let opened = try await ImageInput.open(image, registry: registry)
         var targets = [opened.image]
         if recursive { targets += try await ImageInput.attempt(image) { try await opened.store.children(of: opened.image) } }

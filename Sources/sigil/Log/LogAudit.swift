@@ -24,7 +24,7 @@ struct LogAudit: AsyncParsableCommand {
     func run() async throws {
         let key = try await options.verificationKey()
         let showProgress = !options.json
-        let result = try await LogAuditor(client: try options.client, logKey: key, rekorV2Origin: try options.rekorV2Origin).audit { done, total in
+        let result = try await LogAuditor(client: try await options.client, logKey: key, rekorV2Origin: try await options.rekorV2Origin).audit { done, total in
             if showProgress {
                 let percent = total == 0 ? 100 : Int(done * 100 / total)
                 Output.progress("audited \(done)/\(total) entries (\(percent)%)", done: done == total)

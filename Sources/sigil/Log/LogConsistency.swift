@@ -34,11 +34,11 @@ struct LogConsistency: AsyncParsableCommand {
     }
 
     func run() async throws {
-        if let origin = try options.rekorV2Origin { return try await rekorV2Consistency(origin: origin) }
+        if let origin = try await options.rekorV2Origin { return try await rekorV2Consistency(origin: origin) }
         guard let from else { throw ValidationError("--from is required (--from-checkpoint is for a Rekor v2 log)") }
         guard from >= 1 else { throw ValidationError("--from must be at least 1") }
         let key = try await options.verificationKey()
-        let client = try options.client
+        let client = try await options.client
         let newSize: Int64
         if let to { newSize = to } else { newSize = try await client.logInfo().treeSize }
         guard newSize >= from else { throw CLIError("--to (\(newSize)) is smaller than --from (\(from))") }
@@ -74,7 +74,7 @@ struct LogConsistency: AsyncParsableCommand {
         do { old = try LogEntryVerification.verifyRekorV2Checkpoint(note, logKey: key, origin: origin) } catch {
             throw CLIError("\(fromCheckpoint): the saved checkpoint does not verify with the log's key: \(error)")
         }
-        let client = try options.client
+        let client = try await options.client
         let saved = MonitorState(logURL: client.baseURL, logKey: StrictBase64.encode(key.spkiDER), treeSize: old.treeSize,
                                  rootHash: old.rootHash.hex, checkpoint: note)
         let outcome = try await LogMonitor(client: client, logKey: key, rekorV2Origin: origin).step(from: saved)

@@ -25,7 +25,7 @@ struct LogInfo: AsyncParsableCommand {
 
     func run() async throws {
         let key = try await options.verificationKey()
-        if let origin = try options.rekorV2Origin { return try await rekorV2Info(key: key, origin: origin) }
+        if let origin = try await options.rekorV2Origin { return try await rekorV2Info(key: key, origin: origin) }
         let info = try await options.client.logInfo()
         let checkpoint = try LogEntryVerification.verifyCheckpoint(info.signedTreeHead, logKey: key)
         guard checkpoint.treeSize == info.treeSize, checkpoint.rootHash.hex.isExactly(info.rootHash.lowercased()) else {

@@ -37,7 +37,7 @@ struct LogMonitorCommand: AsyncParsableCommand {
         } else {
             key = try await options.verificationKey()
         }
-        let monitor = LogMonitor(client: try options.client, logKey: key, rekorV2Origin: try options.rekorV2Origin)
+        let monitor = LogMonitor(client: try await options.client, logKey: key, rekorV2Origin: try await options.rekorV2Origin)
         var round = 0
         while count == 0 || round < count {
             if round > 0 { try await Task.sleep(for: .seconds(interval)) }

@@ -16,8 +16,8 @@ struct LogOptions: ParsableArguments {
     @Option(help: "PEM public key of the log to verify against. Without it (or --trust-config) the key the log serves is used (trust on first use).")
     var logKey: String?
 
-    @Option(help: "ClientTrustConfig or trusted root JSON naming the log and its key (e.g. .sigil/trust_config.json).")
-    var trustConfig: String?
+    /// `--trust-config` or `--instance`: the log and its key.
+    @OptionGroup var source: TrustSourceOptions
 
     @Flag(help: "Print machine-readable JSON.")
     var json = false
@@ -27,26 +27,26 @@ struct LogOptions: ParsableArguments {
     var rekorV2 = false
 
     func validate() throws {
-        guard logKey == nil || trustConfig == nil else {
-            throw ValidationError("give --log-key or --trust-config, not both: the trust config already holds the log's key")
+        guard logKey == nil || !source.isGiven else {
+            throw ValidationError("give --log-key or --trust-config/--instance, not both: the trust config already holds the log's key")
         }
     }
 
     /// Whether the log key is pinned by the user (a key file or a trust config) rather than fetched.
-    var pinsKey: Bool { logKey != nil || trustConfig != nil }
+    var pinsKey: Bool { logKey != nil || source.isGiven }
 
     /// The log to talk to: `--log-url`, else the trust config's, else the default.
     var resolvedLogURL: String {
-        get throws {
+        get async throws {
             if let logURL { return logURL }
-            guard let trust = try loadTrust() else { return Self.defaultLogURL }
+            guard let trust = try await loadTrust() else { return Self.defaultLogURL }
             if let url = trust.rekorURL ?? Self.currentLog(in: trust.trustedRoot, url: nil)?.baseURL { return url }
-            throw CLIError("\(trustConfig ?? ""): names no transparency log; pass --log-url")
+            throw CLIError("\(source.name): names no transparency log; pass --log-url")
         }
     }
 
     var client: LogClient {
-        get throws { LogClient(baseURL: try resolvedLogURL) }
+        get async throws { LogClient(baseURL: try await resolvedLogURL) }
     }
 
     /// The log key to verify with: the pinned file, the trust config's, or (with a warning) the one the log serves.
@@ -57,10 +57,10 @@ struct LogOptions: ParsableArguments {
             }
             do { return try VerificationKey(pem: text) } catch { throw CLIError("\(logKey): \(error)") }
         }
-        if let trust = try loadTrust() {
-            let url = try resolvedLogURL
+        if let trust = try await loadTrust() {
+            let url = try await resolvedLogURL
             guard let key = Self.currentLog(in: trust.trustedRoot, url: url)?.key else {
-                throw CLIError("\(trustConfig ?? ""): the trusted root holds no usable key for a transparency log valid now")
+                throw CLIError("\(source.name): the trusted root holds no usable key for a transparency log valid now")
             }
             return key
         }
@@ -72,13 +72,13 @@ struct LogOptions: ParsableArguments {
     /// `baseUrl` for it, or of `--log-url` with `--rekor-v2`; nil for a Rekor v1 log. The trust
     /// config marks a v2 log by a log ID that is its C2SP checkpoint key ID, not `SHA-256(SPKI)`.
     var rekorV2Origin: String? {
-        get throws {
-            if let trust = try loadTrust(), let log = Self.currentLog(in: trust.trustedRoot, url: try resolvedLogURL),
+        get async throws {
+            if let trust = try await loadTrust(), let log = Self.currentLog(in: trust.trustedRoot, url: try await resolvedLogURL),
                let key = log.key, log.logID != key.keyID || rekorV2 {
                 return log.hostname
             }
             guard rekorV2 else { return nil }
-            let url = try resolvedLogURL
+            let url = try await resolvedLogURL
             guard let host = URLComponents(string: url)?.host, !host.isEmpty else {
                 throw CLIError("--log-url \(url) has no host name to take the Rekor v2 checkpoint origin from")
             }
@@ -86,9 +86,8 @@ struct LogOptions: ParsableArguments {
         }
     }
 
-    private func loadTrust() throws -> TrustConfiguration? {
-        guard let trustConfig else { return nil }
-        do { return try TrustConfiguration.load(path: trustConfig) } catch { throw CLIError(error.message) }
+    private func loadTrust() async throws -> TrustConfiguration? {
+        do { return try await source.load() } catch { throw CLIError(error.message) }
     }
 
     /// The transparency log the root trusts now: the one at `url` when the root lists it (compared

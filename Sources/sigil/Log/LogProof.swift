@@ -23,7 +23,7 @@ struct LogProof: AsyncParsableCommand {
 
     func run() async throws {
         let key = try await options.verificationKey()
-        let client = try options.client
+        let client = try await options.client
         let size: Int64
         if let treeSize { size = treeSize } else { size = try await client.logInfo().treeSize }
         let checkpointText = try await client.checkpoint(treeSize: size)

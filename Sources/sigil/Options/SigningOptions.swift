@@ -7,8 +7,8 @@ import WireFormat
 /// How the signing commands (`sign-blob`, `attest`, `sign-image`, `attest-image`, `lifecycle
 /// set`) get a key: keylessly (an identity token and the CA), or `--key`; and where they log.
 struct SigningOptions: ParsableArguments {
-    @Option(help: "ClientTrustConfig JSON (default .sigil/trust_config.json).")
-    var trustConfig: String?
+    /// `--trust-config` or `--instance`: the trusted root and the services to sign with.
+    @OptionGroup var source: TrustSourceOptions
 
     @Option(help: "An OIDC identity token, or a file holding one.")
     var identityToken: String?
@@ -22,8 +22,10 @@ struct SigningOptions: ParsableArguments {
     @Option(help: "Transparency log (Rekor v1 API) URL; overrides the trust config.")
     var rekorURL: String?
 
-    @Option(help: "Refuse identity tokens from any other issuer.")
+    @Option(help: "Sign in at this OIDC issuer when no token is given (default: the trust config's), and refuse identity tokens from any other issuer.")
     var oidcIssuer: String?
+
+    @OptionGroup var signIn: SignInOptions
 
     @Option(help: ArgumentHelp("Rekor API version to log with: 1, or 2 (the trust config's Rekor v2 log, with an RFC 3161 timestamp from its TSA); default: the highest the signing config offers.",
                                valueName: "1|2"))
@@ -51,7 +53,7 @@ struct SigningOptions: ParsableArguments {
 
     /// A signing session: the managed key, or an ephemeral key with a fresh certificate.
     func session() async throws(SigningError) -> SigningSession {
-        let trust = try SigningSetup.trust(path: trustConfig)
+        let trust = try await SigningSetup.trust(source)
         guard let logURL = rekorURL ?? trust.rekorURL else {
             throw SigningError(.trustConfig, "no transparency log: the trust config lists none; pass --rekor-url")
         }
@@ -72,7 +74,7 @@ struct SigningOptions: ParsableArguments {
         }
         let token: IdentityToken
         do {
-            token = try await IdentityTokenSource(explicitToken: identityToken).resolve().token
+            token = try await signIn.identityToken(explicitToken: identityToken, issuer: oidcIssuer ?? trust.oidcURL)
         } catch {
             throw SigningError(.identityToken, "\(error)")
         }
@@ -95,11 +97,12 @@ enum SigningSetup {
     /// Where `sigil-server init` writes the client trust config (`--data` defaults to `./.sigil`).
     static let defaultTrustConfig = ".sigil/trust_config.json"
 
-    static func trust(path: String?) throws(SigningError) -> TrustConfiguration {
-        let chosen = path ?? defaultTrustConfig
-        guard path != nil || FileManager.default.fileExists(atPath: chosen) else {
-            throw SigningError(.trustConfig, "no --trust-config given and \(defaultTrustConfig) does not exist")
+    static func trust(_ source: TrustSourceOptions) async throws(SigningError) -> TrustConfiguration {
+        let trust: TrustConfiguration?
+        do { trust = try await source.load(defaultPath: defaultTrustConfig) } catch { throw SigningError(.trustConfig, error.message) }
+        guard let trust else {
+            throw SigningError(.trustConfig, "no --trust-config or --instance given and \(defaultTrustConfig) does not exist")
         }
-        do { return try TrustConfiguration.load(path: chosen) } catch { throw SigningError(.trustConfig, error.message) }
+        return trust
     }
 }

@@ -9,21 +9,21 @@ struct TrustedRootOptions: ParsableArguments {
     @Option(help: "Trusted root JSON.")
     var trustedRoot: String?
 
-    @Option(help: "ClientTrustConfig JSON (its trustedRoot is used; default .sigil/trust_config.json).")
-    var trustConfig: String?
+    /// `--trust-config` (its trustedRoot is used) or `--instance`.
+    @OptionGroup var source: TrustSourceOptions
 
     func validate() throws {
-        guard trustedRoot == nil || trustConfig == nil else { throw ValidationError("give --trusted-root or --trust-config, not both") }
+        guard trustedRoot == nil || !source.isGiven else { throw ValidationError("give --trusted-root, --trust-config or --instance, not two") }
     }
 
-    func load() throws -> TrustedRoot {
+    func load() async throws -> TrustedRoot {
         if let trustedRoot {
             do { return try TrustedRoot(parsing: try BundleFiles.read(trustedRoot, what: "trusted root")) } catch let error as TrustedRootError {
                 throw CLIError("\(trustedRoot): \(error)")
             }
         }
-        do { return try SigningSetup.trust(path: trustConfig).trustedRoot } catch {
-            throw CLIError("\(error.message); pass --trusted-root or --trust-config")
+        do { return try await SigningSetup.trust(source).trustedRoot } catch {
+            throw CLIError(source.instance == nil ? "\(error.message); pass --trusted-root, --trust-config or --instance" : error.message)
         }
     }
 }
