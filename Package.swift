@@ -63,6 +63,9 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "NIOCore", package: "swift-nio"),
+        ], resources: [
+            // The explorer page served at /explorer/: plain HTML, CSS and JavaScript, no build step.
+            .copy("Explorer/Assets"),
         ]),
         // What every server shares for running in production: configuration files, TLS listeners,
         // health and readiness, Prometheus metrics, structured request logs.
