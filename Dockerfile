@@ -19,7 +19,8 @@ COPY Tests Tests
 RUN swift build -c release --static-swift-stdlib --product sigil-server \
  && swift build -c release --static-swift-stdlib --product sigil \
  && mkdir /out \
- && cp "$(swift build -c release --show-bin-path)/sigil-server" "$(swift build -c release --show-bin-path)/sigil" /out/
+ && cp "$(swift build -c release --show-bin-path)/sigil-server" "$(swift build -c release --show-bin-path)/sigil" /out/ \
+ && cp -R "$(swift build -c release --show-bin-path)/Sigil_TransparencyLog.resources" /out/
 
 # Runtime stage: no compiler, no sources, a non-root user owning only the data folder.
 FROM ubuntu:24.04
@@ -31,7 +32,10 @@ RUN apt-get update \
  && chown sigil:sigil /var/lib/sigil \
  && chmod 0700 /var/lib/sigil
 COPY --from=build /out/sigil-server /out/sigil /usr/local/bin/
+# The log explorer's HTML, CSS and JavaScript: the log server looks for them beside its executable.
+COPY --from=build /out/Sigil_TransparencyLog.resources /usr/local/bin/Sigil_TransparencyLog.resources
 COPY ca /usr/share/sigil/ca
+COPY tuf/roles.json /usr/share/sigil/tuf/roles.json
 COPY deploy /etc/sigil
 COPY examples/ci-job.sh /usr/share/sigil/examples/ci-job.sh
 USER sigil

@@ -66,6 +66,9 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "NIOCore", package: "swift-nio"),
+        ], resources: [
+            // The explorer page served at /explorer/: plain HTML, CSS and JavaScript, no build step.
+            .copy("Explorer/Assets"),
         ]),
         // What every server shares for running in production: configuration files, TLS listeners,
         // health and readiness, Prometheus metrics, structured request logs.
@@ -91,6 +94,7 @@ let package = Package(
             .product(name: "_CryptoExtras", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
         ]),
         // Fulcio's job: OIDC token validation, certificate issuance, CT submission.
         .target(name: "CertificateAuthority", dependencies: [
@@ -127,6 +131,8 @@ let package = Package(
             .product(name: "SwiftASN1", package: "swift-asn1"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
+            // The one-shot loopback listener of the browser sign-in.
+            .product(name: "NIOPosix", package: "swift-nio"),
             // TLS settings for registries: the system trust store plus a CA file.
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ]),
@@ -201,7 +207,8 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .testTarget(name: "SigilClientTests", dependencies: [
-            "SigilClient", "SigstoreKit", "WireFormat", "Merkle", "TestSupport", "TransparencyLog",
+            // OIDCIssuer: the browser sign-in is tested against the real development issuer.
+            "SigilClient", "SigstoreKit", "WireFormat", "Merkle", "TestSupport", "TransparencyLog", "OIDCIssuer",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "X509", package: "swift-certificates"),
             .product(name: "SwiftASN1", package: "swift-asn1"),

@@ -1,7 +1,9 @@
 // OIDCIssuer: Sigil's development OpenID Connect provider (DESIGN.md §7).
 //
 // Two issuers share one key ring:
-// - `<base>` mints tokens for any subject/email on request (`POST /token`, loopback only);
+// - `<base>` mints tokens for any subject/email on request (`POST /token`, loopback only), and is
+//   an OpenID provider for development: authorization code + PKCE S256 (RFC 6749 §4.1, RFC 7636)
+//   with a sign-in page at `/authorize` that vouches for whatever email is typed;
 // - `<base>/actions` emulates GitHub Actions (`POST /actions/jobs` registers a job, the job's
 //   request URL + bearer token yield `{"value": JWT}` with the full claim set of sigstore-spec.md §E.2).
 // Both serve OpenID discovery (OpenID Connect Discovery 1.0 §4) and a JWKS (RFC 7517) so a
@@ -29,11 +31,14 @@ public actor OIDCIssuer {
     private var jobs: [ExactString: (job: ActionsJob, expires: Date)] = [:]
     private var jobOrder: [ExactString] = []
     private var nextRunID = 1
+    /// Authorization codes issued by the sign-in page and not yet redeemed (`OIDCIssuer+Authorization.swift`).
+    var codes: AuthorizationCodeStore
 
     /// An issuer signing with `keys` (one RS256 and one ES256 key, loaded from `init`'s PEM files).
     public init(configuration: OIDCIssuerConfiguration, keys: OIDCKeyRing) {
         self.configuration = configuration
         self.keyRing = keys
+        self.codes = AuthorizationCodeStore(capacity: max(1, configuration.maxPendingCodes))
     }
 
     /// An issuer whose keys are read from PEM text (PKCS#8, PKCS#1 or SEC1).
@@ -65,22 +70,38 @@ public actor OIDCIssuer {
     // MARK: Discovery
 
     /// The OpenID discovery document of the plain issuer, or of the Actions issuer when `actions` is true.
+    /// The plain issuer's has every member OpenID Connect Discovery 1.0 §3 makes REQUIRED, so
+    /// clients that build a provider from it (sigstore-python's `Issuer`) accept it.
     public nonisolated func discoveryDocument(actions: Bool) -> JSONValue {
         let issuer = actions ? configuration.actionsIssuerURL : configuration.issuerURL
-        let tokenEndpoint = actions ? configuration.actionsIssuerURL + "/jobs" : configuration.issuerURL + "/token"
-        return [
+        var document: [String: JSONValue] = [
             "issuer": .string(issuer),
             "jwks_uri": .string(issuer + "/jwks"),
-            "token_endpoint": .string(tokenEndpoint),
-            "response_types_supported": ["id_token"],
             "subject_types_supported": ["public"],
             "id_token_signing_alg_values_supported": ["RS256", "ES256"],
-            "claims_supported": actions
-                ? ["sub", "aud", "exp", "iat", "nbf", "iss", "jti", "repository", "ref", "sha", "workflow_ref", "job_workflow_ref"]
-                : ["sub", "aud", "exp", "iat", "nbf", "iss", "jti", "email", "email_verified"],
             "sigil_development_issuer": true,
             "sigil_note": "Sigil development issuer: mints tokens for any identity on request. Never trust it in production.",
         ]
+        if actions {
+            // Like GitHub's, the Actions issuer has no authorization endpoint: runners get tokens
+            // through the job's request URL.
+            document["token_endpoint"] = .string(issuer + "/jobs")
+            document["response_types_supported"] = ["id_token"]
+            document["claims_supported"] = ["sub", "aud", "exp", "iat", "nbf", "iss", "jti", "repository", "ref", "sha", "workflow_ref", "job_workflow_ref"]
+        } else {
+            document["authorization_endpoint"] = .string(issuer + "/authorize")
+            document["token_endpoint"] = .string(issuer + "/token")
+            document["response_types_supported"] = ["code"]
+            document["response_modes_supported"] = ["query"]
+            document["grant_types_supported"] = ["authorization_code"]
+            document["code_challenge_methods_supported"] = ["S256"]
+            // Basic with an empty secret is accepted too (sigstore-python sends it), but the
+            // client is public: no secret is ever checked.
+            document["token_endpoint_auth_methods_supported"] = ["none"]
+            document["scopes_supported"] = ["openid", "email"]
+            document["claims_supported"] = ["sub", "aud", "exp", "iat", "nbf", "iss", "jti", "email", "email_verified", "nonce"]
+        }
+        return .object(document)
     }
 
     // MARK: Minting

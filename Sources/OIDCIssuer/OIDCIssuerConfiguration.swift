@@ -16,6 +16,13 @@ public struct OIDCIssuerConfiguration: Sendable {
     /// container network whose published ports are themselves bound to loopback (docker-compose),
     /// where the host's requests arrive from the bridge's address.
     public var mintsForAnyClient = false
+    /// The one OAuth client of the authorization-code flow (`client_id`), and the audience of the
+    /// tokens it gets: `sigstore`, as Sigstore clients and the CA's issuer list expect.
+    public var clientID = "sigstore"
+    /// How long an authorization code may wait to be redeemed (RFC 6749 §4.1.2 recommends at most 10 minutes).
+    public var authorizationCodeLifetime: TimeInterval = 60
+    /// How many unredeemed authorization codes are kept; the oldest is forgotten beyond that.
+    public var maxPendingCodes = 1_000
     public var now: @Sendable () -> Date = { Date() }
 
     public init(issuerURL: String) {

@@ -7,7 +7,10 @@ import WireFormat
 
 /// The development issuer's HTTP routes (DESIGN.md §7):
 /// - `GET /.well-known/openid-configuration`, `GET /jwks` — the plain issuer;
-/// - `POST /token` (loopback only) — mint a token for a subject/email;
+/// - `POST /token` (loopback only) — mint a token for a subject/email, or with
+///   `grant_type=authorization_code` redeem a code from the sign-in page (RFC 6749 §4.1.3);
+/// - `GET /authorize`, `POST /authorize` (loopback only) — the sign-in page of the authorization-code
+///   flow with PKCE S256, for loopback and out-of-band redirect URIs (`AuthorizationRoutes`);
 /// - `GET /actions/.well-known/openid-configuration`, `GET /actions/jwks` — the Actions issuer;
 /// - `POST /actions/jobs` (loopback only) — register an emulated job;
 /// - `GET /actions/token?api-version=2.0&audience=…` with `Authorization: Bearer T` — `{"value": JWT}`.
@@ -23,6 +26,12 @@ public func buildOIDCRouter(issuer: OIDCIssuer, logger: Logger = Logger(label: "
     router.get("/jwks") { _, _ in JSONReply.canonical(await issuer.jwks()) }
     router.post("/token") { request, context in
         try await tokenEndpoint(issuer: issuer, request: request, context: context)
+    }
+    router.get("/authorize") { request, context in
+        AuthorizationRoutes.signInPage(issuer: issuer, request: request, context: context)
+    }
+    router.post("/authorize") { request, context in
+        await AuthorizationRoutes.signIn(issuer: issuer, request: request, context: context)
     }
     router.get("/actions/.well-known/openid-configuration") { _, _ in JSONReply.canonical(issuer.discoveryDocument(actions: true)) }
     router.get("/actions/jwks") { _, _ in JSONReply.canonical(await issuer.jwks()) }
@@ -45,7 +54,16 @@ private func readForm(_ request: Request, context: OIDCRequestContext, issuer: O
 }
 
 private func tokenEndpoint(issuer: OIDCIssuer, request: Request, context: OIDCRequestContext) async throws -> Response {
-    let form = try await readForm(request, context: context, issuer: issuer)
+    guard issuer.configuration.mintsForAnyClient || isLoopback(context.remoteAddress) else { throw AuthorizationError.notLoopback }
+    let form: FormFields
+    do { form = try await readForm(request, context: context, issuer: issuer) } catch let error as OIDCIssuerError {
+        throw AuthorizationError.invalidParameter(name: "form", reason: error.description)
+    }
+    // No grant_type is the script form (DESIGN.md §7); anything else must be the code exchange.
+    if let grantType = form["grant_type"] {
+        guard grantType.isExactly("authorization_code") else { throw AuthorizationError.unsupportedGrantType }
+        return try await AuthorizationRoutes.exchange(issuer: issuer, form: form, request: request)
+    }
     var extra: [String: JSONValue] = [:]
     if let text = form["claims"] {
         guard let parsed = try? JSONValue(parsing: Array(text.utf8)), let object = parsed.objectValue else {

@@ -62,6 +62,8 @@ public enum TokenError: Error, Equatable, Sendable, CustomStringConvertible {
     case malformed(String)
     case expired(String)
     case ambient(String)
+    /// The interactive (browser or out-of-band) sign-in failed.
+    case signIn(String)
 
     public var description: String {
         switch self {
@@ -69,6 +71,7 @@ public enum TokenError: Error, Equatable, Sendable, CustomStringConvertible {
         case .malformed(let why): "the identity token is malformed: \(why)"
         case .expired(let why): why
         case .ambient(let why): "could not get a GitHub Actions identity token: \(why)"
+        case .signIn(let why): "sign-in failed: \(why)"
         }
     }
 }

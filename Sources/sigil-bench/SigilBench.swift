@@ -21,5 +21,5 @@ struct LogBench: AsyncParsableCommand {
               sigil-bench log http --duration 10 --connections 64
               sigil-bench log peer          # pymerkle 7.0.0, same workloads, same run
             """,
-        subcommands: [StorageBench.self, ProofBench.self, HTTPBench.self, PeerBench.self])
+        subcommands: [StorageBench.self, ProofBench.self, HTTPBench.self, PeerBench.self, ExplorerFillBench.self])
 }

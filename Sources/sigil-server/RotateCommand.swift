@@ -22,7 +22,7 @@ struct RotateCommand: ParsableCommand {
               sigil-server rotate rekor-v2-key --data ./.sigil
             Each of these publishes the new trust files through the TUF repository in the same step, so
             `--instance` clients pick them up on their next refresh. TUF's own keys:
-              sigil-server rotate tuf-online --data ./.sigil
+              sigil-server rotate tuf-online --data ./.sigil [--tuf-key OFFLINE-ROOT-KEY.pem]
               sigil-server rotate tuf-targets --data ./.sigil [--tuf-key OFFLINE-ROOT-KEY.pem]
               sigil-server rotate tuf-root --data ./.sigil [--tuf-key OFFLINE-ROOT-KEY.pem]
             """,

@@ -37,7 +37,8 @@ enum ServerConfigDefaults {
     }
 
     private static func oidc(_ endpoints: Initialiser.Endpoints) -> [String: JSONValue] {
-        var settings: [String: JSONValue] = ["tokenLifetimeSeconds": 600, "tokenClients": "loopback"]
+        var settings: [String: JSONValue] = ["tokenLifetimeSeconds": 600, "tokenClients": "loopback",
+                                             "clientID": "sigstore", "authorizationCodeLifetimeSeconds": 60]
         // The issuer's default URL is http://127.0.0.1:<port>; any other must be written, or tokens
         // would name an issuer the CA's list and the trust files do not.
         if !endpoints.oidc.isExactly("http://127.0.0.1:\(endpoints.ports.oidc)") { settings["issuerURL"] = .string(endpoints.oidc) }

@@ -252,6 +252,8 @@ enum Servers {
         var configuration = OIDCIssuerConfiguration(issuerURL: settings.issuerURL)
         configuration.tokenLifetime = TimeInterval(settings.tokenLifetimeSeconds)
         configuration.mintsForAnyClient = settings.tokenClients == "any"
+        configuration.clientID = settings.clientID
+        configuration.authorizationCodeLifetime = TimeInterval(settings.authorizationCodeLifetimeSeconds)
         do {
             issuer = try OIDCIssuer(configuration: configuration,
                                     rs256PEM: try folder.read(folder.oidcRS256Key, what: "the OIDC RS256 key"),

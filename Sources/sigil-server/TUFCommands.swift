@@ -13,8 +13,8 @@ struct TUFKeyOptions: ParsableArguments {
     func load() throws -> [SigningKey] {
         try files.map { path in
             guard let data = FileManager.default.contents(atPath: path) else { throw ServerError("--tuf-key \(path): cannot read the file") }
-            do { return try SigningKey(pem: String(decoding: data, as: UTF8.self)) } catch {
-                throw ServerError("--tuf-key \(path): not a PEM P-256 private key")
+            do throws(TUFError) { return try TUFKeyFiles.signingKey(pem: data, file: path) } catch {
+                throw ServerError("--tuf-key \(error.message)")
             }
         }
     }
@@ -65,11 +65,11 @@ struct TUFPublish: ParsableCommand {
     func run() throws {
         let folder = DataFolder(path: options.data)
         let repository = folder.tufRepository(extraKeys: try keys.load())
-        do {
-            let changed = try repository.publish(files: try folder.tufTargets())
+        do throws(TUFError) {
+            let changed = try repository.publish(files: { try folder.tufTargets() })
             let version = try repository.state().targets.version
             print(changed ? "Published targets version \(version)" : "The published targets (version \(version)) already are the current trust files")
-        } catch let error as TUFError { throw ServerError("tuf publish: \(error.message)") }
+        } catch { throw ServerError("tuf publish: \(error.message)") }
     }
 }
 
@@ -107,7 +107,7 @@ extension TUFKeyRotation {
     func run() throws {
         let folder = DataFolder(path: options.data)
         let repository = folder.tufRepository(extraKeys: try keys.load())
-        do {
+        do throws(TUFError) {
             let settings = try repository.settings()
             var names: [String] = []
             for role in Self.roles { for name in settings.role(role).keys where !names.contains(name) { names.append(name) } }
@@ -116,7 +116,7 @@ extension TUFKeyRotation {
             print("Rotated the TUF keys \(names.joined(separator: ", ")): published \(state.root.version).root.json, "
                   + "signed by the previous root's keys and the new ones")
             print("Old private keys are in \(folder.tufKeys.path)/retired; clients follow on their next refresh")
-        } catch let error as TUFError { throw ServerError("rotate: \(error.message)") }
+        } catch { throw ServerError("rotate: \(error.message)") }
     }
 }
 

@@ -12,16 +12,14 @@ enum TUFPublication {
             print("No TUF repository in \(folder.tufDirectory.path): `sigil-server tuf init --data \(folder.root.path)` adds one")
             return
         }
-        do {
+        do throws(TUFError) {
             let repository = folder.tufRepository(extraKeys: extraKeys)
-            if try repository.publish(files: try folder.tufTargets()) {
+            if try repository.publish(files: { try folder.tufTargets() }) {
                 print("Published through TUF: targets version \(try repository.state().targets.version) at <log URL>/tuf")
             }
-        } catch let error as TUFError {
+        } catch {
             print("warning: the new trust files are not yet published through TUF: \(error.message)")
             print("  publish them with: sigil-server tuf publish --data \(folder.root.path) --tuf-key TARGETS-KEY.pem")
-        } catch {
-            print("warning: the new trust files are not yet published through TUF: \(error)")
         }
     }
 }

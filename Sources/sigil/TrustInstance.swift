@@ -28,7 +28,8 @@ struct TrustInstance: AsyncParsableCommand {
 
     func run() async throws {
         let bytes = try BundleFiles.read(root, what: "bootstrap root")
-        let updater = InstanceTrust.updater(instance: url)
+        let updater: TUFUpdater
+        do { updater = try InstanceTrust.updater(instance: url) } catch { throw CLIError("trust-instance: \(error.message)") }
         do {
             try await updater.bootstrap(root: bytes) { targets throws(TUFError) in
                 _ = try InstanceTrust.combine(targets, instance: updater.cache.instance)

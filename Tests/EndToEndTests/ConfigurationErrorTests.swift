@@ -177,4 +177,15 @@ import Testing
         let error = try refusal(["all", "--data", data])
         #expect(error.contains("\(data)/config/oidc.json: tokenClients: \"everyone\" is not one of loopback, any"), "\(error)")
     }
+
+    /// The sign-in's client and code lifetime (issue 19) are checked like every other setting.
+    @Test func signInSettingsAreChecked() throws {
+        let data = try initialised()
+        try #"{"clientID": "two words"}"#.write(toFile: data + "/config/oidc.json", atomically: true, encoding: .utf8)
+        let client = try refusal(["oidc", "--data", data, "--check-config"])
+        #expect(client.contains("\(data)/config/oidc.json: clientID: must be 1 to 128 printable ASCII characters"), "\(client)")
+        try #"{"authorizationCodeLifetimeSeconds": 3600}"#.write(toFile: data + "/config/oidc.json", atomically: true, encoding: .utf8)
+        let lifetime = try refusal(["oidc", "--data", data, "--check-config"])
+        #expect(lifetime.contains("authorizationCodeLifetimeSeconds: 3600 is outside 1...600"), "\(lifetime)")
+    }
 }

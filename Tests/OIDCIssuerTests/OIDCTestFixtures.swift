@@ -9,9 +9,10 @@ enum OIDCTestFixtures {
     static let rs256 = try! OIDCSigningKey.generateRS256()
     static let es256 = OIDCSigningKey.generateES256()
 
-    static func issuer(now: @escaping @Sendable () -> Date = { Date() }) -> OIDCIssuer {
+    static func issuer(now: @escaping @Sendable () -> Date = { Date() }, codeLifetime: TimeInterval = 60) -> OIDCIssuer {
         var configuration = OIDCIssuerConfiguration(issuerURL: "http://127.0.0.1:5556/")
         configuration.now = now
+        configuration.authorizationCodeLifetime = codeLifetime
         return OIDCIssuer(configuration: configuration, keys: try! OIDCKeyRing(rs256: rs256, es256: es256))
     }
 

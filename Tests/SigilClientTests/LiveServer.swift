@@ -14,11 +14,12 @@ final class LiveServer: Sendable {
         self.task = task
     }
 
-    static func start(_ router: Router<BasicRequestContext>) async throws -> LiveServer {
+    static func start<Context: RequestContext>(_ router: Router<Context>, port: Int = 0) async throws -> LiveServer
+        where Context.Source == ApplicationRequestContextSource {
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         var logger = Logger(label: "sigil.test-server")
         logger.logLevel = .critical   // shutdown chatter would bury the test output
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)),
                               onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) }, logger: logger)
         let task = Task { try await app.runService(gracefulShutdownSignals: []) }
         var iterator = ports.makeAsyncIterator()

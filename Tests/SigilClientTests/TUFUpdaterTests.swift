@@ -41,9 +41,12 @@ final class TUFUpdaterTests: XCTestCase {
         XCTAssertEqual(targets.trustedRoot, TUFTestRepository.sigstoreTargets["trusted_root.json"])
         XCTAssertEqual(targets.signingConfig, TUFTestRepository.sigstoreTargets["signing_config.v0.2.json"])
         let hash = LowercaseHex.encode(TUFHashes.of(targets.trustedRoot).digests[0].digest)
-        XCTAssertEqual(fetcher.requestedPaths, ["2.root.json", "timestamp.json", "1.snapshot.json", "1.targets.json",
-                                                "targets/\(hash).trusted_root.json",
-                                                "targets/\(LowercaseHex.encode(TUFHashes.of(targets.signingConfig).digests[0].digest)).signing_config.v0.2.json"])
+        // The root probe and the timestamp go out together (the timestamp is verified after the
+        // root chain); then snapshot, targets and the two target files by consistent-snapshot path.
+        XCTAssertEqual(Set(fetcher.requestedPaths.prefix(2)), ["2.root.json", "timestamp.json"])
+        XCTAssertEqual(Array(fetcher.requestedPaths.dropFirst(2)), ["1.snapshot.json", "1.targets.json",
+                                                                   "targets/\(hash).trusted_root.json",
+                                                                   "targets/\(LowercaseHex.encode(TUFHashes.of(targets.signingConfig).digests[0].digest)).signing_config.v0.2.json"])
         // Each download is bounded: the specification's limits, or the recorded length.
         XCTAssertEqual(fetcher.requests.first { $0.path == "timestamp.json" }?.maxLength, 16_384)
         XCTAssertEqual(fetcher.requests.first { $0.path == "1.snapshot.json" }?.maxLength, repository.files["1.snapshot.json"]!.count)
@@ -51,7 +54,8 @@ final class TUFUpdaterTests: XCTestCase {
         // A warm refresh reads the root probe and the timestamp only.
         let warm = MemoryTUFFetcher(repository.files)
         _ = try await updater(warm, base: base).refresh()
-        XCTAssertEqual(warm.requestedPaths, ["2.root.json", "timestamp.json"])
+        XCTAssertEqual(Set(warm.requestedPaths), ["2.root.json", "timestamp.json"])
+        XCTAssertEqual(warm.requestedPaths.count, 2)
         // And offline needs nothing.
         XCTAssertEqual(try updater(MemoryTUFFetcher([:]), base: base).offline().trustedRoot, targets.trustedRoot)
     }
@@ -119,6 +123,47 @@ final class TUFUpdaterTests: XCTestCase {
         // The new metadata verified and may be kept; the refused target is not: the old one stays.
         let cachedTarget = base.url.appendingPathComponent(TUFCacheName.folder(instance)).appendingPathComponent("targets/trusted_root.json")
         XCTAssertEqual(FileManager.default.contents(atPath: cachedTarget.path).map(Array.init), TUFTestRepository.sigstoreTargets["trusted_root.json"])
+    }
+
+    func testRollbackIsRefusedAcrossProcessesByTheCachedVersions() async throws {
+        var repository = TUFTestRepository()
+        repository.files["1.root.json"] = try repository.root(version: 1)
+        try repository.publish(TUFTestRepository.sigstoreTargets, targetsVersion: 5, snapshotVersion: 5, timestampVersion: 5)
+        let base = TemporaryDirectory()
+        try await updater(MemoryTUFFetcher(repository.files), base: base).bootstrap(root: repository.files["1.root.json"]!)
+        let before = snapshot(of: base.url)
+        // Another process, later: the repository (or a man in the middle) serves older metadata.
+        var older = repository
+        try older.publish(TUFTestRepository.sigstoreTargets, targetsVersion: 4, snapshotVersion: 4, timestampVersion: 4)
+        await assertFails(.version, try await updater(MemoryTUFFetcher(older.files), base: base).refresh(), mentioning: "timestamp version 4 < trusted 5")
+        // A newer timestamp over an older snapshot.
+        var mixed = repository
+        let oldSnapshot = older.files["4.snapshot.json"]!
+        mixed.files["timestamp.json"] = try repository.timestamp(version: 6, snapshot: oldSnapshot, snapshotVersion: 4)
+        mixed.files["4.snapshot.json"] = oldSnapshot
+        await assertFails(.version, try await updater(MemoryTUFFetcher(mixed.files), base: base).refresh(), mentioning: "snapshot version 4 < trusted 5")
+        XCTAssertEqual(snapshot(of: base.url), before)
+    }
+
+    func testFastForwardIsRecoveredByRotatingTheTimestampKey() async throws {
+        var repository = try repository()
+        let base = TemporaryDirectory()
+        // An attacker with the timestamp key pushed clients to version 1000.
+        try repository.publish(TUFTestRepository.sigstoreTargets, targetsVersion: 1, snapshotVersion: 1, timestampVersion: 1000)
+        try await updater(MemoryTUFFetcher(repository.files), base: base).bootstrap(root: repository.files["1.root.json"]!)
+        // Without a key rotation, the honest version 3 is a rollback.
+        var honest = repository
+        try honest.publish(TUFTestRepository.sigstoreTargets, targetsVersion: 1, snapshotVersion: 1, timestampVersion: 3)
+        await assertFails(.version, try await updater(MemoryTUFFetcher(honest.files), base: base).refresh())
+        // The operator rotates the timestamp key (root 2): version 3 under the new key is accepted.
+        let oldRoot = honest.keys[.root]!
+        honest.keys[.timestamp] = [SigningKey.generateP256()]
+        honest.files["2.root.json"] = try honest.root(version: 2, signedBy: oldRoot)
+        try honest.publish(TUFTestRepository.sigstoreTargets, targetsVersion: 1, snapshotVersion: 1, timestampVersion: 3)
+        _ = try await updater(MemoryTUFFetcher(honest.files), base: base).refresh()
+        let cached = try TUFMetadata(parsing: Array(try Data(contentsOf: base.url.appendingPathComponent(TUFCacheName.folder(instance))
+            .appendingPathComponent("timestamp.json"))), role: .timestamp)
+        XCTAssertEqual(cached.version, 3)
     }
 
     func testEndlessDataIsCutOff() async throws {
@@ -194,6 +239,8 @@ final class TUFUpdaterTests: XCTestCase {
             XCTAssertEqual(refreshed.trustedRoot, files["trusted_root.json"], "after rotating \(names)")
         }
         XCTAssertEqual(try published.state().root.version, 4)
+        let cachedRoot = try TUFMetadata(parsing: Array(try Data(contentsOf: client.cache.directory.appendingPathComponent("root.json"))), role: .root)
+        XCTAssertEqual(cachedRoot.version, 4)
         let rotated = ["trusted_root.json": Array(#"{"v":2}"#.utf8), "signing_config.v0.2.json": files["signing_config.v0.2.json"]!]
         XCTAssertTrue(try published.publish(files: rotated))
         XCTAssertFalse(try published.publish(files: rotated))

@@ -129,15 +129,38 @@ final class TUFTrustedSetTests: XCTestCase {
             XCTAssertEqual((error as? TUFError)?.kind, .threshold)
             XCTAssertTrue("\(error)".contains("1 of the 2 required"), "\(error)")
         }
-        // The same key twice is still one key.
+        // The same key twice under one key ID is malformed (the specification makes key IDs
+        // unique among signatures).
         let twice = try repository.timestamp(version: 1, snapshot: snapshot, snapshotVersion: 1,
                                              signedBy: [repository.keys[.timestamp]![0], repository.keys[.timestamp]![0]])
-        assertKind(.threshold) { try trusted.updateTimestamp(twice) }
+        assertKind(.malformed) { try trusted.updateTimestamp(twice) }
         // A key of another role does not count.
         let foreign = try repository.timestamp(version: 1, snapshot: snapshot, snapshotVersion: 1,
                                                signedBy: [repository.keys[.timestamp]![0], repository.keys[.snapshot]![0]])
         assertKind(.threshold) { try trusted.updateTimestamp(foreign) }
         XCTAssertTrue(try trusted.updateTimestamp(repository.files["timestamp.json"]!))
+    }
+
+    func testOneKeyUnderTwoKeyIDsCountsOnce() throws {
+        var repository = TUFTestRepository(now: now)
+        try repository.publish(TUFTestRepository.sigstoreTargets, targetsVersion: 1, snapshotVersion: 1, timestampVersion: 1)
+        let key = repository.keys[.timestamp]![0]
+        // The same public key listed twice, as "ecdsa" and as the legacy "ecdsa-sha2-nistp256"
+        // key type: two key IDs, one key (go-tuf's GHSA-3633-5h82-39pq).
+        let first = TUFKey(ecdsaP256: key.verificationKey)
+        let second = try TUFKey(json: ["keytype": "ecdsa-sha2-nistp256", "scheme": "ecdsa-sha2-nistp256",
+                                       "keyval": ["public": .string(key.verificationKey.pem)]])
+        XCTAssertNotEqual(first.keyID, second.keyID)
+        repository.listedKeys[.timestamp] = [first, second]
+        repository.thresholds[.timestamp] = 2
+        var trusted = try TUFTrustedSet(root: try repository.root(version: 1), referenceTime: now)
+        let signed = TUFMetadataWriter.timestamp(version: 1, expires: repository.expires,
+                                                 snapshot: TUFFileMeta(version: 1, hashes: .of(repository.files["1.snapshot.json"]!)))
+        let timestamp = try TUFMetadataWriter.envelope(signed, signatures: [(first.keyID, key), (second.keyID, key)])
+        XCTAssertThrowsError(try trusted.updateTimestamp(timestamp)) { error in
+            XCTAssertEqual((error as? TUFError)?.kind, .threshold)
+            XCTAssertTrue("\(error)".contains("1 of the 2 required"), "\(error)")
+        }
     }
 
     func testRootRotationMustBeSignedByTheOldRoot() throws {

@@ -71,15 +71,15 @@ struct TUFRepositoryTests {
     @Test func theRunningServerRenewsTheTimestampBeforeItExpires() throws {
         let start = Date()
         let repository = try create(Self.settings(timestamp: "20s", renewTimestamp: "10s"), now: start)
-        var renewal = try repository.refresh(files: files, now: start.addingTimeInterval(5))
+        var renewal = try repository.refresh(files: { files }, now: start.addingTimeInterval(5))
         #expect(renewal.renewed.isEmpty)
         #expect(abs(renewal.nextDue.timeIntervalSince(start.addingTimeInterval(10))) < 1.5)
-        renewal = try repository.refresh(files: files, now: start.addingTimeInterval(11))
+        renewal = try repository.refresh(files: { files }, now: start.addingTimeInterval(11))
         #expect(renewal.renewed == [.timestamp])
         #expect(try repository.state().timestamp.version == 2)
         _ = try verify(repository, now: start.addingTimeInterval(25))
         // Far in the future every role falls due, and each is signed again in order.
-        renewal = try repository.refresh(files: files, now: start.addingTimeInterval(320 * 86_400))
+        renewal = try repository.refresh(files: { files }, now: start.addingTimeInterval(320 * 86_400))
         #expect(renewal.renewed == [.root, .targets, .snapshot, .timestamp])
         _ = try verify(repository, now: start.addingTimeInterval(320 * 86_400 + 5))
     }
@@ -88,7 +88,7 @@ struct TUFRepositoryTests {
         let repository = try create()
         var changed = files
         changed["signing_config.v0.2.json"] = Array(#"{"config":2}"#.utf8)
-        let renewal = try repository.refresh(files: changed)
+        let renewal = try repository.refresh(files: { changed })
         #expect(renewal.renewed.contains(.targets))
         #expect(try verify(repository).targetsContent!.targets[ExactString("signing_config.v0.2.json")] == TUFHashes.of(changed["signing_config.v0.2.json"]!))
     }
@@ -116,7 +116,7 @@ struct TUFRepositoryTests {
         changed["trusted_root.json"] = Array(#"{"root":3}"#.utf8)
         #expect { try repository.publish(files: changed) } throws: { ($0 as? TUFError)?.kind == .threshold }
         // The refresh cannot publish either, and says what to do instead of failing.
-        let renewal = try repository.refresh(files: changed)
+        let renewal = try repository.refresh(files: { changed })
         #expect(renewal.warnings.contains { $0.contains("sigil-server tuf publish --tuf-key") })
         var withKey = repository
         withKey.keys.extraKeys = [targetsKey]
@@ -129,12 +129,47 @@ struct TUFRepositoryTests {
         #expect(try verify(repository).rootContent.roles[.root]!.threshold == 2)
         let second = try #require(try repository.keys.privateKey(named: "root-2"))
         try FileManager.default.removeItem(at: repository.keys.privateFile("root-2"))
+        let publicKeys = try FileManager.default.contentsOfDirectory(atPath: repository.keys.publicDirectory.path).sorted()
+        let targetsPublic = try Data(contentsOf: repository.keys.publicFile("targets"))
         #expect { try repository.rotate(keys: ["targets"]) } throws: { ($0 as? TUFError)?.kind == .threshold }
+        // A rotation that cannot be signed changes nothing: no key replaced or retired, no root
+        // published, and the keys at hand still sign what they signed before.
         #expect(try repository.state().root.version == 1)
+        #expect(try Data(contentsOf: repository.keys.publicFile("targets")) == targetsPublic)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: repository.keys.publicDirectory.path).sorted() == publicKeys)
+        #expect(!FileManager.default.fileExists(atPath: repository.keys.privateDirectory.appendingPathComponent("retired").path))
+        var changed = files
+        changed["trusted_root.json"] = Array(#"{"root":9}"#.utf8)
+        #expect(try repository.publish(files: changed))
+        #expect(try repository.refresh(files: { changed }, now: Date().addingTimeInterval(2 * 86_400)).renewed.contains(.timestamp))
         var withKey = repository
         withKey.keys.extraKeys = [second]
         try withKey.rotate(keys: ["targets"])
         #expect(try verify(repository).root.version == 2)
+    }
+
+    @Test func aBrokenRolesFileDoesNotStopTheTimestampRenewal() throws {
+        let start = Date()
+        let repository = try create(Self.settings(timestamp: "20s", renewTimestamp: "10s"), now: start)
+        let good = try repository.settings()
+        try Data("{ not json".utf8).write(to: repository.settingsFile)
+        let renewal = try repository.refresh(files: { files }, fallback: good, now: start.addingTimeInterval(15))
+        #expect(renewal.renewed == [.timestamp])
+        #expect(renewal.warnings.contains { $0.contains("roles.json") })
+        // Renewed with the fallback's 20-second lifetime, not the standard 3 days.
+        #expect(try repository.state().timestamp.expires.timeIntervalSince(start) < 60)
+        _ = try verify(repository, now: start.addingTimeInterval(20))
+    }
+
+    @Test func keysOtherThanP256AreRefusedNotTrapped() throws {
+        let ed25519 = SigningKey.generateEd25519()
+        #expect { _ = try TUFKeyFiles.signingKey(pem: Data(ed25519.pemRepresentation.utf8), file: "ed.pem") } throws: {
+            "\($0)".contains("P-256")
+        }
+        let repository = try create()
+        try Data(ed25519.pemRepresentation.utf8).write(to: repository.keys.privateFile("stray"))
+        #expect { try repository.rotate(keys: ["online"]) } throws: { ($0 as? TUFError)?.kind == .storage }
+        #expect(try repository.state().root.version == 1)
     }
 
     @Test func rolesFilesAreCheckedWithTheMemberNamed() {

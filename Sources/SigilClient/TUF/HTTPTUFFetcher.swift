@@ -6,20 +6,19 @@ import SigstoreKit
 /// the updater gives, so a repository that streams without end is cut off (endless data).
 public struct HTTPTUFFetcher: TUFFetcher {
     public let baseURL: String
-    let client: HTTPClient
 
     public init(instance: String) {
-        var url = instance
-        while url.hasSuffix("/") { url.removeLast() }
-        baseURL = url
-        client = FailFastHTTPClient.shared
+        var url = Substring(instance)
+        while url.utf8.last == UInt8(ascii: "/") { url = url.dropLast() }
+        baseURL = String(url)
     }
 
     public func fetch(_ path: String, maxLength: Int) async throws(TUFError) -> [UInt8]? {
         var request = HTTPClientRequest(url: baseURL + "/" + path)
         request.headers.add(name: "User-Agent", value: "sigil")
         do {
-            let response = try await client.execute(request, timeout: .seconds(30))
+            // The shared client is made on first use: `--offline` never starts its event loops.
+            let response = try await FailFastHTTPClient.shared.execute(request, timeout: .seconds(30))
             switch response.status.code {
             case 200:
                 if let declared = response.headers.first(name: "Content-Length").flatMap(Int.init), declared > maxLength {

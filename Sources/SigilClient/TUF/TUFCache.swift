@@ -84,10 +84,16 @@ public struct TUFCache: Sendable {
     func replace(with staging: TUFCache) throws(TUFError) {
         let fm = FileManager.default
         let old = directory.deletingLastPathComponent().appendingPathComponent(".old-\(UInt32.random(in: .min ... .max))")
+        let hadCache = fm.fileExists(atPath: directory.path)
         do {
-            if fm.fileExists(atPath: directory.path) { try fm.moveItem(at: directory, to: old) }
+            if hadCache { try fm.moveItem(at: directory, to: old) }
+        } catch {
+            throw TUFError(.cache, "cannot replace the TUF cache \(directory.path): \(error.localizedDescription)")
+        }
+        do {
             try fm.moveItem(at: staging.directory, to: directory)
         } catch {
+            if hadCache { try? fm.moveItem(at: old, to: directory) }   // the previous cache, back in its place
             throw TUFError(.cache, "cannot move the new TUF cache into \(directory.path): \(error.localizedDescription)")
         }
         try? fm.removeItem(at: old)

@@ -19,6 +19,8 @@ public struct TUFUpdater: Sendable {
     public struct Targets: Sendable {
         public let trustedRoot: [UInt8]
         public let signingConfig: [UInt8]
+        /// What the caller should tell the user (offline: roles whose expiry has passed).
+        public var warnings: [String] = []
     }
 
     public init(cache: TUFCache, fetcher: any TUFFetcher) {
@@ -51,45 +53,56 @@ public struct TUFUpdater: Sendable {
         }
     }
 
-    /// Brings the cache up to date with the repository and returns the verified targets.
+    /// Brings the cache up to date with the repository and returns the verified targets. Nothing
+    /// is written until everything has verified: a refresh that fails part-way leaves the cache
+    /// exactly as it was, still usable `--offline`.
     public func refresh(now: Date = Date()) async throws(TUFError) -> Targets {
         try cache.checkOwnership()
         var trusted = try loadCachedRoot(referenceTime: now)
         let startingRoot = trusted.rootContent
+        var verified: [(file: URL, bytes: [UInt8])] = []
+
+        // The timestamp is fetched while the root chain is walked: only its bytes come early; it is
+        // verified below against the final root, as §5.3.5 requires. Saves a round trip a refresh.
+        let fetcher = self.fetcher
+        let timestampFetch = Task { try await fetcher.fetch(TUFRole.timestamp.fileName, maxLength: TUFRole.timestamp.maximumLength) }
+        defer { timestampFetch.cancel() }
 
         // §5.3.4: each next root, signed by the trusted one and by itself, until there is none.
         for _ in 0..<Self.maximumRootRotations {
             let next = trusted.root.version + 1
             guard let bytes = try await fetcher.fetch("\(next).root.json", maxLength: TUFRole.root.maximumLength) else { break }
             try trusted.updateRoot(bytes)
-            try cache.write(bytes, to: cache.metadataFile(.root))
+            verified.append((cache.metadataFile(.root), bytes))
         }
         try trusted.checkRootFresh()
         // §5.3.11: new timestamp or snapshot keys make the cached copies worthless (and, after a
-        // fast-forward attack, harmful: their versions would block the real ones).
-        for role in [TUFRole.timestamp, .snapshot] where !Self.sameKeys(startingRoot, trusted.rootContent, role: role) {
-            cache.remove(cache.metadataFile(.timestamp))
-            cache.remove(cache.metadataFile(.snapshot))
-        }
+        // fast-forward attack, harmful: their versions would block the real ones), so they are
+        // not consulted, and are replaced below.
+        let keysRotated = [TUFRole.timestamp, .snapshot].contains { !Self.sameKeys(startingRoot, trusted.rootContent, role: $0) }
 
         // §5.3.5: the cached timestamp guards against rollback even if it has expired.
-        if let cached = cache.read(cache.metadataFile(.timestamp)) { _ = try? trusted.updateTimestamp(cached) }
-        guard let timestamp = try await fetcher.fetch(TUFRole.timestamp.fileName, maxLength: TUFRole.timestamp.maximumLength) else {
+        if !keysRotated, let cached = cache.read(cache.metadataFile(.timestamp)) { _ = try? trusted.updateTimestamp(cached) }
+        let fetched: [UInt8]?
+        do { fetched = try await timestampFetch.value } catch {
+            throw (error as? TUFError) ?? TUFError(.unavailable, "\(cache.instance)/timestamp.json: \(error)")
+        }
+        guard let timestamp = fetched else {
             throw TUFError(.missing, "\(cache.instance) has no timestamp.json: is this a TUF repository?")
         }
         if try trusted.updateTimestamp(timestamp) {
-            try cache.write(timestamp, to: cache.metadataFile(.timestamp))
+            verified.append((cache.metadataFile(.timestamp), timestamp))
         }
 
         // §5.3.6: the cached snapshot serves if it is still the one the timestamp names.
-        if !acceptCached(.snapshot, into: &trusted) {
+        if keysRotated || !acceptCached(.snapshot, into: &trusted) {
             let meta = trusted.snapshotMeta!
             let path = trusted.metadataPath(.snapshot, version: meta.version)
             guard let bytes = try await fetcher.fetch(path, maxLength: meta.hashes.length ?? TUFRole.snapshot.maximumLength) else {
                 throw TUFError(.missing, "\(cache.instance) has no \(path), which timestamp.json names")
             }
             try trusted.updateSnapshot(bytes)
-            try cache.write(bytes, to: cache.metadataFile(.snapshot))
+            verified.append((cache.metadataFile(.snapshot), bytes))
         }
 
         // §5.3.7: likewise the targets.
@@ -102,20 +115,38 @@ public struct TUFUpdater: Sendable {
                 throw TUFError(.missing, "\(cache.instance) has no \(path), which snapshot.json names")
             }
             try trusted.updateTargets(bytes)
-            try cache.write(bytes, to: cache.metadataFile(.targets))
+            verified.append((cache.metadataFile(.targets), bytes))
         }
 
         var files: [[UInt8]] = []
         for name in Self.requiredTargets {
-            files.append(try await target(name, trusted: trusted))
+            let (bytes, downloaded) = try await target(name, trusted: trusted)
+            if downloaded { verified.append((cache.targetFile(name), bytes)) }
+            files.append(bytes)
+        }
+        // Targets first and the timestamp last, so that a crash between two writes leaves older
+        // metadata naming files that are all present.
+        for (file, bytes) in verified.sorted(by: { Self.writeOrder($0.file) < Self.writeOrder($1.file) }) {
+            try cache.write(bytes, to: file)
         }
         return Targets(trustedRoot: files[0], signingConfig: files[1])
     }
 
+    private static func writeOrder(_ file: URL) -> Int {
+        switch file.lastPathComponent {
+        case TUFRole.root.fileName: 1
+        case TUFRole.targets.fileName: 2
+        case TUFRole.snapshot.fileName: 3
+        case TUFRole.timestamp.fileName: 4
+        default: 0
+        }
+    }
+
     /// The cached copy, verified as far as is possible without the repository: the root chain's
     /// signatures, the timestamp, snapshot and targets signatures, versions and hashes, and the
-    /// targets' hashes. Freshness cannot be judged offline, so expiry is not.
-    public func offline() throws(TUFError) -> Targets {
+    /// targets' hashes. Freshness cannot be judged offline, so an expiry that has passed is
+    /// reported as a warning, not a failure.
+    public func offline(now: Date = Date()) throws(TUFError) -> Targets {
         try cache.checkOwnership()
         func incomplete(_ error: TUFError) -> TUFError {
             TUFError(error.kind, "the cached copy of \(cache.instance) cannot be used offline: \(error.message); refresh it online")
@@ -137,24 +168,28 @@ public struct TUFUpdater: Sendable {
                 try hashes.check(bytes, name: name)
                 files.append(bytes)
             }
-            return Targets(trustedRoot: files[0], signingConfig: files[1])
+            var targets = Targets(trustedRoot: files[0], signingConfig: files[1])
+            for metadata in [trusted.root, trusted.timestamp, trusted.snapshot, trusted.targets].compactMap({ $0 }) where metadata.isExpired(at: now) {
+                targets.warnings.append("the cached \(metadata.role.fileName) (version \(metadata.version)) expired at \(RFC3339.format(metadata.expires)); "
+                                        + "this trust may be out of date")
+            }
+            return targets
         } catch {
             throw incomplete(error)
         }
     }
 
     /// A target, from the cache when it still has the recorded length and hashes, else downloaded
-    /// from its consistent-snapshot path, checked, and cached.
-    private func target(_ name: String, trusted: TUFTrustedSet) async throws(TUFError) -> [UInt8] {
+    /// from its consistent-snapshot path and checked (`downloaded`: the caller caches it).
+    private func target(_ name: String, trusted: TUFTrustedSet) async throws(TUFError) -> (bytes: [UInt8], downloaded: Bool) {
         let hashes = try trusted.target(name)
-        if let cached = cache.read(cache.targetFile(name)), (try? hashes.check(cached, name: name)) != nil { return cached }
+        if let cached = cache.read(cache.targetFile(name)), (try? hashes.check(cached, name: name)) != nil { return (cached, false) }
         let path = "targets/" + trusted.targetPath(name, hashes: hashes)
         guard let bytes = try await fetcher.fetch(path, maxLength: hashes.length ?? TUFRole.targets.maximumLength) else {
             throw TUFError(.missing, "\(cache.instance) has no \(path), which targets.json lists")
         }
         try hashes.check(bytes, name: name)
-        try cache.write(bytes, to: cache.targetFile(name))
-        return bytes
+        return (bytes, true)
     }
 
     /// Whether the cached snapshot or targets passes as the current one.

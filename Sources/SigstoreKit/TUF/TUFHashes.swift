@@ -26,8 +26,12 @@ public struct TUFHashes: Sendable, Equatable {
         var digests: [(String, [UInt8])] = []
         if let value = json["hashes"] {
             guard let members = value.objectValue, !members.isEmpty else { throw TUFError(.malformed, "\(name): hashes must be a non-empty object") }
-            // Sorted for a stable order: JSON objects have none, and the first is the path's hash.
-            for algorithm in members.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+            // SHA-256 first (the hash consistent-snapshot paths use, as every Sigstore repository
+            // lists it), then the rest in byte order: the parsed object keeps no order of its own.
+            let names = members.keys.sorted { a, b in
+                a.isExactly("sha256") || (!b.isExactly("sha256") && a.utf8.lexicographicallyPrecedes(b.utf8))
+            }
+            for algorithm in names {
                 guard let hex = members[algorithm]?.stringValue, let digest = LowercaseHex.decode(hex), !digest.isEmpty else {
                     throw TUFError(.malformed, "\(name): hashes.\(algorithm) is not lowercase hex")
                 }
@@ -51,10 +55,12 @@ public struct TUFHashes: Sendable, Equatable {
         }
         for (algorithm, digest) in digests {
             let actual: [UInt8]
-            switch algorithm {
-            case "sha256": actual = Array(SHA256.hash(data: bytes))
-            case "sha512": actual = Array(SHA512.hash(data: bytes))
-            default: throw TUFError(.mismatch, "\(name): hash algorithm \"\(algorithm)\" is not supported")
+            if algorithm.isExactly("sha256") {
+                actual = Array(SHA256.hash(data: bytes))
+            } else if algorithm.isExactly("sha512") {
+                actual = Array(SHA512.hash(data: bytes))
+            } else {
+                throw TUFError(.mismatch, "\(name): hash algorithm \"\(algorithm)\" is not supported")
             }
             guard actual == digest else {
                 throw TUFError(.mismatch, "\(name): \(algorithm) is \(LowercaseHex.encode(actual)), not the recorded \(LowercaseHex.encode(digest))")

@@ -12,6 +12,9 @@ public struct TUFKey: Sendable {
     public let scheme: String
     /// The key object exactly as listed, for its key ID and for writing it back unchanged.
     public let json: JSONValue
+    /// The key's DER SubjectPublicKeyInfo when usable: what identifies the key itself, whatever
+    /// key ID a root files it under (a threshold counts keys, not IDs).
+    public var spkiDER: [UInt8]? { key?.spkiDER }
     /// Why this key cannot verify, or nil when it can.
     public let unusableReason: String?
     private let key: VerificationKey?
@@ -24,14 +27,16 @@ public struct TUFKey: Sendable {
         self.keyType = keyType
         self.scheme = scheme
         self.json = json
-        switch (keyType, scheme) {
-        case ("ecdsa", "ecdsa-sha2-nistp256"), ("ecdsa-sha2-nistp256", "ecdsa-sha2-nistp256"):
+        let ecdsa = (keyType.isExactly("ecdsa") || keyType.isExactly("ecdsa-sha2-nistp256")) && scheme.isExactly("ecdsa-sha2-nistp256")
+        let ed25519 = keyType.isExactly("ed25519") && scheme.isExactly("ed25519")
+        switch (ecdsa, ed25519) {
+        case (true, _):
             if let parsed = try? VerificationKey(pem: publicValue), parsed.kind == .ecdsaP256 {
                 (key, unusableReason) = (parsed, nil)
             } else {
                 (key, unusableReason) = (nil, "its keyval.public is not a PEM ECDSA P-256 public key")
             }
-        case ("ed25519", "ed25519"):
+        case (_, true):
             if let raw = LowercaseHex.decode(publicValue), raw.count == 32,
                let parsed = try? Curve25519.Signing.PublicKey(rawRepresentation: raw),
                let wrapped = try? VerificationKey(spkiDER: parsed.derRepresentation) {

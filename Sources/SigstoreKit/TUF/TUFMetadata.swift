@@ -37,6 +37,8 @@ public struct TUFMetadata: Sendable {
             guard let keyID = entry["keyid"]?.stringValue, let sig = entry["sig"]?.stringValue else {
                 throw malformed("a signature lacks keyid or sig")
             }
+            // The specification makes key IDs unique among the signatures, as python-tuf enforces.
+            guard !signatures.contains(where: { $0.keyID.isExactly(keyID) }) else { throw malformed("two signatures by key \(keyID)") }
             signatures.append(Signature(keyID: keyID, signature: LowercaseHex.decode(sig)))
         }
         guard let type = signed["_type"]?.stringValue else { throw malformed("signed._type is missing") }

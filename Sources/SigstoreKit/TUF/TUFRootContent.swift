@@ -54,18 +54,18 @@ public struct TUFRootContent: Sendable {
     /// of an unusable type and undecodable signatures count for nothing.
     public func verify(_ metadata: TUFMetadata, as role: TUFRole, fileName: String) throws(TUFError) {
         guard let assignment = roles[role] else { throw TUFError(.malformed, "root lists no \(role.rawValue) role") }
-        var counted: [String] = []
+        // Counted by the key itself: one key listed under two key IDs is still one signer.
+        var counted: [[UInt8]] = []
         var unusable: [String] = []
         for signature in metadata.signatures {
             guard let sig = signature.signature,
                   assignment.keyIDs.contains(where: { $0.isExactly(signature.keyID) }),
-                  !counted.contains(where: { $0.isExactly(signature.keyID) }),
                   let key = keys[ExactString(signature.keyID)] else { continue }
-            if let reason = key.unusableReason {
-                unusable.append("key \(signature.keyID.prefix(16))…: \(reason)")
+            guard let spki = key.spkiDER, key.unusableReason == nil else {
+                unusable.append("key \(signature.keyID.prefix(16))…: \(key.unusableReason ?? "unusable")")
                 continue
             }
-            if key.verifies(sig, over: metadata.canonicalSigned) { counted.append(signature.keyID) }
+            if !counted.contains(spki), key.verifies(sig, over: metadata.canonicalSigned) { counted.append(spki) }
         }
         guard counted.count >= assignment.threshold else {
             let detail = unusable.isEmpty ? "" : " (" + unusable.joined(separator: "; ") + ")"

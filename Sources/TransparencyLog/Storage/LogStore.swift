@@ -93,7 +93,7 @@ public struct AlreadyStored: Error, Sendable {
 /// `AsyncHashReader`) answers a whole proof's hashes in one call. Only `identity()` and `close()` are
 /// synchronous: the identity never changes and is read when the store is opened, and closing
 /// happens once, at shutdown.
-public protocol LogStore: AsyncHashReader {
+public protocol LogStore: AsyncHashReader, ExplorerReads {
     /// The identity stored at creation. Fixed for the life of the log, so it costs no I/O.
     func identity() -> LogIdentity
     /// The latest committed tree head.

@@ -11,7 +11,7 @@ extension SQLiteLogStore {
     /// Swift's cooperative pool, which a slow disk would otherwise stall. Not GRDB's own `async`
     /// read: measured here, it let the WAL grow without restarting under steady appends
     /// (`walFileStaysBoundedUnderSteadyAppends`) and halved one-at-a-time append throughput.
-    private func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         let pool = self.pool
         return try await withCheckedThrowingContinuation { continuation in
             Self.readQueue.async { continuation.resume(with: Result { try pool.read(body) }) }

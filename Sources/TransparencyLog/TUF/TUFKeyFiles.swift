@@ -24,17 +24,16 @@ public struct TUFKeyFiles: Sendable {
     /// The private key stored under `name`, or nil if it is not on this machine.
     public func privateKey(named name: String) throws(TUFError) -> SigningKey? {
         guard let data = FileManager.default.contents(atPath: privateFile(name).path) else { return nil }
-        do { return try SigningKey(pem: String(decoding: data, as: UTF8.self)) } catch {
-            throw TUFError(.storage, "\(privateFile(name).path): not a PEM P-256 private key (\(error))")
-        }
+        return try Self.signingKey(pem: data, file: privateFile(name).path)
     }
 
     /// The public key named `name`, or nil if neither half is here.
     public func publicKey(named name: String) throws(TUFError) -> VerificationKey? {
         if let data = FileManager.default.contents(atPath: publicFile(name).path) {
-            do { return try VerificationKey(pem: String(decoding: data, as: UTF8.self)) } catch {
-                throw TUFError(.storage, "\(publicFile(name).path): not a PEM public key (\(error))")
+            guard let key = try? VerificationKey(pem: String(decoding: data, as: UTF8.self)), key.kind == .ecdsaP256 else {
+                throw TUFError(.storage, "\(publicFile(name).path): not a PEM ECDSA P-256 public key (TUF keys here are P-256)")
             }
+            return key
         }
         return try privateKey(named: name)?.verificationKey
     }
@@ -46,10 +45,17 @@ public struct TUFKeyFiles: Sendable {
         return keys + extraKeys
     }
 
-    /// Makes a new key for `name`. A previous private key moves to `keys/tuf/retired/` (kept: the
-    /// operator decides when an old root key is destroyed).
-    @discardableResult
-    public func generate(_ name: String) throws(TUFError) -> SigningKey {
+    /// A TUF signing key from PEM: ECDSA P-256 only, the one key type the repository signs with.
+    public static func signingKey(pem data: Data, file: String) throws(TUFError) -> SigningKey {
+        guard let key = try? SigningKey(pem: String(decoding: data, as: UTF8.self)), key.verificationKey.kind == .ecdsaP256 else {
+            throw TUFError(.storage, "\(file): not a PEM ECDSA P-256 private key (TUF keys here are P-256)")
+        }
+        return key
+    }
+
+    /// Stores `key` under `name`: a previous private key moves to `keys/tuf/retired/` (kept: the
+    /// operator decides when an old root key is destroyed), then both halves are written.
+    public func install(_ key: SigningKey, as name: String) throws(TUFError) {
         let fm = FileManager.default
         do {
             try fm.createDirectory(at: privateDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
@@ -60,10 +66,8 @@ public struct TUFKeyFiles: Sendable {
                 let stamp = "\(Int(Date().timeIntervalSince1970))-\(UInt16.random(in: .min ... .max))"
                 try fm.moveItem(at: privateFile(name), to: retired.appendingPathComponent("\(name)-\(stamp).pem"))
             }
-            let key = SigningKey.generateP256()
             try AtomicFile.write(Array(key.pemRepresentation.utf8), to: privateFile(name).path, permissions: 0o600, exclusive: true)
             try AtomicFile.write(Array(key.verificationKey.pem.utf8), to: publicFile(name).path, permissions: 0o644)
-            return key
         } catch let error as TUFError {
             throw error
         } catch {

@@ -7,11 +7,13 @@ import WireFormat
 /// `V.snapshot.json`, `V.targets.json` and `targets/<sha256>.<name>`, served read-only at `/tuf/`.
 ///
 /// Every change takes the repository's lock (several processes write: the log server renewing
-/// its online roles, `rotate` publishing new targets), reads the current state from the files, and
-/// writes the new files bottom-up (targets, then snapshot, then timestamp last), each atomically,
-/// so a reader at any moment finds a complete, consistent chain. Each new root is checked with the
-/// client's own rules (``TUFTrustedSet``) before it is published: a root clients would refuse is
-/// never written.
+/// its online roles, `rotate` publishing new targets), reads the current state from the files,
+/// signs and checks every new file in memory (each new root with the client's own rules,
+/// ``TUFTrustedSet``), and only then writes anything: key files first, then the metadata bottom-up
+/// (targets, snapshot, root, timestamp last), each atomically, so a reader at any moment finds a
+/// complete, consistent chain, and a change that cannot be signed changes nothing. Roles signed
+/// again because their keys rotated carry the old keys' signatures too where those keys are at
+/// hand, so that they verify under the previous root as well as the new one.
 public struct TUFRepository: Sendable {
     public let directory: URL
     public var keys: TUFKeyFiles
@@ -43,9 +45,14 @@ public struct TUFRepository: Sendable {
         public var renewed: [TUFRole] = []
         /// Roles that need signing but whose keys are not here, with what to do.
         public var warnings: [String] = []
-        /// When the next role falls due.
+        /// When the next role falls due (roles that could not be signed are left out).
         public var nextDue: Date = .distantFuture
+        /// The settings used: the roles file, or the fallback when it could not be read.
+        public var settings: TUFRoleSettings = .standard
     }
+
+    /// A file to publish, by its path under `repository/`.
+    private typealias PublishedFile = (name: String, bytes: [UInt8])
 
     // MARK: - Creating
 
@@ -58,17 +65,19 @@ public struct TUFRepository: Sendable {
         let repository = TUFRepository(directory: directory, privateKeys: privateKeys)
         guard !repository.exists else { throw TUFError(.storage, "\(directory.path) already holds a TUF repository") }
         try repository.createDirectories()
-        try repository.write(settingsText, to: repository.settingsFile)
         try repository.locked { () throws(TUFError) in
-            for name in settings.keyNames { try repository.keys.generate(name) }
-            let signed = try repository.rootSigned(version: 1, settings: settings, now: now)
-            let content = try TUFRootContent(try TUFMetadata(parsing: CanonicalJSON.encode(["signatures": [], "signed": signed]), role: .root))
-            let root = try repository.sign(signed, as: .root, by: [content], fileName: "1.root.json")
+            var fresh: [String: SigningKey] = [:]
+            for name in settings.keyNames { fresh[name] = SigningKey.generateP256() }
+            let signers = Array(fresh.values)
+            let signed = try repository.rootSigned(version: 1, settings: settings, fresh: fresh, now: now)
+            let content = try Self.rootContent(of: signed)
+            let root = try repository.sign(signed, as: .root, allowedBy: [content], checkedBy: [content], signers: signers, fileName: "1.root.json")
             _ = try TUFTrustedSet(root: root, referenceTime: now)
-            try repository.write(root, to: repository.published.appendingPathComponent("1.root.json"))
-            try repository.write(root, to: repository.published.appendingPathComponent("root.json"))
-            try repository.publishChain(files: files, rootContent: content, settings: settings,
-                                        versions: (targets: 1, snapshot: 1, timestamp: 1), now: now)
+            let chain = try repository.chain(files: files, roots: [content], settings: settings,
+                                             versions: (targets: 1, snapshot: 1, timestamp: 1), signers: signers, now: now)
+            for (name, key) in fresh { try repository.keys.install(key, as: name) }
+            try repository.write(settingsText, to: repository.settingsFile)
+            try repository.publish(chain, root: root, rootVersion: 1)
         }
         return repository
     }
@@ -123,131 +132,171 @@ public struct TUFRepository: Sendable {
 
     // MARK: - Changing
 
-    /// Publishes `files` as the targets, with new targets, snapshot and timestamp versions; does
-    /// nothing and returns false when the targets already are exactly these files.
+    /// Publishes the trust files `files()` returns as the targets, with new targets, snapshot and
+    /// timestamp versions; does nothing and returns false when the targets already are exactly
+    /// these files. The files are read under the lock, so a concurrent publication of older files
+    /// cannot follow a newer one.
     @discardableResult
-    public func publish(files: [String: [UInt8]], now: Date = Date()) throws(TUFError) -> Bool {
+    public func publish(files: () throws -> [String: [UInt8]], now: Date = Date()) throws(TUFError) -> Bool {
         try locked { () throws(TUFError) -> Bool in
+            let current: [String: [UInt8]]
+            do { current = try files() } catch { throw TUFError(.storage, "cannot read the trust files to publish: \(error)") }
             let state = try state()
-            guard !Self.sameTargets(state.targetFiles, files) else { return false }
-            try publishChain(files: files, rootContent: state.rootContent, settings: try settings(),
-                             versions: (state.targets.version + 1, state.snapshot.version + 1, state.timestamp.version + 1), now: now)
+            guard !Self.sameTargets(state.targetFiles, current) else { return false }
+            let chain = try chain(files: current, roots: [state.rootContent], settings: try settings(),
+                                  versions: (state.targets.version + 1, state.snapshot.version + 1, state.timestamp.version + 1),
+                                  signers: try availableSigners(), now: now)
+            try publish(chain)
             return true
         }
     }
 
+    /// ``publish(files:now:)`` for files already read.
+    @discardableResult
+    public func publish(files: [String: [UInt8]], now: Date = Date()) throws(TUFError) -> Bool {
+        try publish(files: { files }, now: now)
+    }
+
     /// Signs again every role that is within its `renewBefore` of expiring and whose keys are here
-    /// (root, targets, snapshot, timestamp, each pulling the ones below it along), and publishes
-    /// `files` first if the targets differ from them (a trust file changed while no key was here).
-    public func refresh(files: [String: [UInt8]]? = nil, now: Date = Date()) throws(TUFError) -> Renewal {
+    /// (the root as it stands; targets, snapshot and timestamp, each pulling the ones below it
+    /// along), and publishes the trust files `files()` returns if the targets differ from them. Each
+    /// role is handled on its own: a role that cannot be signed (its keys offline, the roles file
+    /// broken) becomes a warning and does not stop the renewal of the others; `fallback` supplies
+    /// the lifetimes when the roles file cannot be read.
+    public func refresh(files: (() throws -> [String: [UInt8]])? = nil, fallback: TUFRoleSettings? = nil,
+                        now: Date = Date()) throws(TUFError) -> Renewal {
         try locked { () throws(TUFError) -> Renewal in
             var renewal = Renewal()
-            let settings = try settings()
+            var unsignable = Set<TUFRole>()
+            let settings: TUFRoleSettings
+            do throws(TUFError) { settings = try self.settings() } catch {
+                settings = fallback ?? .standard
+                renewal.warnings.append("\(error.message); renewing with the last settings that could be read")
+            }
+            renewal.settings = settings
             var state = try state()
+            // A key file that cannot be read is reported, not allowed to stop the renewal of the
+            // roles other keys sign.
+            var signers = keys.extraKeys
+            for name in (try? knownKeyNames(settings)) ?? [] {
+                do throws(TUFError) {
+                    if let key = try keys.privateKey(named: name) { signers.append(key) }
+                } catch {
+                    renewal.warnings.append(error.message)
+                }
+            }
             func due(_ metadata: TUFMetadata, _ role: TUFRole) -> Bool {
                 metadata.expires.timeIntervalSince(now) < settings.role(role).renewBefore
-            }
-            func note(_ role: TUFRole, _ metadata: TUFMetadata) {
-                renewal.nextDue = min(renewal.nextDue, metadata.expires.addingTimeInterval(-settings.role(role).renewBefore))
             }
 
             if due(state.root, .root) {
                 do throws(TUFError) {
-                    try publishRoot(settings: settings, state: state, rotatedKeys: [], now: now)
+                    let root = try renewedRoot(state, settings: settings, signers: signers, now: now)
+                    try publish([], root: root, rootVersion: state.root.version + 1)
                     renewal.renewed.append(.root)
                     state = try self.state()
-                } catch where error.kind == .threshold {
-                    renewal.warnings.append("root.json expires at \(RFC3339.format(state.root.expires)): \(error.message); "
-                                            + "run `sigil-server rotate tuf-root --tuf-key FILE` with the root keys")
+                } catch {
+                    unsignable.insert(.root)
+                    renewal.warnings.append("root.json (version \(state.root.version)) expires at \(RFC3339.format(state.root.expires)) and "
+                                            + "cannot be renewed: \(error.message); run `sigil-server rotate tuf-root --tuf-key FILE` with the root keys")
                 }
             }
-            var targetsFiles = currentFiles(state)
+            var publishedFiles = currentFiles(state)
             var newTargets = due(state.targets, .targets)
-            if let files, !Self.sameTargets(state.targetFiles, files) { (targetsFiles, newTargets) = (files, true) }
+            do {
+                if let current = try files?(), !Self.sameTargets(state.targetFiles, current) { (publishedFiles, newTargets) = (current, true) }
+            } catch {
+                renewal.warnings.append("cannot read the trust files to publish: \(error)")
+            }
             if newTargets {
                 do throws(TUFError) {
-                    try publishChain(files: targetsFiles, rootContent: state.rootContent, settings: settings,
-                                     versions: (state.targets.version + 1, state.snapshot.version + 1, state.timestamp.version + 1), now: now)
+                    try publish(try chain(files: publishedFiles, roots: [state.rootContent], settings: settings,
+                                          versions: (state.targets.version + 1, state.snapshot.version + 1, state.timestamp.version + 1),
+                                          signers: signers, now: now))
                     renewal.renewed += [.targets, .snapshot, .timestamp]
                     state = try self.state()
-                } catch where error.kind == .threshold {
-                    renewal.warnings.append("targets.json (version \(state.targets.version), expires \(RFC3339.format(state.targets.expires))) needs signing: "
-                                            + "\(error.message); run `sigil-server tuf publish --tuf-key FILE` with the targets keys")
+                } catch {
+                    unsignable.insert(.targets)
+                    renewal.warnings.append("targets.json (version \(state.targets.version), expires \(RFC3339.format(state.targets.expires))) "
+                                            + "needs signing: \(error.message); run `sigil-server tuf publish --tuf-key FILE` with the targets keys")
                 }
             }
-            if !renewal.renewed.contains(.snapshot), due(state.snapshot, .snapshot) || due(state.timestamp, .timestamp) {
-                let renewSnapshot = due(state.snapshot, .snapshot)
+            if !renewal.renewed.contains(.timestamp), due(state.snapshot, .snapshot) || due(state.timestamp, .timestamp) {
                 do throws(TUFError) {
-                    var snapshotBytes = try publishedBytes("\(state.snapshot.version).snapshot.json")
-                    var snapshotVersion = state.snapshot.version
-                    if renewSnapshot {
-                        snapshotVersion += 1
-                        snapshotBytes = try writeSnapshot(version: snapshotVersion, targets: state.targets, rootContent: state.rootContent,
-                                                          settings: settings, now: now)
-                        renewal.renewed.append(.snapshot)
-                    }
-                    try writeTimestamp(version: state.timestamp.version + 1, snapshot: snapshotBytes, snapshotVersion: snapshotVersion,
-                                       rootContent: state.rootContent, settings: settings, now: now)
-                    renewal.renewed.append(.timestamp)
+                    let renewSnapshot = due(state.snapshot, .snapshot)
+                    try publish(try onlineRoles(state: state, renewSnapshot: renewSnapshot, roots: [state.rootContent],
+                                                settings: settings, signers: signers, now: now))
+                    renewal.renewed += renewSnapshot ? [.snapshot, .timestamp] : [.timestamp]
                     state = try self.state()
-                } catch where error.kind == .threshold {
-                    renewal.warnings.append("the online roles cannot be signed: \(error.message)")
+                } catch {
+                    unsignable.formUnion([.snapshot, .timestamp])
+                    renewal.warnings.append("the online roles (snapshot, timestamp) cannot be signed: \(error.message)")
                 }
             }
-            note(.root, state.root)
-            note(.targets, state.targets)
-            note(.snapshot, state.snapshot)
-            note(.timestamp, state.timestamp)
+            for (role, metadata) in [(TUFRole.root, state.root), (.targets, state.targets), (.snapshot, state.snapshot), (.timestamp, state.timestamp)]
+            where !unsignable.contains(role) {
+                renewal.nextDue = min(renewal.nextDue, metadata.expires.addingTimeInterval(-settings.role(role).renewBefore))
+            }
             return renewal
         }
     }
 
     /// Replaces the keys named `names` with new ones and publishes a root (version N+1) for the
-    /// current settings, signed by the previous root's keys and the new root's, then re-signs each
+    /// current settings, signed by the previous root's keys and the new root's, and re-signs each
     /// role whose keys changed (and the roles below it). Also how a settings change (thresholds, new
-    /// key names: those get keys too) reaches the published root.
+    /// key names: those get keys too) reaches the published root. Everything is signed and checked
+    /// before the first file is written: a rotation that cannot be completed (an offline key not
+    /// brought with `--tuf-key`) leaves the keys and the repository as they were.
     public func rotate(keys names: [String], now: Date = Date()) throws(TUFError) {
         try locked { () throws(TUFError) in
             let settings = try settings()
             let state = try state()
-            // Kept before new keys replace them: the old root keys must sign the new root.
-            let previousKeys = try keys.signingKeys(names: try knownKeyNames(settings))
-            var repository = self
-            repository.keys.extraKeys += previousKeys
-            for name in names { try keys.generate(name) }
-            for name in settings.keyNames {
-                if try keys.publicKey(named: name) == nil { try keys.generate(name) }
+            var fresh: [String: SigningKey] = [:]
+            for name in names { fresh[name] = SigningKey.generateP256() }
+            for name in settings.keyNames where fresh[name] == nil {
+                if try keys.publicKey(named: name) == nil { fresh[name] = SigningKey.generateP256() }
             }
-            try repository.publishRoot(settings: settings, state: state, rotatedKeys: names, now: now)
-            let newState = try repository.state()
+            // The previous keys stay usable for this change: the old root keys must sign the new root.
+            let signers = try availableSigners() + Array(fresh.values)
+            let version = state.root.version + 1
+            let signed = try rootSigned(version: version, settings: settings, fresh: fresh, now: now)
+            let newContent = try Self.rootContent(of: signed)
+            let roots = [state.rootContent, newContent]
+            let root = try sign(signed, as: .root, allowedBy: roots, checkedBy: roots, signers: signers, fileName: "\(version).root.json")
+            var check = try TUFTrustedSet(root: state.root.bytes, referenceTime: now)
+            try check.updateRoot(root)
+
             func changed(_ role: TUFRole) -> Bool {
-                let a = state.rootContent.roles[role]!, b = newState.rootContent.roles[role]!
+                let a = state.rootContent.roles[role]!, b = newContent.roles[role]!
                 return a.threshold != b.threshold || Set(a.keyIDs.map { ExactString($0) }) != Set(b.keyIDs.map { ExactString($0) })
             }
-            let files = currentFiles(newState)
+            var below: [PublishedFile] = []
             if changed(.targets) {
-                try publishChain(files: files, rootContent: newState.rootContent, settings: settings,
-                                 versions: (newState.targets.version + 1, newState.snapshot.version + 1, newState.timestamp.version + 1), now: now)
+                below = try chain(files: currentFiles(state), roots: roots, settings: settings,
+                                  versions: (state.targets.version + 1, state.snapshot.version + 1, state.timestamp.version + 1),
+                                  signers: signers, now: now)
             } else if changed(.snapshot) || changed(.timestamp) {
-                let snapshotVersion = newState.snapshot.version + (changed(.snapshot) ? 1 : 0)
-                let snapshot = changed(.snapshot)
-                    ? try writeSnapshot(version: snapshotVersion, targets: newState.targets, rootContent: newState.rootContent, settings: settings, now: now)
-                    : try publishedBytes("\(newState.snapshot.version).snapshot.json")
-                try writeTimestamp(version: newState.timestamp.version + 1, snapshot: snapshot, snapshotVersion: snapshotVersion,
-                                   rootContent: newState.rootContent, settings: settings, now: now)
+                below = try onlineRoles(state: state, renewSnapshot: changed(.snapshot), roots: roots, settings: settings,
+                                        signers: signers, now: now)
             }
+            for (name, key) in fresh { try keys.install(key, as: name) }
+            try publish(below, root: root, rootVersion: version)
         }
     }
 
-    // MARK: - Writing metadata
+    // MARK: - Signing metadata
 
-    private func rootSigned(version: Int, settings: TUFRoleSettings, now: Date) throws(TUFError) -> JSONValue {
+    /// The `signed` object of a root for `settings`: each key by name, from `fresh` (made for this
+    /// change) or from its stored public half.
+    private func rootSigned(version: Int, settings: TUFRoleSettings, fresh: [String: SigningKey], now: Date) throws(TUFError) -> JSONValue {
         var roles: [TUFRole: (keys: [TUFKey], threshold: Int)] = [:]
         for role in TUFRole.allCases {
             let assignment = settings.role(role)
             var roleKeys: [TUFKey] = []
             for name in assignment.keys {
-                guard let key = try keys.publicKey(named: name) else {
+                var key = fresh[name]?.verificationKey
+                if key == nil { key = try keys.publicKey(named: name) }
+                guard let key else {
                     throw TUFError(.storage, "the TUF key \(name) is unknown: neither \(keys.publicFile(name).path) nor \(keys.privateFile(name).path) exists")
                 }
                 roleKeys.append(TUFKey(ecdsaP256: key))
@@ -257,65 +306,81 @@ public struct TUFRepository: Sendable {
         return TUFMetadataWriter.root(version: version, expires: now.addingTimeInterval(settings.role(.root).expires), roles: roles)
     }
 
-    /// The next root for `settings`, signed by the trusted root's keys and its own, checked as a
-    /// client checks it, then published as `N.root.json` and `root.json`.
-    private func publishRoot(settings: TUFRoleSettings, state: State, rotatedKeys: [String], now: Date) throws(TUFError) {
+    /// The published root with the next version and a new expiry, signed by its own root keys:
+    /// renewal never changes keys or thresholds (that takes `rotate`).
+    private func renewedRoot(_ state: State, settings: TUFRoleSettings, signers: [SigningKey], now: Date) throws(TUFError) -> [UInt8] {
+        guard var members = state.root.signed.objectValue else { throw TUFError(.malformed, "root.json: signed is not an object") }
         let version = state.root.version + 1
-        let signed = try rootSigned(version: version, settings: settings, now: now)
-        let unsigned = try TUFMetadata(parsing: CanonicalJSON.encode(["signatures": [], "signed": signed]), role: .root)
-        let newContent = try TUFRootContent(unsigned)
-        let bytes = try sign(signed, as: .root, by: [state.rootContent, newContent], fileName: "\(version).root.json")
+        members["version"] = .integer(Int64(version))
+        members["expires"] = .string(RFC3339.format(Date(timeIntervalSince1970: now.addingTimeInterval(settings.role(.root).expires)
+            .timeIntervalSince1970.rounded(.down))))
+        let root = try sign(.object(members), as: .root, allowedBy: [state.rootContent], checkedBy: [state.rootContent],
+                            signers: signers, fileName: "\(version).root.json")
         var check = try TUFTrustedSet(root: state.root.bytes, referenceTime: now)
-        try check.updateRoot(bytes)
-        try write(bytes, to: published.appendingPathComponent("\(version).root.json"))
-        try write(bytes, to: published.appendingPathComponent("root.json"))
+        try check.updateRoot(root)
+        return root
     }
 
-    /// Targets, snapshot and timestamp for `files`, at the given versions, written bottom-up.
-    private func publishChain(files: [String: [UInt8]], rootContent: TUFRootContent, settings: TUFRoleSettings,
-                              versions: (targets: Int, snapshot: Int, timestamp: Int), now: Date) throws(TUFError) {
+    /// Target files, targets, snapshot and timestamp for `files` at the given versions, signed
+    /// (not written). Checked against the last of `roots`; signed by keys any of them allows.
+    private func chain(files: [String: [UInt8]], roots: [TUFRootContent], settings: TUFRoleSettings,
+                       versions: (targets: Int, snapshot: Int, timestamp: Int), signers: [SigningKey], now: Date) throws(TUFError) -> [PublishedFile] {
+        var published: [PublishedFile] = []
         var listing: [String: TUFHashes] = [:]
         for (name, bytes) in files {
             let hashes = TUFHashes.of(bytes)
             listing[name] = hashes
-            try write(bytes, to: published.appendingPathComponent("targets/\(LowercaseHex.encode(hashes.digests[0].digest)).\(name)"))
+            published.append(("targets/\(LowercaseHex.encode(hashes.digests[0].digest)).\(name)", bytes))
         }
-        let targetsSigned = TUFMetadataWriter.targets(version: versions.targets, expires: now.addingTimeInterval(settings.role(.targets).expires),
-                                                      files: listing)
         let targetsName = "\(versions.targets).targets.json"
-        let targets = try sign(targetsSigned, as: .targets, by: [rootContent], fileName: targetsName)
-        try write(targets, to: published.appendingPathComponent(targetsName))
-        let snapshot = try writeSnapshot(version: versions.snapshot, targets: try TUFMetadata(parsing: targets, role: .targets, fileName: targetsName),
-                                         rootContent: rootContent, settings: settings, now: now)
-        try writeTimestamp(version: versions.timestamp, snapshot: snapshot, snapshotVersion: versions.snapshot,
-                           rootContent: rootContent, settings: settings, now: now)
+        let targets = try sign(TUFMetadataWriter.targets(version: versions.targets, expires: now.addingTimeInterval(settings.role(.targets).expires),
+                                                         files: listing),
+                               as: .targets, allowedBy: roots, checkedBy: [roots.last!], signers: signers, fileName: targetsName)
+        published.append((targetsName, targets))
+        return published + (try snapshotAndTimestamp(targets: try TUFMetadata(parsing: targets, role: .targets, fileName: targetsName),
+                                                     snapshotVersion: versions.snapshot, timestampVersion: versions.timestamp,
+                                                     roots: roots, settings: settings, signers: signers, now: now))
     }
 
-    private func writeSnapshot(version: Int, targets: TUFMetadata, rootContent: TUFRootContent, settings: TUFRoleSettings,
-                               now: Date) throws(TUFError) -> [UInt8] {
-        let signed = TUFMetadataWriter.snapshot(version: version, expires: now.addingTimeInterval(settings.role(.snapshot).expires),
+    /// A new timestamp (and, `renewSnapshot`, a new snapshot) over the published targets.
+    private func onlineRoles(state: State, renewSnapshot: Bool, roots: [TUFRootContent], settings: TUFRoleSettings,
+                             signers: [SigningKey], now: Date) throws(TUFError) -> [PublishedFile] {
+        if renewSnapshot {
+            return try snapshotAndTimestamp(targets: state.targets, snapshotVersion: state.snapshot.version + 1,
+                                            timestampVersion: state.timestamp.version + 1, roots: roots, settings: settings,
+                                            signers: signers, now: now)
+        }
+        return [try timestamp(snapshot: state.snapshot.bytes, snapshotVersion: state.snapshot.version, version: state.timestamp.version + 1,
+                              roots: roots, settings: settings, signers: signers, now: now)]
+    }
+
+    private func snapshotAndTimestamp(targets: TUFMetadata, snapshotVersion: Int, timestampVersion: Int, roots: [TUFRootContent],
+                                      settings: TUFRoleSettings, signers: [SigningKey], now: Date) throws(TUFError) -> [PublishedFile] {
+        let name = "\(snapshotVersion).snapshot.json"
+        let signed = TUFMetadataWriter.snapshot(version: snapshotVersion, expires: now.addingTimeInterval(settings.role(.snapshot).expires),
                                                 targets: TUFFileMeta(version: targets.version, hashes: .of(targets.bytes)))
-        let name = "\(version).snapshot.json"
-        let bytes = try sign(signed, as: .snapshot, by: [rootContent], fileName: name)
-        try write(bytes, to: published.appendingPathComponent(name))
-        return bytes
+        let snapshot = try sign(signed, as: .snapshot, allowedBy: roots, checkedBy: [roots.last!], signers: signers, fileName: name)
+        return [(name, snapshot), try timestamp(snapshot: snapshot, snapshotVersion: snapshotVersion, version: timestampVersion,
+                                                roots: roots, settings: settings, signers: signers, now: now)]
     }
 
-    private func writeTimestamp(version: Int, snapshot: [UInt8], snapshotVersion: Int, rootContent: TUFRootContent,
-                                settings: TUFRoleSettings, now: Date) throws(TUFError) {
+    private func timestamp(snapshot: [UInt8], snapshotVersion: Int, version: Int, roots: [TUFRootContent],
+                           settings: TUFRoleSettings, signers: [SigningKey], now: Date) throws(TUFError) -> PublishedFile {
         let signed = TUFMetadataWriter.timestamp(version: version, expires: now.addingTimeInterval(settings.role(.timestamp).expires),
                                                  snapshot: TUFFileMeta(version: snapshotVersion, hashes: .of(snapshot)))
-        try write(try sign(signed, as: .timestamp, by: [rootContent], fileName: "timestamp.json"),
-                  to: published.appendingPathComponent("timestamp.json"))
+        return ("timestamp.json", try sign(signed, as: .timestamp, allowedBy: roots, checkedBy: [roots.last!], signers: signers,
+                                           fileName: "timestamp.json"))
     }
 
-    /// Signs `signed` with every key at hand that `roots` assign to `role`, and checks the result
-    /// against each of `roots` (a rotated root must satisfy the old root and itself).
-    private func sign(_ signed: JSONValue, as role: TUFRole, by roots: [TUFRootContent], fileName: String) throws(TUFError) -> [UInt8] {
-        let allowed = Set(roots.flatMap { $0.roles[role]!.keyIDs }.map { ExactString($0) })
+    /// Signs `signed` with every key in `signers` that one of `allowedBy` assigns to `role`, and
+    /// checks the result against each of `checkedBy` (a rotated root must satisfy the old root and
+    /// itself; lower roles the newest root).
+    private func sign(_ signed: JSONValue, as role: TUFRole, allowedBy: [TUFRootContent], checkedBy: [TUFRootContent],
+                      signers: [SigningKey], fileName: String) throws(TUFError) -> [UInt8] {
+        let allowed = Set(allowedBy.flatMap { $0.roles[role]!.keyIDs }.map { ExactString($0) })
         var chosen: [SigningKey] = []
         var chosenIDs = Set<ExactString>()
-        for key in try keys.signingKeys(names: try knownKeyNames(nil)) {
+        for key in signers {
             let id = ExactString(TUFKey(ecdsaP256: key.verificationKey).keyID)
             if allowed.contains(id), chosenIDs.insert(id).inserted { chosen.append(key) }
         }
@@ -324,12 +389,35 @@ public struct TUFRepository: Sendable {
             throw TUFError(.malformed, "\(fileName): \(error)")
         }
         let metadata = try TUFMetadata(parsing: bytes, role: role, fileName: fileName)
-        for root in roots {
+        for root in checkedBy {
             do { try root.verify(metadata, as: role, fileName: fileName) } catch {
                 throw TUFError(.threshold, "cannot sign \(fileName): \(error.message) (keys in \(keys.privateDirectory.path), or pass them with --tuf-key)")
             }
         }
         return bytes
+    }
+
+    private static func rootContent(of signed: JSONValue) throws(TUFError) -> TUFRootContent {
+        try TUFRootContent(try TUFMetadata(parsing: CanonicalJSON.encode(["signatures": [], "signed": signed]), role: .root))
+    }
+
+    /// Every private key at hand: the key folder's and the ones brought for this command.
+    private func availableSigners() throws(TUFError) -> [SigningKey] {
+        try keys.signingKeys(names: try knownKeyNames(nil))
+    }
+
+    // MARK: - Writing
+
+    /// Writes signed files bottom-up: target files, targets, snapshot, then the root (when one is
+    /// given, as `N.root.json` and `root.json`), and the timestamp last.
+    private func publish(_ files: [PublishedFile], root: [UInt8]? = nil, rootVersion: Int = 0) throws(TUFError) {
+        let timestamp = files.filter { $0.name == "timestamp.json" }
+        for file in files where file.name != "timestamp.json" { try write(file.bytes, to: published.appendingPathComponent(file.name)) }
+        if let root {
+            try write(root, to: published.appendingPathComponent("\(rootVersion).root.json"))
+            try write(root, to: published.appendingPathComponent("root.json"))
+        }
+        for file in timestamp { try write(file.bytes, to: published.appendingPathComponent(file.name)) }
     }
 
     // MARK: - Files

@@ -22,8 +22,10 @@ struct SigningOptions: ParsableArguments {
     @Option(help: "Transparency log (Rekor v1 API) URL; overrides the trust config.")
     var rekorURL: String?
 
-    @Option(help: "Refuse identity tokens from any other issuer.")
+    @Option(help: "Sign in at this OIDC issuer when no token is given (default: the trust config's), and refuse identity tokens from any other issuer.")
     var oidcIssuer: String?
+
+    @OptionGroup var signIn: SignInOptions
 
     @Option(help: ArgumentHelp("Rekor API version to log with: 1, or 2 (the trust config's Rekor v2 log, with an RFC 3161 timestamp from its TSA); default: the highest the signing config offers.",
                                valueName: "1|2"))
@@ -72,7 +74,7 @@ struct SigningOptions: ParsableArguments {
         }
         let token: IdentityToken
         do {
-            token = try await IdentityTokenSource(explicitToken: identityToken).resolve().token
+            token = try await signIn.identityToken(explicitToken: identityToken, issuer: oidcIssuer ?? trust.oidcURL)
         } catch {
             throw SigningError(.identityToken, "\(error)")
         }

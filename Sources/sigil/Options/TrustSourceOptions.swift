@@ -57,7 +57,11 @@ final class TrustSources: @unchecked Sendable {
         let key = "instance:" + InstanceTrust.normalised(url)
         if let trust = remembered(key) { return trust }
         let bytes: [UInt8]
-        do { bytes = try await InstanceTrust.load(instance: url, offline: offline) } catch {
+        do {
+            let loaded = try await InstanceTrust.load(instance: url, offline: offline)
+            for warning in loaded.warnings { Output.note("warning: \(warning)") }
+            bytes = loaded.config
+        } catch {
             let hint = error.kind == .unavailable ? " (--offline uses the copy verified last time)" : ""
             throw TrustConfigError("TUF: \(error.message)\(hint)")
         }

@@ -1,0 +1,143 @@
+// The entry page: what the entry is, who signed it, when, and the browser's own proof of it.
+import { el, replace, facts, formatTime } from './dom.js';
+import { api } from './api.js';
+import { decodeBody } from './entrybody.js';
+import { makeBundle } from './bundle.js';
+import { proveEntry } from './proof.js';
+import { base64ToBytes, bytesToHex, sha256, utf8 } from './encoding.js';
+
+function certificateView(certificate) {
+  const validity = `${certificate.notBefore.toISOString()} to ${certificate.notAfter.toISOString()}`;
+  const fulcio = certificate.extensions.filter((e) => e.fulcio);
+  const other = certificate.extensions.filter((e) => !e.fulcio);
+  return el('section', { class: 'card', 'aria-label': 'Signing certificate' },
+    el('h3', {}, 'Signing certificate'),
+    facts([
+      ['Subject alternative name', el('ul', { class: 'plain', 'data-testid': 'san' }, certificate.sans.map((s) => el('li', {}, `${s.type}: `, el('span', { class: 'identity' }, s.value))))],
+      ['Issuer', certificate.issuer],
+      ['Subject', certificate.subject || '(empty)'],
+      ['Validity', validity],
+      ['Serial', el('span', { class: 'mono' }, certificate.serial)],
+      ['Public key', certificate.publicKey],
+    ]),
+    el('h4', {}, 'Fulcio extensions'),
+    fulcio.length ? el('table', { class: 'extensions', 'data-testid': 'fulcio-extensions' },
+      el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Extension'), el('th', { scope: 'col' }, 'OID'), el('th', { scope: 'col' }, 'Value'))),
+      el('tbody', {}, fulcio.map((e) => el('tr', {}, el('th', { scope: 'row' }, e.name), el('td', { class: 'mono' }, e.oid), el('td', {}, e.value))))) : el('p', {}, 'None.'),
+    el('details', {}, el('summary', {}, `Other extensions (${other.length})`),
+      el('ul', { class: 'plain' }, other.map((e) => el('li', {}, `${e.name}${e.critical ? ' (critical)' : ''}: `, el('span', { class: 'mono' }, e.value))))));
+}
+
+function verifierView(verifier) {
+  return verifier.certificate ? certificateView(verifier.certificate)
+    : el('section', { class: 'card' }, el('h3', {}, 'Public key'), facts([['Type', verifier.publicKey], ['PEM', el('pre', {}, verifier.pem)]]));
+}
+
+function proofView(result) {
+  return el('div', { class: `verdict ${result.verified ? 'ok' : 'bad'}`, 'data-testid': 'verdict-box' },
+    el('p', { class: 'verdict-line' }, el('strong', { 'data-testid': 'verdict' }, result.verified ? 'verified' : 'not verified'),
+      el('span', { 'data-testid': 'verdict-reason' }, ` — ${result.reason}`)),
+    result.warnings.map((w) => el('p', { class: 'warning', role: 'alert' }, w)),
+    el('ol', { class: 'steps' }, result.steps.map((s) => el('li', { class: s.ok ? 'ok' : 'bad' }, el('span', { class: 'mark', 'aria-hidden': 'true' }, s.ok ? '✓ ' : '✗ '),
+      el('span', { class: 'sr-only' }, s.ok ? 'passed: ' : 'failed: '), `${s.label}: `, s.detail))));
+}
+
+// DSSE: the log keeps only hashes, so payload type and statement come from an envelope or bundle
+// the auditor supplies, accepted only if its payload hashes to the logged payloadHash.
+async function readEnvelope(file, body) {
+  const json = JSON.parse(utf8.decode(new Uint8Array(await file.arrayBuffer())));
+  const envelope = json.dsseEnvelope || json;
+  if (typeof envelope.payload !== 'string' || typeof envelope.payloadType !== 'string') throw new Error('the file holds no DSSE envelope');
+  const payload = base64ToBytes(envelope.payload);
+  const digest = bytesToHex(await sha256(payload));
+  if (!body.payloadHash || digest !== body.payloadHash.value) throw new Error(`its payload hashes to ${digest}, not the logged payload hash`);
+  let statement = null;
+  if (envelope.payloadType === 'application/vnd.in-toto+json') statement = JSON.parse(utf8.decode(payload));
+  return { envelope, statement };
+}
+
+function statementView(envelope, statement) {
+  const subjects = statement && Array.isArray(statement.subject) ? statement.subject : [];
+  return el('section', { class: 'card', 'data-testid': 'dsse-payload' },
+    el('h3', {}, 'DSSE payload (matches the logged payload hash)'),
+    facts([
+      ['Payload type', envelope.payloadType],
+      statement && ['Statement type', String(statement._type)],
+      statement && ['Predicate type', el('span', { 'data-testid': 'predicate-type' }, String(statement.predicateType))],
+      statement && ['Subjects', el('ul', { class: 'plain', 'data-testid': 'subjects' }, subjects.map((s) => el('li', {},
+        el('span', { class: 'identity' }, String(s.name)), ' ', el('span', { class: 'mono' }, Object.entries(s.digest || {}).map(([a, v]) => `${a}:${v}`).join(' ')))))],
+    ]));
+}
+
+function download(name, object) {
+  const url = URL.createObjectURL(new Blob([JSON.stringify(object, null, 2)], { type: 'application/json' }));
+  const a = el('a', { href: url, download: name });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+}
+
+export async function showEntry(main, { uuid, index }) {
+  replace(main, el('p', { role: 'status' }, 'Loading the entry…'));
+  let entry;
+  try {
+    entry = uuid ? await api.entryByUUID(uuid) : await api.entryByIndex(index);
+  } catch (error) {
+    const unknown = error.status === 404;
+    replace(main, el('h2', {}, unknown ? 'No such entry' : 'The entry could not be read'),
+      el('p', { class: 'error', role: 'alert', 'data-testid': 'message' }, unknown ? `The log has no entry ${uuid ? `with UUID ${uuid}` : `at index ${index}`}. ${error.message}` : error.message));
+    return;
+  }
+  const entryUUID = entry.entryID.slice(-64);
+  let body;
+  try { body = decodeBody(entry.body); } catch (error) { body = { error: error.message }; }
+  const time = formatTime(entry.integratedTime);
+  const proofBox = el('div', { 'aria-live': 'polite', 'data-testid': 'proof' }, el('p', { role: 'status' }, 'Verifying in this browser…'));
+  const payloadBox = el('div');
+  let envelope = null;
+  const bundleButton = el('button', { type: 'button', 'data-testid': 'download-bundle' }, 'Download bundle');
+  const bundleNote = el('span', { class: 'note' });
+  const refreshBundle = () => {
+    const bundle = body.error ? null : makeBundle(entry, body, envelope);
+    bundleButton.disabled = !bundle;
+    bundleNote.textContent = bundle ? '' : ' (a DSSE bundle needs the envelope: attach it below)';
+  };
+  bundleButton.addEventListener('click', () => download(`${entryUUID}.sigstore.json`, makeBundle(entry, body, envelope)));
+  replace(main,
+    el('h2', { tabindex: '-1', id: 'entry-heading' }, `Entry ${entry.logIndex}`),
+    el('section', { class: 'card', 'aria-label': 'Entry' }, facts([
+      ['Kind', body.error ? '(undecodable)' : `${body.kind} ${body.apiVersion}`],
+      ['Log index', String(entry.logIndex)],
+      ['UUID', el('span', { class: 'mono', 'data-testid': 'uuid' }, entryUUID)],
+      ['Entry ID', el('span', { class: 'mono' }, entry.entryID)],
+      ['Integrated time', el('span', { 'data-testid': 'time' }, `${time.local} — ${time.utc} (UTC)`)],
+      body.dataHash && ['Artifact digest', el('span', { class: 'mono' }, `${body.dataHash.algorithm}:${body.dataHash.value}`)],
+      body.payloadHash && ['Payload hash', el('span', { class: 'mono' }, `${body.payloadHash.algorithm}:${body.payloadHash.value}`)],
+      body.envelopeHash && ['Envelope hash', el('span', { class: 'mono' }, `${body.envelopeHash.algorithm}:${body.envelopeHash.value}`)],
+      body.signature && ['Signature', el('span', { class: 'mono wrap' }, body.signature)],
+      body.signatures && ['Signatures', el('ul', { class: 'plain' }, body.signatures.map((s) => el('li', { class: 'mono wrap' }, s.signature)))],
+      ['Raw', el('span', {}, el('a', { href: `/api/v1/log/entries/${entryUUID}`, 'data-testid': 'raw-json' }, 'JSON as the log returns it'), ' · ', bundleButton, bundleNote)],
+    ])),
+    body.error ? el('p', { class: 'error', role: 'alert' }, `The entry body could not be decoded: ${body.error}`) : body.verifiers.map(verifierView),
+    body.kind === 'dsse' ? el('section', { class: 'card' }, el('h3', {}, 'DSSE envelope'),
+      el('p', {}, 'The log keeps only the payload and envelope hashes. Attach the envelope or bundle (it stays in this browser) to see the payload type, subjects and predicate type.'),
+      el('label', { for: 'envelope-file' }, 'Envelope or bundle file '),
+      el('input', { type: 'file', id: 'envelope-file', accept: '.json,application/json', 'data-testid': 'envelope-file', onchange: async (event) => {
+        const file = event.target.files[0];
+        if (!file) return;
+        try {
+          const read = await readEnvelope(file, body);
+          envelope = read.envelope;
+          replace(payloadBox, statementView(read.envelope, read.statement));
+        } catch (error) {
+          replace(payloadBox, el('p', { class: 'error', role: 'alert' }, `Not this entry's envelope: ${error.message}`));
+        }
+        refreshBundle();
+      } }), payloadBox) : null,
+    el('section', { class: 'card', 'aria-label': 'Proof' }, el('h3', {}, 'Proof, checked in this browser'), proofBox));
+  refreshBundle();
+  document.getElementById('entry-heading').focus();
+  const result = await proveEntry(entry, entryUUID);
+  replace(proofBox, proofView(result));
+}

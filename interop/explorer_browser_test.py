@@ -1,0 +1,416 @@
+"""The log explorer in Debian's chromium (headless, driven by Playwright; no browser download).
+
+Run by interop/run-explorer-browser.sh after it has started `sigil-server all` and made entries.
+Checks searching (file, digest, email, index), the entry view (identity, Fulcio extensions,
+DSSE payload), the in-browser proof (verified; not verified through a tampering proxy or with
+another pinned key), the monitor's consistency check, bad input, and that markup from the log is
+shown as text. Writes screenshots to --screenshots. Prints PASS/FAIL lines and "N passed, M failed".
+"""
+import argparse
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import traceback
+import urllib.request
+
+from playwright.sync_api import sync_playwright
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from explorer_tamper_proxy import TamperProxy  # noqa: E402
+
+parser = argparse.ArgumentParser()
+for name in ("log", "oidc", "work", "data", "sigil", "markup-identity", "markup-event", "markup-file", "screenshots"):
+    parser.add_argument(f"--{name}", required=True)
+args = parser.parse_args()
+LOG = args.log
+passed = failed = 0
+current_pages = []  # pages whose content a failure report shows
+
+
+def check(name, body):
+    global passed, failed
+    try:
+        body()
+        print(f"PASS {name}", flush=True)
+        passed += 1
+    except Exception as error:  # noqa: BLE001 - every failure is reported, then the run goes on
+        print(f"FAIL {name}: {error}", flush=True)
+        traceback.print_exc(limit=2, file=sys.stdout)
+        for shown in current_pages:
+            try:
+                print(f"    page {shown.url} shows: {shown.inner_text('main', timeout=2000)[:600]!r}")
+            except Exception:  # noqa: BLE001 - diagnostics only
+                pass
+        failed += 1
+
+
+def expect(condition, message):
+    if not condition:
+        raise AssertionError(message)
+
+
+def api(path, body=None):
+    request = urllib.request.Request(LOG + path, data=json.dumps(body).encode() if body is not None else None,
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request) as response:
+        data = response.read()
+    return json.loads(data) if data[:1] in (b"{", b"[") else data.decode()
+
+
+def sha256_file(path):
+    return hashlib.sha256(open(path, "rb").read()).hexdigest()
+
+
+def indexes(query):
+    """Log indexes the log's own Rekor search API answers (independent of the explorer)."""
+    uuids = api("/api/v1/index/retrieve", query)
+    found = api("/api/v1/log/entries/retrieve", {"entryUUIDs": uuids})
+    return sorted(next(iter(e.values()))["logIndex"] for e in found)
+
+
+def uuid_at(index):
+    entry = api(f"/api/v1/log/entries?logIndex={index}")
+    return next(iter(entry))[-64:]
+
+
+def kind_at(index):
+    import base64
+    entry = api(f"/api/v1/log/entries?logIndex={index}")
+    return json.loads(base64.b64decode(next(iter(entry.values()))["body"]))["kind"]
+
+
+files = os.path.join(args.work, "files")
+app, lib, workflow = (os.path.join(files, n) for n in ("app.tar", "lib.tar", "workflow.tar"))
+app_indexes = indexes({"hash": "sha256:" + sha256_file(app)})
+alice_indexes = indexes({"email": "alice@example.com"})
+workflow_index = indexes({"hash": "sha256:" + sha256_file(workflow)})[0]
+alice_app_index = next(i for i in app_indexes if i in alice_indexes and kind_at(i) == "hashedrekord")
+markup_dsse_index = indexes({"hash": "sha256:" + sha256_file(args.markup_file)})[0]
+log_key_pem = api("/api/v1/log/publicKey")
+os.makedirs(args.screenshots, exist_ok=True)
+
+
+def shot(page, name):
+    page.screenshot(path=os.path.join(args.screenshots, name), full_page=True)
+
+
+def wait_ready(page):
+    page.wait_for_function("document.body.dataset.ready === 'true'")
+
+
+def navigate(page, url):
+    """Goes to `url` and waits until its route has rendered (a hash change keeps the document)."""
+    if page.url == url:
+        page.reload()  # the same address would fire no hashchange
+    else:
+        if page.url.startswith("http"):
+            page.evaluate("document.body.dataset.ready = 'false'")
+        page.goto(url)
+    wait_ready(page)
+
+
+def shown_indexes(page):
+    page.wait_for_selector("[data-testid=results]")
+    return sorted(int(t) for t in page.locator("[data-testid=result-link]").all_inner_texts())
+
+
+def search(page, text):
+    page.fill("#query", text)
+    page.evaluate("document.body.dataset.ready = 'false'")
+    page.press("#query", "Enter")
+    wait_ready(page)
+
+
+def open_entry(page, base, index):
+    navigate(page, f"{base}/explorer/#/index/{index}")
+    page.wait_for_selector("[data-testid=verdict]")
+
+
+def verdict(page):
+    # text_content: the verdict is styled in capitals, inner_text would report them.
+    return page.text_content("[data-testid=verdict]").strip(), page.text_content("[data-testid=verdict-reason]")
+
+
+with sync_playwright() as playwright:
+    browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=["--no-sandbox"])
+    # bypass_csp: Playwright's waits evaluate strings, which the page's CSP forbids; without the CSP
+    # fence the markup checks also show that the page itself never turns log data into elements.
+    context = browser.new_context(viewport={"width": 1200, "height": 900}, accept_downloads=True, bypass_csp=True)
+    page = context.new_page()
+    current_pages.append(page)
+    page_errors = []
+    page.on("pageerror", lambda error: page_errors.append(str(error)))
+
+    def ed25519():
+        supported = page.evaluate("""async () => { try { await crypto.subtle.generateKey({name: 'Ed25519'}, false, ['sign']); return true; } catch { return false; } }""")
+        print(f"INFO chromium {browser.version}: WebCrypto Ed25519 {'supported' if supported else 'NOT supported'}")
+
+    def overview():
+        navigate(page, f"{LOG}/explorer/")
+        size = api("/api/v1/log")["treeSize"]
+        expect(page.inner_text("[data-testid=tree-size]") == str(size), "tree size differs from the log's")
+        expect("first checkpoint" in page.inner_text("[data-testid=monitor]"), page.inner_text("[data-testid=monitor]"))
+        expect(page.locator("svg.chart rect").count() == 72, "the chart has no 72 hourly bars")
+        expect(int(page.inner_text("[data-testid=ct-size]")) >= 1, "the CT log shows no entries")
+        expect(page.locator("[data-testid=recent] li").count() >= 5, "recent entries missing")
+        shot(page, "explorer-overview.png")
+    check("overview: tree size, verified checkpoint, chart, recent entries, CT log", overview)
+    ed25519()
+
+    def by_file():
+        navigate(page, f"{LOG}/explorer/#/settings")
+        page.set_input_files("#file", app)
+        page.wait_for_selector("[data-testid=results]")
+        expect(sha256_file(app) in page.inner_text("[data-testid=file-digest]"), "the digest shown is not the file's")
+        expect(shown_indexes(page) == app_indexes, f"shown {shown_indexes(page)}, the log has {app_indexes}")
+        shot(page, "explorer-search.png")
+    check("search by file (hashed in the browser) finds its entries", by_file)
+
+    def by_digest():
+        search(page, sha256_file(lib))
+        expect(shown_indexes(page) == indexes({"hash": "sha256:" + sha256_file(lib)}), "wrong entries for the digest")
+    check("search by SHA-256 digest", by_digest)
+
+    def by_email():
+        search(page, "alice@example.com")
+        expect(shown_indexes(page) == alice_indexes, f"shown {shown_indexes(page)}, the log has {alice_indexes}")
+        expect("alice@example.com" in page.inner_text("[data-testid=results]"), "identity column lacks the email")
+    check("search by email", by_email)
+
+    def paging():
+        navigate(page, f"{LOG}/explorer/#/search?q=alice%40example.com&per=1")
+        seen = shown_indexes(page)
+        while page.locator("[data-testid=next-page]").count():
+            page.evaluate("document.body.dataset.ready = 'false'")
+            page.click("[data-testid=next-page]")
+            wait_ready(page)
+            seen += shown_indexes(page)
+        expect(seen == alice_indexes, f"paged through {seen}, the log has {alice_indexes}")
+        expect(len(alice_indexes) >= 3, "too few entries to page")
+        page.evaluate("document.body.dataset.ready = 'false'")
+        page.click("[data-testid=previous-page]")
+        wait_ready(page)
+        expect(shown_indexes(page) == [alice_indexes[-2]], f"previous page shows {shown_indexes(page)}")
+    check("results page through a large answer (1 per page, next and previous)", paging)
+
+    def ed25519_checkpoint():
+        import base64
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric import ed25519
+        key = ed25519.Ed25519PrivateKey.generate()
+        spki = key.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+        pem = key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+        text = f"example.org/log\n5\n{base64.b64encode(bytes(32)).decode()}\n"
+        hint = hashlib.sha256(spki).digest()[:4]
+        note = f"{text}\n\u2014 example.org/log {base64.b64encode(hint + key.sign(text.encode())).decode()}\n"
+        forged = note.replace("\n5\n", "\n6\n")
+        result = page.evaluate("""async ([pem, note, forged]) => {
+            const c = await import('/explorer/checkpoint.js');
+            const key = await c.importLogKey(pem);
+            await c.verifyCheckpointSignature(c.parseCheckpoint(note), key);
+            try { await c.verifyCheckpointSignature(c.parseCheckpoint(forged), key); return 'forged note accepted'; }
+            catch (error) { return `${key.label}: ${error.message}`; }
+        }""", [pem, note, forged])
+        expect(result == "Ed25519: the checkpoint signature does not verify with the pinned log key", result)
+    check("Ed25519 log keys: the page verifies an Ed25519-signed checkpoint with WebCrypto and rejects a forged one", ed25519_checkpoint)
+
+    def by_key():
+        import base64
+        body = json.loads(base64.b64decode(next(iter(api(f"/api/v1/log/entries?logIndex={workflow_index}").values()))["body"]))
+        certificate_pem = base64.b64decode(body["spec"]["signature"]["publicKey"]["content"]).decode()
+        search(page, certificate_pem)
+        expect(shown_indexes(page) == [workflow_index], f"shown {shown_indexes(page)}, expected [{workflow_index}]")
+    check("search by public key (a pasted certificate PEM)", by_key)
+
+    def by_index():
+        search(page, str(workflow_index))
+        page.wait_for_selector("[data-testid=verdict]")
+        expect(page.inner_text("h2") == f"Entry {workflow_index}", page.inner_text("h2"))
+    check("search by log index opens the entry", by_index)
+
+    def workflow_entry():
+        san = page.inner_text("[data-testid=san]")
+        expect("https://github.com/octo-org/app/.github/workflows/release.yml@refs/tags/v1.2.3" in san, san)
+        extensions = page.inner_text("[data-testid=fulcio-extensions]")
+        for name in ("Issuer", "Source Repository URI", "Source Repository Ref", "Build Signer URI", "Runner Environment", "Build Trigger"):
+            expect(name in extensions, f"extension {name} missing")
+        expect("https://github.com/octo-org/app" in extensions and "github-hosted" in extensions, "extension values missing")
+        expect(verdict(page)[0] == "verified", verdict(page))
+        shot(page, "explorer-entry.png")
+    check("entry view: workflow identity, Fulcio extensions by name, verdict verified", workflow_entry)
+
+    def by_uuid():
+        search(page, uuid_at(alice_app_index))
+        page.wait_for_selector("[data-testid=uuid-match]")
+        page.click("[data-testid=uuid-match]")
+        page.wait_for_selector("[data-testid=verdict]")
+        expect(page.inner_text("h2") == f"Entry {alice_app_index}", page.inner_text("h2"))
+        expect("alice@example.com" in page.inner_text("[data-testid=san]"), "SAN missing")
+        expect(verdict(page)[0] == "verified", verdict(page))
+        expect("(UTC)" in page.inner_text("[data-testid=time]"), "no UTC time")
+    check("search by UUID; email identity verified", by_uuid)
+
+    def phone():
+        phone_page = context.new_page()
+        phone_page.set_viewport_size({"width": 390, "height": 844})
+        open_entry(phone_page, LOG, workflow_index)
+        width = phone_page.evaluate("document.documentElement.scrollWidth")
+        expect(width <= 392, f"the page is {width}px wide at a 390px viewport")
+        shot(phone_page, "explorer-entry-phone.png")
+        phone_page.close()
+    check("entry view is readable at phone width (no horizontal scroll)", phone)
+
+    def download():
+        open_entry(page, LOG, alice_app_index)
+        with page.expect_download() as info:
+            page.click("[data-testid=download-bundle]")
+        path = os.path.join(args.work, "downloaded.sigstore.json")
+        info.value.save_as(path)
+        result = subprocess.run([args.sigil, "verify-blob", app, "--bundle", path, "--trust-config", os.path.join(args.data, "trust_config.json"),
+                                 "--certificate-identity", "alice@example.com", "--certificate-oidc-issuer", args.oidc],
+                                capture_output=True, text=True)
+        expect(result.returncode == 0, f"sigil verify-blob rejected the downloaded bundle: {result.stderr.strip()}")
+    check("downloaded bundle verifies with sigil verify-blob", download)
+
+    def dsse():
+        open_entry(page, LOG, markup_dsse_index)
+        expect(verdict(page)[0] == "verified", verdict(page))
+        page.set_input_files("[data-testid=envelope-file]", args.markup_file + ".intoto.sigstore.json")
+        page.wait_for_selector("[data-testid=subjects]")
+        subjects = page.inner_text("[data-testid=subjects]")
+        expect("<img src=x onerror=window.__pwned=2>.txt" in subjects, subjects)
+        expect("https://slsa.dev/provenance/v1" in page.inner_text("[data-testid=predicate-type]"), "predicate type missing")
+        expect("application/vnd.in-toto+json" in page.inner_text("[data-testid=dsse-payload]"), "payload type missing")
+        expect(page.locator("main img").count() == 0, "markup from the payload became an element")
+        expect(page.evaluate("window.__pwned") is None, "markup from the payload ran")
+    check("DSSE entry: payload type, subjects and predicate type; markup in a subject is text", dsse)
+
+    def markup_san():
+        index = indexes({"hash": "sha256:" + sha256_file(os.path.join(files, "markup-workflow.tar"))})[0]
+        open_entry(page, LOG, index)
+        expect(args.markup_identity in page.text_content("[data-testid=san]"), page.text_content("[data-testid=san]"))
+        expect(args.markup_event in page.text_content("[data-testid=fulcio-extensions]"), "the markup event name is not shown")
+        expect(page.locator("main img").count() == 0, "markup from the certificate became an element")
+        expect(page.evaluate("window.__pwned") is None, "markup from the certificate ran")
+        expect(verdict(page)[0] == "verified", verdict(page))
+        search(page, args.markup_identity)
+        expect(index in shown_indexes(page), "search by the markup identity does not find its entry")
+        expect(page.locator("main img").count() == 0, "markup in the results became an element")
+    check("markup in a certificate SAN and extension is shown as text (entry and results)", markup_san)
+
+    def bad_input():
+        search(page, "hello world")
+        expect("is not a digest, email" in page.inner_text("[data-testid=message]"), page.inner_text("main"))
+        navigate(page, f"{LOG}/explorer/#/entry/{'0' * 64}")
+        expect("has no entry" in page.inner_text("[data-testid=message]"), page.inner_text("main"))
+        navigate(page, f"{LOG}/explorer/#/index/99999999")
+        expect("has no entry" in page.inner_text("[data-testid=message]"), page.inner_text("main"))
+        search(page, "sha256:abcd")
+        expect("64 hex digits" in page.inner_text("[data-testid=message]"), page.inner_text("main"))
+    check("bad queries and unknown entries get a message", bad_input)
+
+    def monitor():
+        before = api("/api/v1/log")["treeSize"]
+        artifact = os.path.join(args.work, "later.txt")
+        open(artifact, "w").write("signed after the first visit\n")
+        token = json.loads(urllib.request.urlopen(urllib.request.Request(args.oidc + "/token", data=b"subject=alice@example.com&email=alice@example.com")).read())["id_token"]
+        subprocess.run([args.sigil, "sign-blob", artifact, "--trust-config", os.path.join(args.data, "trust_config.json"),
+                        "--rekor-version", "1", "--identity-token", token], check=True, capture_output=True)
+        navigate(page, f"{LOG}/explorer/#/overview")
+        text = page.inner_text("[data-testid=monitor]")
+        expect(f"consistent with the tree of size {before}" in text, text)
+    check("monitor: the new checkpoint is proved consistent with the one this browser saw", monitor)
+
+    def live_recent():
+        navigate(page, f"{LOG}/explorer/#/overview")
+        artifact = os.path.join(args.work, "live.txt")
+        open(artifact, "w").write("signed while the overview is open\n")
+        token = json.loads(urllib.request.urlopen(urllib.request.Request(args.oidc + "/token", data=b"subject=alice@example.com&email=alice@example.com")).read())["id_token"]
+        subprocess.run([args.sigil, "sign-blob", artifact, "--trust-config", os.path.join(args.data, "trust_config.json"),
+                        "--rekor-version", "1", "--identity-token", token], check=True, capture_output=True)
+        newest = api("/api/v1/log")["treeSize"] - 1
+        page.wait_for_function(f"document.querySelector('[data-testid=recent]').textContent.includes('#{newest} ')", timeout=15000)
+    check("overview: the most recent entries update live (a new entry appears without a reload)", live_recent)
+
+    def unparseable_entry():
+        proxy = TamperProxy(LOG, "garbage-entry")
+        try:
+            fresh = browser.new_context(bypass_csp=True)
+            p = fresh.new_page()
+            p.goto(f"{proxy.url}/explorer/#/index/{alice_app_index}")
+            wait_ready(p)
+            message = p.text_content("[data-testid=message]")
+            expect("not JSON" in message, message)
+            expect(p.locator("main img").count() == 0 and p.evaluate("window.__pwned") is None, "the HTML answer was rendered")
+            fresh.close()
+        finally:
+            proxy.close()
+    check("an entry answer the page cannot parse is shown as a failure", unparseable_entry)
+
+    def other_pinned_key():
+        other = TamperProxy(LOG, "none")
+        from cryptography.hazmat.primitives import serialization
+        pem = other.key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+        other.close()
+        fresh = browser.new_context(bypass_csp=True)
+        p = fresh.new_page()
+        p.goto(f"{LOG}/explorer/#/settings")
+        wait_ready(p)
+        p.fill("#pin-pem", pem)
+        p.click("[data-testid=pin-key]")
+        open_entry(p, LOG, alice_app_index)
+        word, reason = verdict(p)
+        expect(word == "not verified" and "not signed by the pinned log key" in reason, (word, reason))
+        expect("different key" in p.inner_text("[data-testid=verdict-box]"), "no warning that the log's key differs from the pinned one")
+        fresh.close()
+    check("another pinned key: not verified, with a warning that the log's key differs", other_pinned_key)
+
+    for mode, reason_part in (("flip-proof", "root computed from the proof"), ("other-key", "checkpoint signature does not verify"),
+                              ("garbage", "Signed checkpoint:")):
+        def tampered(mode=mode, reason_part=reason_part):
+            proxy = TamperProxy(LOG, mode)
+            try:
+                fresh = browser.new_context(bypass_csp=True)
+                p = fresh.new_page()
+                p.goto(f"{proxy.url}/explorer/#/settings")
+                wait_ready(p)
+                p.fill("#pin-pem", log_key_pem)
+                p.click("[data-testid=pin-key]")
+                expect("Pinned" in p.inner_text("[data-testid=settings-status]"), p.inner_text("[data-testid=settings-status]"))
+                open_entry(p, proxy.url, alice_app_index)
+                word, reason = verdict(p)
+                expect(word == "not verified", f"{word}: {reason}")
+                expect(reason_part in reason, reason)
+                if mode == "flip-proof":
+                    shot(p, "explorer-entry-tampered.png")
+                fresh.close()
+            finally:
+                proxy.close()
+        check(f"tampered answer ({mode}): not verified, with the reason", tampered)
+
+    def accessible():
+        navigate(page, f"{LOG}/explorer/#/settings")
+        unlabelled = page.evaluate("""() => [...document.querySelectorAll('input, textarea, select')]
+            .filter((e) => e.labels.length === 0 && !e.getAttribute('aria-label')).map((e) => e.id || e.outerHTML.slice(0, 60))""")
+        expect(unlabelled == [], f"controls without a label: {unlabelled}")
+        page.reload()
+        wait_ready(page)
+        page.keyboard.press("Tab")
+        expect(page.evaluate("document.activeElement.className") == "skip", "the first Tab does not reach the skip link")
+        page.fill("#query", str(workflow_index))
+        page.evaluate("document.body.dataset.ready = 'false'")
+        page.focus("#query")
+        page.keyboard.press("Enter")
+        wait_ready(page)
+        expect(page.evaluate("document.activeElement.id") == "entry-heading", "focus does not move to the entry's heading")
+    check("keyboard and labels: every control labelled, skip link first, focus moves to the result", accessible)
+
+    def no_errors():
+        expect(not page_errors, f"uncaught errors in the page: {page_errors}")
+    check("no uncaught script errors", no_errors)
+    browser.close()
+
+print(f"{passed} passed, {failed} failed")
+sys.exit(0 if failed == 0 else 1)
