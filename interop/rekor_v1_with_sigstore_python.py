@@ -6,9 +6,11 @@ Rekor v1 response (`TransparencyLogEntry._from_v1_response`) and verifies it (`_
 inclusion, signed checkpoint, SET) with the log's public key, exactly as it does when signing. It
 also checks that tampered answers are rejected. Ends with "N passed, M failed".
 
-Usage: rekor_v1_with_sigstore_python.py LOG_URL LOG_PUBLIC_KEY_PEM
+Usage: rekor_v1_with_sigstore_python.py LOG_URL LOG_PUBLIC_KEY_PEM [READ_URL]
+READ_URL, when given, is another replica of the same log: entries are POSTed to LOG_URL and read back
+from READ_URL.
 """
-import base64, copy, hashlib, json, os, sys, urllib.error, urllib.request
+import base64, copy, hashlib, json, os, sys, time, urllib.error, urllib.request
 
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, utils
@@ -17,6 +19,7 @@ from sigstore.models import TransparencyLogEntry
 from sigstore_models.common import v1 as common_v1
 
 log_url, key_path = sys.argv[1], sys.argv[2]
+read_url = sys.argv[3] if len(sys.argv) > 3 else log_url
 log_key = serialization.load_pem_public_key(open(key_path, "rb").read())
 log_der = log_key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
 keyring = RekorKeyring(Keyring([common_v1.PublicKey.model_validate_json(json.dumps(
@@ -46,8 +49,15 @@ def post(body):
 
 
 def get(path):
-    with urllib.request.urlopen(log_url + path) as resp:
-        return json.loads(resp.read())
+    # Another replica publishes a new tree head within its follow interval: retry a 404 briefly.
+    for attempt in range(40):
+        try:
+            with urllib.request.urlopen(read_url + path) as resp:
+                return json.loads(resp.read())
+        except urllib.error.HTTPError as e:
+            if e.code != 404 or read_url == log_url or attempt == 39:
+                raise
+            time.sleep(0.05)
 
 
 def verifies(response):

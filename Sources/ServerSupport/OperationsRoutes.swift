@@ -31,7 +31,9 @@ public struct OperationsRoutes: Sendable {
         var verdicts: [String: JSONValue] = [:]
         var ready = true
         for check in checks {
-            if let failure = await check.probe() {
+            if let report = check.report {
+                verdicts[check.name] = .string(await report())
+            } else if let failure = await check.probe() {
                 ready = false
                 verdicts[check.name] = .string(failure)
             } else {

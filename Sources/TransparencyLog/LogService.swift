@@ -72,7 +72,7 @@ public final class LogService: TileServing {
             result = try await sequencer.submit(prepared)
         } catch let error as SequencerError {
             switch error {
-            case .queueFull, .shuttingDown: throw LogError(.unavailable, error.description, retryAfter: 1)
+            case .queueFull, .shuttingDown, .unavailable: throw LogError(.unavailable, error.description, retryAfter: 1)
             case .commitFailed, .stopped: throw LogError(.internalError, error.description)
             }
         }

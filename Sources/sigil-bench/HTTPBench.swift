@@ -21,6 +21,16 @@ struct HTTPBench: AsyncParsableCommand {
     @Flag(name: .customLong("rekor-v2"),
           help: "Post hashedrekord 0.0.2 requests to the Rekor v2 log (POST /rekor-v2/api/v2/log/entries) instead of v1 entries.")
     var rekorV2 = false
+    @Option(name: .customLong("postgres-url"),
+            help: "Run the log on PostgreSQL (storage postgres) at this postgres:// URL, an empty database or one made by an earlier run.")
+    var postgresURL: String?
+    @Option(help: "Log replicas on the PostgreSQL database (ports --port, --port+1, …), each loaded by its own wrk with its share of the connections.")
+    var replicas: Int = 1
+
+    func validate() throws {
+        guard replicas >= 1 else { throw ValidationError("--replicas must be at least 1") }
+        guard replicas == 1 || postgresURL != nil else { throw ValidationError("several --replicas need --postgres-url") }
+    }
 
     func run() async throws {
         let scratch = try ScratchFolder("http")
@@ -34,18 +44,40 @@ struct HTTPBench: AsyncParsableCommand {
         try prepareEntries(count: entries, to: entriesFile, rekorV2: rekorV2)
         print("prepared \(entries) signed entries in \(String(format: "%.1f", elapsed(prepareStart))) s")
 
-        let server = try Subprocess.start(binary, ["log", "--data", data, "--port", String(port)])
-        defer { server.terminate(); server.waitUntilExit() }
+        var environment: [String: String] = [:]
+        if let postgresURL { environment = ["SIGIL_LOG_STORAGE": "postgres", "SIGIL_LOG_POSTGRES_URL": postgresURL] }
+        var servers: [Process] = []
+        defer { for server in servers { server.terminate(); server.waitUntilExit() } }
+        for replica in 0..<replicas {
+            // Replicas use copies of one data folder (the same keys), as deployed.
+            let folder = replica == 0 ? data : scratch.path("data-\(replica)")
+            if replica > 0 { try Subprocess.run("/bin/cp", ["-R", data, folder]) }
+            servers.append(try Subprocess.start(binary, ["log", "--data", folder, "--port", String(port + replica)], environment: environment))
+            try await waitForServer(LogClient(baseURL: "http://127.0.0.1:\(port + replica)"))
+        }
         let client = LogClient(baseURL: "http://127.0.0.1:\(port)")
-        try await waitForServer(client)
+        let files = try split(entriesFile, into: replicas)
 
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .appendingPathComponent("../../bench/wrk-post-entries.lua").standardizedFileURL.path
-        let output = try Subprocess.capture("wrk", ["-t", String(threads), "-c", String(connections), "-d", "\(duration)s",
-                                                    "--latency", "-s", script, "http://127.0.0.1:\(port)"],
-                                            environment: ["SIGIL_ENTRIES": entriesFile, "SIGIL_THREADS": String(threads),
-                                                          "SIGIL_PATH": rekorV2 ? "/rekor-v2/api/v2/log/entries" : "/api/v1/log/entries"])
-        let result = try WrkResult(output: output)
+        let (threads, duration, rekorV2, share) = (threads, duration, rekorV2, max(1, connections / replicas))
+        let port = self.port
+        let results = try await withThrowingTaskGroup(of: WrkResult.self) { group in
+            for (replica, file) in files.enumerated() {
+                group.addTask {
+                    let output = try Subprocess.capture("wrk", ["-t", String(threads), "-c", String(share), "-d", "\(duration)s",
+                                                                "--latency", "-s", script, "http://127.0.0.1:\(port + replica)"],
+                                                        environment: ["SIGIL_ENTRIES": file, "SIGIL_THREADS": String(threads),
+                                                                      "SIGIL_PATH": rekorV2 ? "/rekor-v2/api/v2/log/entries" : "/api/v1/log/entries"])
+                    return try WrkResult(output: output)
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        // Several replicas: throughput adds up; latency is the worst replica's percentile.
+        let result = (succeeded: results.map(\.succeeded).reduce(0, +), non2xx: results.map(\.non2xx).reduce(0, +),
+                      seconds: results.map(\.seconds).max() ?? 1, p50: results.map(\.p50).max() ?? 0,
+                      p90: results.map(\.p90).max() ?? 0, p99: results.map(\.p99).max() ?? 0)
         let treeSize: Int64
         if rekorV2 {
             let note = String(decoding: try await LogClient(baseURL: client.baseURL + "/rekor-v2").tileResource("checkpoint"), as: UTF8.self)
@@ -53,7 +85,9 @@ struct HTTPBench: AsyncParsableCommand {
         } else {
             treeSize = try await client.logInfo().treeSize
         }
-        print("HTTP appends\(rekorV2 ? " (Rekor v2, hashedrekord 0.0.2)" : ""): \(connections) connections, \(duration) s")
+        let storage = postgresURL == nil ? "SQLite" : "PostgreSQL, \(replicas) replica\(replicas == 1 ? "" : "s")"
+        print("HTTP appends\(rekorV2 ? " (Rekor v2, hashedrekord 0.0.2)" : "") on \(storage): \(connections) connections, \(duration) s")
+        if results.count > 1 { print("  (latency: the worst replica's percentile)") }
         print("  acknowledged: \(result.succeeded) (non-2xx: \(result.non2xx)); tree size now \(treeSize)")
         print("  throughput:   \(rate(result.succeeded, result.seconds)) entries/s")
         print(String(format: "  latency:      p50 %.2f ms, p90 %.2f ms, p99 %.2f ms", result.p50, result.p90, result.p99))
@@ -81,6 +115,18 @@ struct HTTPBench: AsyncParsableCommand {
             out.append(UInt8(ascii: "\n"))
         }
         try out.write(to: URL(fileURLWithPath: path))
+    }
+
+    /// The entries file cut into `parts` files of disjoint lines (one per replica's wrk).
+    func split(_ path: String, into parts: Int) throws -> [String] {
+        guard parts > 1 else { return [path] }
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+        return try (0..<parts).map { part in
+            let file = path + ".\(part)"
+            let chosen = lines.enumerated().filter { $0.offset % parts == part }.map(\.element)
+            try (chosen.joined(separator: "\n") + "\n").write(toFile: file, atomically: true, encoding: .utf8)
+            return file
+        }
     }
 
     func waitForServer(_ client: LogClient) async throws {

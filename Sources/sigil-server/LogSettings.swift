@@ -10,9 +10,12 @@ struct LogSettings {
     let maxRequestBytes: Int
     let maxBulkItems: Int
     let hashCacheEntries: Int
+    /// Where the logs live: SQLite files in the data folder, or a PostgreSQL database that several
+    /// replicas may share.
+    let storage: LogStorageSettings
 
-    static let keys: Set<String> = ["queueCapacity", "maxBatch", "batchPeriodMilliseconds", "maxRequestBytes", "maxBulkItems",
-                                    "hashCacheEntries"]
+    static let keys: Set<String> = Set(["queueCapacity", "maxBatch", "batchPeriodMilliseconds", "maxRequestBytes", "maxBulkItems",
+                                        "hashCacheEntries"]).union(LogStorageSettings.keys)
     static let defaultPort = 3000
 
     /// Flags of `sigil-server log` that override single settings.
@@ -33,7 +36,8 @@ struct LogSettings {
             batchPeriodMilliseconds: try reader.integer("batchPeriodMilliseconds", default: 0, range: 0...10_000),
             maxRequestBytes: try reader.integer("maxRequestBytes", flag: ("max-request-bytes", overrides.maxRequestBytes), default: defaults.maxRequestBytes, range: 1_024...(64 << 20)),
             maxBulkItems: try reader.integer("maxBulkItems", default: defaults.maxBulkItems, range: 1...100_000),
-            hashCacheEntries: try reader.integer("hashCacheEntries", default: defaults.hashCacheCapacity, range: 0...(1 << 24)))
+            hashCacheEntries: try reader.integer("hashCacheEntries", default: defaults.hashCacheCapacity, range: 0...(1 << 24)),
+            storage: try LogStorageSettings.load(reader))
     }
 
     var logConfiguration: LogConfiguration {

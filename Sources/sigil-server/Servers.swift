@@ -26,11 +26,18 @@ enum Servers {
     static func log(_ settings: LogSettings, metrics: PrometheusCollectorRegistry?) async throws -> LogServer {
         let common = settings.common
         let server = try common.listener.serverBuilder()
-        let service = try await openLog(settings)
-        let ctLog = try await Self.ctLog(folder: common.folder, common: common)
-        let rekorV2 = try await Self.rekorV2(settings)
         let logger = Logger(label: "sigil.log")
-        let checks = logReadiness(service, ctLog: ctLog, rekorV2: rekorV2)
+        let postgres = settings.storage.backend == .postgres
+            ? try await PostgresLogs.connect(settings.storage, common: common, logger: logger) : nil
+        let service = try await openLog(settings, postgres: postgres)
+        let ctLog = try await Self.ctLog(folder: common.folder, common: common, postgres: postgres)
+        let rekorV2 = try await Self.rekorV2(settings, postgres: postgres)
+        let replicas = try await Self.replicas(postgres, service: service, ctLog: ctLog, rekorV2: rekorV2)
+        var checks = logReadiness(service, ctLog: ctLog, rekorV2: rekorV2)
+        for (name, coordinator) in replicas {
+            let check = ["rekor": "sequencerRole", "ct": "ctSequencerRole", "rekor_v2": "rekorV2SequencerRole"][name] ?? name + "SequencerRole"
+            checks.append(.report(check) { coordinator.roleDescription })
+        }
         let folder = common.folder
         let tuf = folder.hasTUF ? folder.tufRepository() : nil
         if tuf == nil {
@@ -47,28 +54,56 @@ enum Servers {
                                                          "rekorV2": "\(rekorV2Summary ?? "none")",
                                                          "tuf": "\(tuf != nil ? common.listener.localURL + "/tuf" : "none")"])
         let refresher = tuf.map { TUFRefresher(repository: $0, files: { try folder.tufTargets() }, logger: logger) }
-        // Listed first so it stops last: after the server has answered its in-flight requests.
-        return LogServer(services: [LogShutdown(service: service, ctLog: ctLog, rekorV2: rekorV2, logger: logger), app]
-                             + (refresher.map { [$0] } ?? []), ctLog: ctLog)
+        // Listed first so it stops last: after the server has answered its in-flight requests. The
+        // replica coordinators stop between the two: after the requests they forward, before the stores close.
+        var services: [any Service] = [LogShutdown(service: service, ctLog: ctLog, rekorV2: rekorV2, logger: logger)]
+        services += replicas.map { $0.coordinator as any Service }
+        services.append(app)
+        if let refresher { services.append(refresher) }
+        return LogServer(services: services, ctLog: ctLog)
     }
 
-    /// The transparency log of the data folder: the folder writable and locked to this process,
-    /// the database opened with the key it was created for.
-    private static func openLog(_ settings: LogSettings) async throws -> LogService {
+    /// With PostgreSQL storage, each log joins the replicas sharing its database.
+    private static func replicas(_ postgres: PostgresLogs?, service: LogService, ctLog: CTLogService?,
+                                 rekorV2: RekorV2Log?) async throws -> [(name: String, coordinator: ReplicaCoordinator)] {
+        guard let postgres else { return [] }
+        var logs: [(String, any LogStore, Sequencer)] = [("rekor", service.storage, service.sequencer)]
+        if let ctLog { logs.append(("ct", ctLog.storage, ctLog.sequencer)) }
+        if let rekorV2 { logs.append(("rekor_v2", rekorV2.storage, rekorV2.sequencer)) }
+        var coordinators: [(String, ReplicaCoordinator)] = []
+        for (name, store, sequencer) in logs {
+            guard let store = store as? PostgresLogStore else { continue }
+            coordinators.append((name, await postgres.coordinator(store: store, sequencer: sequencer, log: name)))
+        }
+        return coordinators
+    }
+
+    /// The transparency log of the data folder: the folder writable and locked to this process (with
+    /// SQLite), the database opened with the key it was created for.
+    private static func openLog(_ settings: LogSettings, postgres: PostgresLogs?) async throws -> LogService {
         let common = settings.common
         let folder = common.folder
-        try requireWritable(folder, common)
-        do { try DataFolderLock.acquire(folder.root, holder: "sigil-server log") } catch { throw common.dataError("\(error)") }
+        if postgres == nil {
+            try requireWritable(folder, common)
+            do { try DataFolderLock.acquire(folder.root, holder: "sigil-server log") } catch { throw common.dataError("\(error)") }
+        }
         let key: SigningKey
         do { key = try folder.loadLogKey() } catch { throw common.dataError("\(error)") }
-        let store: SQLiteLogStore
-        do { store = try SQLiteLogStore.open(path: folder.logDatabase.path) } catch {
-            throw common.dataError("\(error)")
+        let store: any LogStore
+        if let postgres {
+            guard let opened = try await postgres.store("rekor", template: folder.logDatabase, common: common) else {
+                throw common.dataError("no log database at \(folder.logDatabase.path) (run `sigil-server init` first)")
+            }
+            store = opened
+        } else {
+            do { store = try SQLiteLogStore.open(path: folder.logDatabase.path) } catch {
+                throw common.dataError("\(error)")
+            }
         }
         var configuration = settings.logConfiguration
         configuration.name = folder.loadLogName()
         do { return try await LogService(store: store, signingKey: key, configuration: configuration) } catch {
-            throw common.dataError("refusing to open \(folder.logDatabase.path) with \(folder.logKey.path): \(error)")
+            throw common.dataError("refusing to open \(postgres.map { "the log in \($0.database.url.redacted)" } ?? folder.logDatabase.path) with \(folder.logKey.path): \(error)")
         }
     }
 
@@ -92,22 +127,33 @@ enum Servers {
 
     /// The Rekor v2 log beside the transparency log, if the folder has one (folders made before it
     /// existed have none), opened with the key it was created for. Same limits as the v1 log.
-    static func rekorV2(_ settings: LogSettings) async throws -> RekorV2Log? {
+    static func rekorV2(_ settings: LogSettings, postgres: PostgresLogs? = nil) async throws -> RekorV2Log? {
         let common = settings.common
         let folder = common.folder
-        guard FileManager.default.fileExists(atPath: folder.rekorV2Database.path) else { return nil }
+        let store: any LogStore
+        if let postgres {
+            guard let opened = try await postgres.store("rekor_v2", template: folder.rekorV2Database, common: common) else { return nil }
+            store = opened
+        } else {
+            guard FileManager.default.fileExists(atPath: folder.rekorV2Database.path) else { return nil }
+            do { store = try SQLiteLogStore.open(path: folder.rekorV2Database.path) } catch { throw common.dataError("\(error)") }
+        }
         let key: SigningKey
         do { key = try folder.loadRekorV2Key() } catch { throw common.dataError("\(error)") }
-        let store: SQLiteLogStore
-        do { store = try SQLiteLogStore.open(path: folder.rekorV2Database.path) } catch { throw common.dataError("\(error)") }
         do { return try await RekorV2Log(store: store, signingKey: key, configuration: settings.logConfiguration) } catch {
             throw common.dataError("refusing to open the Rekor v2 log \(folder.rekorV2Database.path) with \(folder.rekorV2Key.path): \(error)")
         }
     }
 
     /// The CT log beside the transparency log, if the folder has one (it accepts chains to the CA root).
-    static func ctLog(folder: DataFolder, common: CommonSettings) async throws -> CTLogService? {
-        guard FileManager.default.fileExists(atPath: folder.ctDatabase.path) else { return nil }
+    static func ctLog(folder: DataFolder, common: CommonSettings, postgres: PostgresLogs? = nil) async throws -> CTLogService? {
+        var postgresStore: PostgresLogStore?
+        if let postgres {
+            guard let opened = try await postgres.store("ct", template: folder.ctDatabase, common: common) else { return nil }
+            postgresStore = opened
+        } else {
+            guard FileManager.default.fileExists(atPath: folder.ctDatabase.path) else { return nil }
+        }
         let root: Certificate
         do { root = try Certificate(pemEncoded: try folder.read(folder.caRoot, what: "the CA root certificate")) } catch let e as ServerError {
             throw common.dataError(e.description)
@@ -115,7 +161,8 @@ enum Servers {
             throw common.dataError("\(folder.caRoot.path): \(error)")
         }
         do {
-            return try await CTLogService(store: try SQLiteLogStore.open(path: folder.ctDatabase.path), signingKey: try folder.loadCTKey(),
+            let store: any LogStore = try postgresStore ?? SQLiteLogStore.open(path: folder.ctDatabase.path)
+            return try await CTLogService(store: store, signingKey: try folder.loadCTKey(),
                                     acceptedRoots: [root])
         } catch let error as ServerError {
             throw common.dataError(error.description)

@@ -27,7 +27,8 @@ final class ServerProcess {
     /// Starts `sigil-server log` (or `command`) and waits until it answers `/healthz`. With
     /// `errorLog`, the server's standard error (its JSON log lines) goes to that file.
     /// With `tls`, readiness is probed over HTTPS without verifying the certificate.
-    init(data: String, command: String = "log", extraArguments: [String] = [], errorLog: String? = nil, tls: Bool = false) async throws {
+    init(data: String, command: String = "log", extraArguments: [String] = [], errorLog: String? = nil, tls: Bool = false,
+         environment: [String: String] = [:]) async throws {
         var lastError = "no attempt"
         for _ in 0..<5 {
             let port = try FreePort.find()
@@ -35,6 +36,9 @@ final class ServerProcess {
             process.executableURL = URL(fileURLWithPath: Self.binary)
             process.arguments = [command, "--data", data, "--port", String(port)] + extraArguments
             process.standardOutput = FileHandle.nullDevice
+            if !environment.isEmpty {
+                process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+            }
             if let errorLog {
                 _ = FileManager.default.createFile(atPath: errorLog, contents: nil)
                 process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errorLog))

@@ -81,7 +81,7 @@ public final class CTLogService: Sendable {
             _ = try await sequencer.submit(prepared)
         } catch let error as SequencerError {
             switch error {
-            case .queueFull, .shuttingDown: throw LogError(.unavailable, error.description, retryAfter: 1)
+            case .queueFull, .shuttingDown, .unavailable: throw LogError(.unavailable, error.description, retryAfter: 1)
             case .commitFailed, .stopped: break
             }
             throw LogError(.internalError, error.description)

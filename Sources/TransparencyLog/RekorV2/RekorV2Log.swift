@@ -105,7 +105,7 @@ public final class RekorV2Log: TileServing {
             result = try await sequencer.submit(PreparedEntry(body: canonical, kind: HashedRekordV002.kind, searchKeys: []))
         } catch let error as SequencerError {
             switch error {
-            case .queueFull, .shuttingDown: throw LogError(.unavailable, error.description, retryAfter: 1)
+            case .queueFull, .shuttingDown, .unavailable: throw LogError(.unavailable, error.description, retryAfter: 1)
             case .commitFailed, .stopped: throw LogError(.internalError, error.description)
             }
         }

@@ -9,6 +9,9 @@ public struct PreparedEntry: Sendable {
     public let searchKeys: [String]
     /// Stored beside the leaf, not hashed (see `StoredEntry.extra`).
     public let extra: [UInt8]?
+    /// Set when another replica forwarded the entry through the database: the pending row whose
+    /// outcome the sequencing commit records (see `AppendBatch.resolutions`).
+    var ticket: Int64?
 
     public init(body: [UInt8], kind: String, searchKeys: [String], extra: [UInt8]? = nil) {
         self.body = body
@@ -37,6 +40,9 @@ public enum SequencerError: Error, CustomStringConvertible {
     case stopped(String)
     /// The server is shutting down; the entry was not queued.
     case shuttingDown
+    /// The shared database or the replica that sequences cannot take the entry now: retry later.
+    /// The entry may or may not be in the log (fetch it by hash to find out).
+    case unavailable(String)
 
     public var description: String {
         switch self {
@@ -44,6 +50,7 @@ public enum SequencerError: Error, CustomStringConvertible {
         case .commitFailed(let why): "the log could not commit the entry: \(why)"
         case .stopped(let why): "the log's sequencer has stopped: \(why)"
         case .shuttingDown: "the log is shutting down; retry against its replacement"
+        case .unavailable(let why): "the log cannot take entries right now: \(why); retry later"
         }
     }
 }

@@ -11,10 +11,14 @@ struct SequencedBatch {
     /// For each new entry, the stored hashes its append creates.
     var treeHashes: [[Hash]] = []
     var searchRows: [(key: String, index: Int64)] = []
+    /// Outcomes of forwarded entries (`PreparedEntry.ticket`), written in the same commit.
+    var resolutions: [(ticket: Int64, index: Int64, created: Bool)] = []
 
     /// The one transaction that makes this batch durable, with `head` as its checkpoint.
     func appendBatch(head: StoredTreeHead) -> AppendBatch {
-        AppendBatch(entries: entries, treeHashes: treeHashes, searchRows: searchRows,
-                    checkpoint: head.checkpoint, treeSize: head.treeSize, rootHash: head.rootHash)
+        var batch = AppendBatch(entries: entries, treeHashes: treeHashes, searchRows: searchRows,
+                                checkpoint: head.checkpoint, treeSize: head.treeSize, rootHash: head.rootHash)
+        batch.resolutions = resolutions
+        return batch
     }
 }

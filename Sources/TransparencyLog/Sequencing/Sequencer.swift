@@ -49,6 +49,10 @@ public actor Sequencer {
     private var failure: String?
     private var closing = false
     private var idleWaiters: [CheckedContinuation<Void, Never>] = []
+    /// Set when several replicas share the log: how entries reach the replica that sequences.
+    private var replication: (any SequencerReplication)?
+    /// The stored tree may have grown under another replica: rebuild before the next round.
+    private var needsResync = false
 
     /// Resumes from the stored state. Nothing stored is recomputed: the right edge is read back in
     /// O(log n) hashes. Refuses to start if the stored tree, the stored checkpoint and the log key disagree.
@@ -100,6 +104,8 @@ public actor Sequencer {
     public func submit(_ entry: PreparedEntry) async throws -> SequencingResult {
         if let failure { throw SequencerError.stopped(failure) }
         if closing { throw SequencerError.shuttingDown }
+        // A replica that does not sequence hands the entry to the one that does, through the database.
+        if let replication, entry.ticket == nil, !replication.isSequencing { return try await replication.forward(entry) }
         guard pending.count < limits.queueCapacity else { throw SequencerError.queueFull(capacity: limits.queueCapacity) }
         let submitted = DispatchTime.now().uptimeNanoseconds
         return try await withCheckedThrowingContinuation { continuation in
@@ -150,6 +156,11 @@ public actor Sequencer {
     /// writing nothing (``AlreadyStored``), and the round is redone once with what it found.
     private func sequence(_ batch: [Pending], existing: [Hash: StoredEntry]? = nil) async {
         if let failure { return fail(batch, SequencerError.stopped(failure)) }
+        if needsResync {
+            do { try await resync() } catch {
+                return fail(batch, SequencerError.unavailable("could not read the shared log's tree: \(error)"))
+            }
+        }
 
         // 1. Assign indexes, extend the tree, sign the new checkpoint. Nothing is visible yet.
         let before = tree
@@ -170,6 +181,18 @@ public actor Sequencer {
             // Nothing was written: forget this round's tree and redo it knowing the duplicates.
             tree = before
             return await sequence(batch, existing: stored.entries)
+        } catch let refused as NotSequencer {
+            // Fenced: nothing was written, and another replica may be extending the tree.
+            tree = before
+            needsResync = true
+            replication?.lostRole(refused.reason)
+            return reroute(batch, refused)
+        } catch where replication != nil {
+            // The shared database did not confirm the commit. Whether it landed or not, the next
+            // round starts from what the database holds, whoever wrote it.
+            tree = before
+            needsResync = true
+            return fail(batch, SequencerError.unavailable("the database did not confirm the commit: \(error)"))
         } catch {
             // The write may have landed or not; only the store knows. Re-read it before going on.
             await recover(after: error, before: before, attempted: head)
@@ -181,6 +204,48 @@ public actor Sequencer {
         publish(assigned, head: head, answering: batch)
     }
 
+    /// Joins a group of replicas sharing the log: from now on entries submitted while this replica
+    /// does not sequence are forwarded, and each round first catches up with the stored tree if
+    /// another replica may have extended it.
+    func attach(_ replication: any SequencerReplication) {
+        self.replication = replication
+        needsResync = true
+    }
+
+    /// Another replica may have extended the tree (this one just took the sequencer role over).
+    func markStale() { needsResync = true }
+
+    /// Rebuilds the in-memory tree from the stored one, which must match its latest checkpoint.
+    private func resync() async throws {
+        let head = try await store.latestTreeHead()
+        let stored = try await CompactRange(treeSize: head.treeSize, reader: CachedHashReader(store: store, cache: cache))
+        guard stored.rootHash == head.rootHash else {
+            throw SequencerError.stopped("the stored tree of size \(head.treeSize) has root \(stored.rootHash), but its checkpoint says \(head.rootHash)")
+        }
+        tree = stored
+        needsResync = false
+        published.publish(head)
+        metrics.treeSize.record(head.treeSize)
+    }
+
+    /// A batch the store refused because this replica lost the sequencer role: entries submitted
+    /// here go to the replica that sequences now; forwarded ones stay pending for it.
+    private func reroute(_ batch: [Pending], _ refused: NotSequencer) {
+        guard let replication else { return fail(batch, SequencerError.unavailable(refused.reason)) }
+        for item in batch {
+            if item.entry.ticket != nil {
+                item.continuation.resume(throwing: SequencerError.unavailable(refused.reason))
+                continue
+            }
+            let entry = item.entry, continuation = item.continuation
+            Task {
+                do { continuation.resume(returning: try await replication.forward(entry)) } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+        }
+    }
+
     /// Gives each new entry the next index and extends the in-memory tree. An entry the log already
     /// holds, or that an earlier submission of this batch adds, resolves to that stored entry.
     private func assign(_ submissions: [PreparedEntry], existing: [Hash: StoredEntry]) -> SequencedBatch {
@@ -190,8 +255,12 @@ public actor Sequencer {
         for entry in submissions {
             if let old = existing[entry.leafHash] ?? inBatch[entry.leafHash] {
                 assigned.outcomes.append((old, false))
+                if let ticket = entry.ticket, !assigned.resolutions.contains(where: { $0.ticket == ticket }) {
+                    assigned.resolutions.append((ticket, old.index, false))
+                }
                 continue
             }
+            if let ticket = entry.ticket { assigned.resolutions.append((ticket, tree.treeSize, true)) }
             let stored = StoredEntry(index: tree.treeSize, leafHash: entry.leafHash, body: entry.body,
                                      integratedTime: integratedTime, kind: entry.kind, extra: entry.extra)
             assigned.treeHashes.append(tree.append(leafHash: entry.leafHash))

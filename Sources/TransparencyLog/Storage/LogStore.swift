@@ -34,6 +34,10 @@ public struct AppendBatch: Sendable {
     public var checkpoint: String
     public var treeSize: Int64
     public var rootHash: Hash
+    /// Outcomes of entries other replicas forwarded (`PreparedEntry.ticket`), committed with the
+    /// batch so a forwarded entry is answered from the same transaction that sequenced it. Stores
+    /// that are never shared (SQLite) receive none.
+    public var resolutions: [(ticket: Int64, index: Int64, created: Bool)] = []
 
     public init(entries: [StoredEntry], treeHashes: [[Hash]], searchRows: [(key: String, index: Int64)],
                 checkpoint: String, treeSize: Int64, rootHash: Hash) {
