@@ -209,6 +209,7 @@ let package = Package(
         .testTarget(name: "SigilClientTests", dependencies: [
             // OIDCIssuer: the browser sign-in is tested against the real development issuer.
             "SigilClient", "SigstoreKit", "WireFormat", "Merkle", "TestSupport", "TransparencyLog", "OIDCIssuer",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "X509", package: "swift-certificates"),
             .product(name: "SwiftASN1", package: "swift-asn1"),
