@@ -19,19 +19,8 @@ work=$(mktemp -d)
 data="$work/sigil"
 sigil="$repo/.build/debug/sigil"
 browser="$repo/interop/browser_sign_in.py"
-passed=0
-failed=0
-check() {  # check NAME EXPECTED_STATUS(0|nonzero) COMMAND...
-  local name=$1 want=$2
-  shift 2
-  "$@" >"$work/out" 2>&1
-  local status=$?
-  if { [ "$want" = 0 ] && [ $status = 0 ]; } || { [ "$want" != 0 ] && [ $status != 0 ]; }; then
-    echo "PASS $name"; passed=$((passed + 1))
-  else
-    echo "FAIL $name (exit $status)"; sed 's/^/    /' "$work/out" | tail -8; failed=$((failed + 1))
-  fi
-}
+CHECK_TAIL=8
+source interop/lib/checks.sh
 expect_output() {  # expect_output NAME TEXT: the last check's output contains TEXT
   if grep -qF -- "$2" "$work/out"; then echo "PASS $1"; passed=$((passed + 1))
   else echo "FAIL $1: output lacks \"$2\""; sed 's/^/    /' "$work/out" | tail -8; failed=$((failed + 1)); fi
@@ -170,5 +159,4 @@ check "sigil verify-blob accepts the workflow identity" 0 \
     --certificate-identity "$workflow_identity" --certificate-oidc-issuer "$issuer/actions"
 check "no browser was opened for ambient credentials" 0 test ! -e "$work/browser-was-opened"
 
-echo "$passed passed, $failed failed"
-[ $failed = 0 ]
+finish_checks

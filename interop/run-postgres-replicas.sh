@@ -6,25 +6,9 @@
 # one sequencer and one follower. Needs the debug build and `sigstore` importable by python3.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
-[ -x "$bin/initdb" ] || { echo "no PostgreSQL server binaries (install Debian's postgresql package)"; exit 1; }
 work=$(mktemp -d)
-as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-[ "$(id -u)" = 0 ] && chown postgres "$work"
 pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  as_pg "$bin/pg_ctl" -D "$work/pg" -m immediate stop >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-pgport=$(free_port)
-as_pg "$bin/initdb" -D "$work/pg" -U postgres -A trust -E UTF8 --locale=C >/dev/null
-as_pg "$bin/pg_ctl" -D "$work/pg" -l "$work/pg/server.log" -w \
-  -o "-p $pgport -k $work/pg -c listen_addresses=127.0.0.1" start >/dev/null
-as_pg "$bin/createdb" -h 127.0.0.1 -p "$pgport" -U postgres sigil
-url="postgres://postgres@127.0.0.1:$pgport/sigil?sslmode=disable"
+source interop/lib/postgres.sh
 
 .build/debug/sigil-server init --data "$work/a" >/dev/null
 cp -R "$work/a" "$work/b"

@@ -7,19 +7,7 @@ cd "$(dirname "$0")/.."
 work=$(mktemp -d)
 data="$work/sigil"
 sigil=.build/debug/sigil
-passed=0
-failed=0
-check() {  # check NAME EXPECTED_STATUS(0|nonzero) COMMAND...
-  local name=$1 want=$2
-  shift 2
-  "$@" >"$work/out" 2>&1
-  local status=$?
-  if { [ "$want" = 0 ] && [ $status = 0 ]; } || { [ "$want" != 0 ] && [ $status != 0 ]; }; then
-    echo "PASS $name"; passed=$((passed + 1))
-  else
-    echo "FAIL $name (exit $status)"; sed 's/^/    /' "$work/out" | tail -5; failed=$((failed + 1))
-  fi
-}
+source interop/lib/checks.sh
 
 .build/debug/sigil-server all --data "$data" --ca-config ca >"$work/server.log" 2>&1 &
 pid=$!
@@ -124,5 +112,4 @@ for what in "another artifact:$work/b.txt:$identity:$issuer" "a wrong identity:$
       --certificate-identity "$who" --certificate-oidc-issuer "$iss"
 done
 
-echo "$passed passed, $failed failed"
-[ $failed = 0 ]
+finish_checks

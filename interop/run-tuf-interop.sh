@@ -30,21 +30,7 @@ helper="$repo/interop/tuf_updater_check.py"
 export HOME="$work/home" XDG_DATA_HOME="$work/home/data" XDG_CACHE_HOME="$work/home/cache" XDG_CONFIG_HOME="$work/home/config"
 mkdir -p "$HOME"
 data="$work/sigil"
-passed=0
-failed=0
-pass() { echo "PASS $1"; passed=$((passed + 1)); }
-fail() { echo "FAIL $1"; failed=$((failed + 1)); }
-check() {  # check NAME EXPECTED_STATUS(0|nonzero) COMMAND...
-  local name=$1 want=$2
-  shift 2
-  "$@" >"$work/out" 2>&1
-  local status=$?
-  if { [ "$want" = 0 ] && [ $status = 0 ]; } || { [ "$want" != 0 ] && [ $status != 0 ]; }; then
-    pass "$name"
-  else
-    fail "$name (exit $status)"; sed 's/^/    /' "$work/out" | tail -5
-  fi
-}
+source interop/lib/checks.sh
 # check_error NAME REGEXP COMMAND...: the command fails (non-zero), prints a message matching
 # REGEXP (case-insensitive) without a crash, and the sigil TUF cache is unchanged.
 check_error() {
@@ -378,5 +364,4 @@ if [ $renew_status != 0 ] && ! grep -q '^FAIL' "$work/renewal.out"; then
   fail "renewal check (20 s timestamp) exited $renew_status"; sed 's/^/    /' "$work/renewal.out" | tail -5
 fi
 
-echo "$passed passed, $failed failed"
-[ $failed = 0 ]
+finish_checks

@@ -15,19 +15,7 @@ data="$work/sigil"
 sigil=.build/debug/sigil
 base=${SIGIL_V2_INTEROP_BASE:-13550}
 oidc=$base ca=$((base + 1)) log=$((base + 2)) tsa=$((base + 3)) other_tsa=$((base + 4))
-passed=0
-failed=0
-check() {  # check NAME EXPECTED_STATUS(0|nonzero) COMMAND...
-  local name=$1 want=$2
-  shift 2
-  "$@" >"$work/out" 2>&1
-  local status=$?
-  if { [ "$want" = 0 ] && [ $status = 0 ]; } || { [ "$want" != 0 ] && [ $status != 0 ]; }; then
-    echo "PASS $name"; passed=$((passed + 1))
-  else
-    echo "FAIL $name (exit $status)"; sed 's/^/    /' "$work/out" | tail -5; failed=$((failed + 1))
-  fi
-}
+source interop/lib/checks.sh
 
 SIGIL_OIDC_PORT=$oidc SIGIL_CA_PORT=$ca SIGIL_LOG_PORT=$log SIGIL_TSA_PORT=$tsa \
   .build/debug/sigil-server all --data "$data" --ca-config ca >"$work/server.log" 2>&1 &
@@ -155,5 +143,4 @@ check "sigil verify-blob --key accepts the managed-key v2 bundle" 0 \
 check "sigil sign-blob --rekor-version 3 is refused" 1 \
   $sigil sign-blob "$work/s.txt" --trust-config "$trust" --identity-token "$(token $identity)" --rekor-version 3 --bundle "$work/x.json"
 
-echo "$passed passed, $failed failed"
-[ $failed = 0 ]
+finish_checks
