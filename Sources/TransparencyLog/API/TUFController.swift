@@ -1,4 +1,5 @@
 import Hummingbird
+import WireFormat
 
 /// The stack's TUF repository, read-only at `/tuf/` (the instance URL clients bootstrap with):
 /// `N.root.json`, `root.json`, `timestamp.json`, `V.snapshot.json`, `V.targets.json` and
@@ -15,7 +16,7 @@ struct TUFController: Sendable {
         guard TUFRepository.isPublishedName(path), let bytes = repository.publishedFile(path) else {
             throw LogError(.notFound, "the TUF repository has no \(path)")
         }
-        let mutable = path == "timestamp.json" || path == "root.json"
+        let mutable = path.isExactly("timestamp.json") || path.isExactly("root.json")
         return Reply.bytes(bytes, contentType: "application/json",
                            cacheControl: mutable ? "no-cache" : TilesController<LogService>.immutable)
     }

@@ -116,12 +116,12 @@ public struct TUFRepository: Sendable {
     /// `targets/<64 hex>.<name>`. Anything else, traversal included, is not served.
     public static func isPublishedName(_ path: String) -> Bool {
         let bytes = Array(path.utf8)
-        if path == "root.json" || path == "timestamp.json" { return true }
-        for suffix in [".root.json", ".snapshot.json", ".targets.json"] where path.hasSuffix(suffix) {
+        if path.isExactly("root.json") || path.isExactly("timestamp.json") { return true }
+        for suffix in [".root.json", ".snapshot.json", ".targets.json"] where path.hasExactSuffix(suffix) {
             let version = bytes.dropLast(suffix.utf8.count)
             return !version.isEmpty && version.count <= 10 && version.allSatisfy(\.isASCIIDigit) && version.first != UInt8(ascii: "0")
         }
-        guard path.hasPrefix("targets/") else { return false }
+        guard path.hasExactPrefix("targets/") else { return false }
         let rest = bytes.dropFirst("targets/".utf8.count)
         guard rest.count > 66, rest[rest.startIndex + 64] == UInt8(ascii: "."),
               rest.prefix(64).allSatisfy({ $0.isASCIIDigit || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains($0) }) else { return false }
@@ -411,8 +411,8 @@ public struct TUFRepository: Sendable {
     /// Writes signed files bottom-up: target files, targets, snapshot, then the root (when one is
     /// given, as `N.root.json` and `root.json`), and the timestamp last.
     private func publish(_ files: [PublishedFile], root: [UInt8]? = nil, rootVersion: Int = 0) throws(TUFError) {
-        let timestamp = files.filter { $0.name == "timestamp.json" }
-        for file in files where file.name != "timestamp.json" { try write(file.bytes, to: published.appendingPathComponent(file.name)) }
+        let timestamp = files.filter { $0.name.isExactly("timestamp.json") }
+        for file in files where !file.name.isExactly("timestamp.json") { try write(file.bytes, to: published.appendingPathComponent(file.name)) }
         if let root {
             try write(root, to: published.appendingPathComponent("\(rootVersion).root.json"))
             try write(root, to: published.appendingPathComponent("root.json"))
@@ -426,7 +426,7 @@ public struct TUFRepository: Sendable {
     private func knownKeyNames(_ settings: TUFRoleSettings?) throws(TUFError) -> [String] {
         var names = (settings ?? (try? self.settings()))?.keyNames ?? []
         for folder in [keys.privateDirectory, keys.publicDirectory] {
-            for file in (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [] where file.hasSuffix(".pem") {
+            for file in (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [] where file.hasExactSuffix(".pem") {
                 let name = String(file.dropLast(4))
                 if TUFRoleSettings.isKeyName(name), !names.contains(name) { names.append(name) }
             }
@@ -451,7 +451,7 @@ public struct TUFRepository: Sendable {
     private func latestRootFile() throws(TUFError) -> String {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: published.path)) ?? []
         let versions = names.compactMap { name -> Int? in
-            guard name.hasSuffix(".root.json"), Self.isPublishedName(name) else { return nil }
+            guard name.hasExactSuffix(".root.json"), Self.isPublishedName(name) else { return nil }
             return Int(name.dropLast(".root.json".count))
         }
         guard let latest = versions.max() else {
