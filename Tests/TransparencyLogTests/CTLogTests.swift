@@ -27,7 +27,7 @@ import X509
         }
 
         func services() async throws -> (LogService, CTLogService) {
-            let ct = try await CTLogService(store: try SQLiteLogStore.open(path: directory.path("ct.sqlite")), signingKey: ctKey,
+            let ct = try await CTLogService(store: try await TestStorage.openStore(templatePath: directory.path("ct.sqlite"), log: "ct"), signingKey: ctKey,
                                       acceptedRoots: [ca.root])
             return (try await log.service(), ct)
         }

@@ -118,7 +118,7 @@ import Testing
 
     @Test func fullQueueAnswers503WithRetryAfter() async throws {
         let log = try TestLog { $0.sequencer = .init(queueCapacity: 1, maxBatchSize: 1) }
-        let store = FaultyStore(try log.openStore())
+        let store = FaultyStore(try await log.openStore(sequencing: true))
         store.fault.withLock { $0 = .slow(.milliseconds(300)) }
         let service = try await log.service(store: store)
         let app = Application(router: buildLogRouter(service: service))

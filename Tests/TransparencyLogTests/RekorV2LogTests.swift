@@ -28,7 +28,7 @@ struct TestRekorV2Log {
     var databasePath: String { directory.path("rekor-v2.sqlite") }
 
     func open() async throws -> RekorV2Log {
-        try await RekorV2Log(store: try SQLiteLogStore.open(path: databasePath), signingKey: key, configuration: configuration)
+        try await RekorV2Log(store: try await TestStorage.openStore(templatePath: databasePath, log: "rekor_v2"), signingKey: key, configuration: configuration)
     }
 
     var keyID: NoteKeyID { NoteKeyID(rekorV2Origin: origin, key: key.verificationKey) }
@@ -329,11 +329,11 @@ struct SignedArtifact: Sendable {
         let v2 = try TestRekorV2Log()
         _ = try await v2.open()
         await #expect(throws: LogStartupError.self) {
-            _ = try await RekorV2Log(store: try SQLiteLogStore.open(path: v2.databasePath), signingKey: .generateEd25519(),
+            _ = try await RekorV2Log(store: try await TestStorage.openStore(templatePath: v2.databasePath, log: "rekor_v2"), signingKey: .generateEd25519(),
                                      configuration: LogConfiguration())
         }
         await #expect(throws: LogStartupError.self) {
-            _ = try await RekorV2Log(store: try SQLiteLogStore.open(path: v2.databasePath), signingKey: .generateP256(),
+            _ = try await RekorV2Log(store: try await TestStorage.openStore(templatePath: v2.databasePath, log: "rekor_v2"), signingKey: .generateP256(),
                                      configuration: LogConfiguration())
         }
     }

@@ -3,13 +3,14 @@ import Merkle
 import Testing
 @testable import TransparencyLog
 
-/// Stored hashes live in per-leaf rows; reading them back must give what the tree computed.
+/// Stored hashes live in per-leaf rows; reading them back must give what the tree computed. The
+/// first test runs on the selected backend (`TestStorage`); the others are about SQLite's files.
 @Suite struct SQLiteLogStoreTests {
     @Test func storedHashesReadBackForEveryIndex() async throws {
         let log = try TestLog()
         let service = try await log.service()
         for n in 0..<100 { _ = try await service.sequencer.submit(prepared(n)) }
-        let store = try log.openStore()
+        let store = try await log.openStore()
         var memory: [Hash] = []
         var tree = CompactRange()
         for entry in try await store.entries(in: 0..<100) { memory += tree.append(leafHash: entry.leafHash) }
@@ -25,7 +26,7 @@ import Testing
     /// small commits shares one instead of paying a database sync each.
     @Test func checkpointsCopyCommitsIntoTheDatabaseFileAndShareOneInterval() async throws {
         let log = try TestLog()
-        let store = try log.openStore()
+        let store = try SQLiteLogStore.open(path: log.databasePath)
         let service = try await log.service(store: store)
         let emptySize = try FileManager.default.attributesOfItem(atPath: log.databasePath)[.size] as? Int ?? 0
         let start = ContinuousClock.now
@@ -41,7 +42,7 @@ import Testing
         let allowed = Int(elapsed / .milliseconds(100)) + 2
         #expect(store.checkpointer.completed <= allowed, "\(store.checkpointer.completed) checkpoints for 40 commits in \(elapsed)")
         try store.close()
-        #expect(try await log.openStore().latestTreeHead().treeSize == 40)
+        #expect(try await SQLiteLogStore.open(path: log.databasePath).latestTreeHead().treeSize == 40)
     }
 
     /// Under steady appends the WAL still starts over: without restarts its file would hold every
@@ -56,7 +57,7 @@ import Testing
         let unbounded = commits * 2 * 4096
         #expect(walBytes < unbounded / 2, "WAL is \(walBytes) bytes after \(commits) commits")
         try store.close()
-        #expect(try await log.openStore().latestTreeHead().treeSize == Int64(commits))
+        #expect(try await SQLiteLogStore.open(path: log.databasePath).latestTreeHead().treeSize == Int64(commits))
     }
 
     @Test func locationOfStoredHashes() {

@@ -4,7 +4,8 @@ import SigstoreKit
 import TestSupport
 @testable import TransparencyLog
 
-/// A log over a fresh SQLite file in a temporary folder.
+/// A fresh log: an SQLite file in a temporary folder, or on PostgreSQL a database created from
+/// that file (see `TestStorage`).
 struct TestLog {
     let directory = TemporaryDirectory()
     let key: SigningKey
@@ -21,10 +22,16 @@ struct TestLog {
 
     var databasePath: String { directory.path("log.sqlite") }
 
-    func openStore() throws -> SQLiteLogStore { try SQLiteLogStore.open(path: databasePath) }
+    /// The log's store on the selected backend. `sequencing`: on PostgreSQL, it takes the sequencer
+    /// lease, so it is the one that may write from now on (a reader must not, or it would fence
+    /// the running service out).
+    func openStore(sequencing: Bool = false) async throws -> any LogStore {
+        try await TestStorage.openStore(templatePath: databasePath, log: "rekor", sequencing: sequencing)
+    }
 
     func service(store: (any LogStore)? = nil, now: @escaping @Sendable () -> Date = { Date() }) async throws -> LogService {
-        try await LogService(store: store ?? openStore(), signingKey: key, configuration: configuration, now: now)
+        let opened: any LogStore = if let store { store } else { try await openStore(sequencing: true) }
+        return try await LogService(store: opened, signingKey: key, configuration: configuration, now: now)
     }
 }
 
