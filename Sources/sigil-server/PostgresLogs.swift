@@ -43,7 +43,7 @@ struct PostgresLogs {
             defer { try? sqlite.close() }
             let head = try await sqlite.latestTreeHead()
             guard head.treeSize == 0, let empty = try await sqlite.checkpoint(treeSize: 0) else {
-                throw PostgresDatabase.Failure("\(template.path) already holds \(head.treeSize) entries, and the database has no \(log) log; PostgreSQL storage starts from the folder's empty log (copying a used SQLite log is not supported yet)")
+                throw PostgresDatabase.Failure("\(template.path) already holds \(head.treeSize) entries, and the database has no \(log) log; copy it with `sigil-server migrate sqlite-to-postgres` (stop the servers first)")
             }
             let identity = sqlite.identity()
             return try await PostgresLogStore.open(database: database, log: log) { (identity, empty) }

@@ -18,7 +18,7 @@ struct SigilServer: AsyncParsableCommand {
               sigil-server oidc --data ./.sigil --port 5556
               sigil-server tsa --data ./.sigil --port 5557
             """,
-        subcommands: [InitCommand.self, AllCommand.self, OIDCCommand.self, CACommand.self, LogCommand.self, TSACommand.self,
+        subcommands: [InitCommand.self, MigrateCommand.self, AllCommand.self, OIDCCommand.self, CACommand.self, LogCommand.self, TSACommand.self,
                       RotateCommand.self, TUFCommand.self])
 }
 

@@ -22,6 +22,10 @@ struct PostgresTestLog {
 
     /// A new connection pool, as one replica process would have.
     func connect(sessionTimeout: Duration = .seconds(3)) async throws -> PostgresDatabase {
+        try await Self.connect(url, sessionTimeout: sessionTimeout)
+    }
+
+    static func connect(_ url: PostgresURL, sessionTimeout: Duration = .seconds(3)) async throws -> PostgresDatabase {
         // A generous deadline: under the whole suite's parallel load, other tests' blocking waits can
         // hold this 2-core machine's cooperative threads for a minute and more.
         try await PostgresDatabase.connect(url: url, poolSize: 8, sessionTimeout: sessionTimeout, timeout: .seconds(600))

@@ -74,7 +74,7 @@ public struct PostgresURL: Sendable, CustomStringConvertible {
     public var description: String { redacted }
 
     /// A URL as typed, with any password cut out, for messages about a URL that did not parse.
-    static func redact(_ text: String) -> String {
+    public static func redact(_ text: String) -> String {
         guard let schemeEnd = text.range(of: "://") else { return "the PostgreSQL URL" }
         let rest = text[schemeEnd.upperBound...]
         guard let at = rest.lastIndex(of: "@") else { return text }

@@ -1,0 +1,45 @@
+import Foundation
+import GRDB
+import Merkle
+
+// What `sigil-server migrate sqlite-to-postgres` reads: every stored row, in chunks, in key order,
+// each chunk one read transaction. The copy is taken from a folder no server is writing (the
+// migration holds the folder lock), so the chunks together are one state.
+extension SQLiteLogStore {
+    /// Stored tree-hash rows (one per leaf: the hashes that leaf completed) for leaves in `range`.
+    public func treeRows(in range: Range<Int64>) async throws -> [(index: Int64, hashes: [UInt8])] {
+        try await read { db in
+            try Row.fetchAll(db, sql: "SELECT idx, hashes FROM tree WHERE idx >= ? AND idx < ? ORDER BY idx",
+                             arguments: [range.lowerBound, range.upperBound]).map { row in
+                let hashes: Data = row["hashes"]
+                return (row["idx"], Array(hashes))
+            }
+        }
+    }
+
+    /// Search rows after `after` in (key, index) order, at most `limit`.
+    public func searchRows(after: (key: String, index: Int64)?, limit: Int) async throws -> [(key: String, index: Int64)] {
+        try await read { db in
+            let rows = if let after {
+                try Row.fetchAll(db, sql: "SELECT key, idx FROM search WHERE (key, idx) > (?, ?) ORDER BY key, idx LIMIT ?",
+                                 arguments: [after.key, after.index, limit])
+            } else {
+                try Row.fetchAll(db, sql: "SELECT key, idx FROM search ORDER BY key, idx LIMIT ?", arguments: [limit])
+            }
+            return rows.map { ($0["key"], $0["idx"]) }
+        }
+    }
+
+    /// Published checkpoints for tree sizes above `after`, ascending, at most `limit`.
+    public func checkpoints(after: Int64, limit: Int) async throws -> [(treeSize: Int64, rootHash: Hash, note: String)] {
+        try await read { db in
+            try Row.fetchAll(db, sql: "SELECT tree_size, root_hash, note FROM checkpoints WHERE tree_size > ? ORDER BY tree_size LIMIT ?",
+                             arguments: [after, limit]).map { row in
+                let size: Int64 = row["tree_size"]
+                let root: Data = row["root_hash"]
+                guard let hash = Hash(root) else { throw StoreError.corrupt("checkpoint \(size) root hash is not 32 bytes") }
+                return (size, hash, row["note"])
+            }
+        }
+    }
+}
