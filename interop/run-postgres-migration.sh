@@ -107,4 +107,21 @@ check "an entry is appended to the log created by init --storage postgres" 0 tlo
 status, _, _ = tlog.request(sys.argv[1] + "/api/v1/log/entries", tlog.Signer().entry())
 assert status == 201, status
 ' "http://127.0.0.1:$p"
+
+# 4. TLS to the database: the server's certificate is checked against sslrootcert (or the system's
+#    trust store, which does not know this one).
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj "/CN=localhost" \
+  -addext "subjectAltName=IP:127.0.0.1,DNS:localhost" -keyout "$work/pg/server.key" -out "$work/pg/server.crt" 2>/dev/null
+cp "$work/pg/server.crt" "$work/db-ca.pem"
+[ "$(id -u)" = 0 ] && chown postgres "$work/pg/server.key" "$work/pg/server.crt"
+chmod 600 "$work/pg/server.key"
+as_pg "$bin/pg_ctl" -D "$work/pg" -l "$work/pg/server.log" -w -m fast \
+  -o "-p $pgport -k $work/pg -c listen_addresses=127.0.0.1 -c ssl=on -c ssl_cert_file=server.crt -c ssl_key_file=server.key" restart >/dev/null
+as_pg "$bin/createdb" -h 127.0.0.1 -p "$pgport" -U postgres tls
+as_pg "$bin/createdb" -h 127.0.0.1 -p "$pgport" -U postgres untrusted
+check "init --storage postgres over TLS, verifying the server against sslrootcert" 0 \
+  "$server" init --data "$work/t" --storage postgres --postgres-url "postgres://postgres@127.0.0.1:$pgport/tls?sslmode=require&sslrootcert=$work/db-ca.pem"
+check "a server certificate the system does not trust is refused (sslmode=require)" nonzero \
+  "$server" init --data "$work/u" --storage postgres --postgres-url "postgres://postgres@127.0.0.1:$pgport/untrusted?sslmode=require"
+grep -qi "certificate" "$work/out" && pass "the refusal names the certificate" || fail "TLS refusal: $(cat "$work/out")"
 finish_checks

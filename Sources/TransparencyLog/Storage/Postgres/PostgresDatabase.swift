@@ -24,6 +24,7 @@ public final class PostgresDatabase: Sendable {
     let sessionTimeout: Duration
     private let runner: Mutex<Task<Void, Never>?>
     private let users = Mutex(0)
+    private let metrics: PostgresPoolMetrics
 
     /// Why the database cannot be used.
     public struct Failure: Error, CustomStringConvertible {
@@ -39,8 +40,8 @@ public final class PostgresDatabase: Sendable {
         } else {
             let tls: PostgresClient.Configuration.TLS = switch url.tls {
             case .disable: .disable
-            case .prefer: .prefer(.makeClientConfiguration())
-            case .require: .require(.makeClientConfiguration())
+            case .prefer: .prefer(Self.tlsConfiguration(url))
+            case .require: .require(Self.tlsConfiguration(url))
             }
             configuration = .init(host: url.host, port: url.port, username: url.username, password: url.password,
                                   database: url.database, tls: tls)
@@ -60,9 +61,17 @@ public final class PostgresDatabase: Sendable {
         self.url = url
         self.logger = logger
         self.sessionTimeout = sessionTimeout
+        self.metrics = PostgresPoolMetrics(poolSize: poolSize)
         self.client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         let client = self.client
         self.runner = Mutex(Task { await client.run() })
+    }
+
+    /// Full verification of the server's certificate and host name, against `sslrootcert` when given.
+    private static func tlsConfiguration(_ url: PostgresURL) -> TLSConfiguration {
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        if let file = url.rootCertificates { configuration.trustRoots = .file(file) }
+        return configuration
     }
 
     private static func connectionConfiguration(_ url: PostgresURL) throws -> PostgresConnection.Configuration {
@@ -71,8 +80,8 @@ public final class PostgresDatabase: Sendable {
         }
         let tls: PostgresConnection.Configuration.TLS = switch url.tls {
         case .disable: .disable
-        case .prefer: .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
-        case .require: .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+        case .prefer: .prefer(try NIOSSLContext(configuration: tlsConfiguration(url)))
+        case .require: .require(try NIOSSLContext(configuration: tlsConfiguration(url)))
         }
         return .init(host: url.host, port: url.port, username: url.username, password: url.password, database: url.database, tls: tls)
     }
@@ -139,15 +148,26 @@ public final class PostgresDatabase: Sendable {
     /// duplicate batch from a database failure.
     func transaction<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
         let logger = self.logger
-        return try await client.withConnection { connection in
-            try await connection.query("BEGIN", logger: logger)
-            let result: T
-            do { result = try await body(connection) } catch {
-                _ = try? await connection.query("ROLLBACK", logger: logger)
-                throw error
+        let metrics = self.metrics
+        let asked = ContinuousClock.now
+        do {
+            return try await client.withConnection { connection in
+                let waited = ContinuousClock.now - asked
+                metrics.wait.recordNanoseconds(waited.components.seconds * 1_000_000_000 + waited.components.attoseconds / 1_000_000_000)
+                metrics.inUse.increment()
+                defer { metrics.inUse.decrement() }
+                try await connection.query("BEGIN", logger: logger)
+                let result: T
+                do { result = try await body(connection) } catch {
+                    _ = try? await connection.query("ROLLBACK", logger: logger)
+                    throw error
+                }
+                try await connection.query("COMMIT", logger: logger)
+                return result
             }
-            try await connection.query("COMMIT", logger: logger)
-            return result
+        } catch {
+            metrics.failures.increment()
+            throw error
         }
     }
 

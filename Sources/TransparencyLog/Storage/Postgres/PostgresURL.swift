@@ -1,8 +1,9 @@
 import Foundation
 
 /// Where a log's PostgreSQL database is and how to log in: parsed from a
-/// `postgres://user[:password]@host[:port]/database[?sslmode=disable|prefer|require]` URL, with the
-/// password read from a file beside it. A host that is a percent-encoded absolute path
+/// `postgres://user[:password]@host[:port]/database[?sslmode=disable|prefer|require|verify-full][&sslrootcert=CA.pem]`
+/// URL, with the password read from a file beside it. With TLS the server's certificate and host
+/// name are always verified, against `sslrootcert` or the system's trust store. A host that is a percent-encoded absolute path
 /// (`postgres://sigil@%2Fvar%2Frun%2Fpostgresql/sigil`) names the folder of a Unix socket.
 ///
 /// The password never appears in `description`, errors or logs: `redacted` is the only form printed.
@@ -16,6 +17,9 @@ public struct PostgresURL: Sendable, CustomStringConvertible {
     public var port: Int
     public var database: String
     public var tls: TLSMode
+    /// PEM file of the certificate authorities the server's certificate must chain to
+    /// (`sslrootcert`); nil trusts the system's.
+    public var rootCertificates: String?
 
     /// Why a URL or password file was refused. Never quotes the password.
     public struct Problem: Error, CustomStringConvertible {
@@ -37,17 +41,27 @@ public struct PostgresURL: Sendable, CustomStringConvertible {
             throw Problem(description: "\(Self.redact(text)) names no database (postgres://user@host:port/DATABASE)")
         }
         var tls = TLSMode.prefer
+        var rootCertificates: String?
         for item in components.queryItems ?? [] {
             switch item.name {
             case "sslmode":
-                guard let value = item.value, let mode = TLSMode(rawValue: value) else {
-                    throw Problem(description: "sslmode must be disable, prefer or require, not \(item.value ?? "empty")")
+                // verify-full is libpq's name for what require does here: the server's certificate
+                // and host name are always checked when TLS is used.
+                guard let value = item.value, let mode = value == "verify-full" ? .require : TLSMode(rawValue: value) else {
+                    throw Problem(description: "sslmode must be disable, prefer, require or verify-full, not \(item.value ?? "empty")")
                 }
                 tls = mode
+            case "sslrootcert":
+                guard let value = item.value, !value.isEmpty else { throw Problem(description: "sslrootcert names no file") }
+                guard FileManager.default.isReadableFile(atPath: value) else {
+                    throw Problem(description: "sslrootcert \(value) cannot be read")
+                }
+                rootCertificates = value
             default:
-                throw Problem(description: "unknown URL parameter \(item.name) (known: sslmode)")
+                throw Problem(description: "unknown URL parameter \(item.name) (known: sslmode, sslrootcert)")
             }
         }
+        self.rootCertificates = rootCertificates
         self.username = user.removingPercentEncoding ?? user
         self.host = host
         self.port = components.port ?? 5432
