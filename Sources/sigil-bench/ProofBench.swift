@@ -5,7 +5,8 @@ import SigstoreKit
 import TransparencyLog
 
 /// Inclusion and consistency proof generation at several tree sizes, warm (hashes in memory) and cold
-/// (a freshly opened log reading from SQLite).
+/// (a freshly opened log reading from SQLite, or with `--postgres-url` from PostgreSQL: the SQLite
+/// log is then copied there as `sigil-server migrate sqlite-to-postgres` copies one).
 struct ProofBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "proofs",
@@ -14,6 +15,8 @@ struct ProofBench: AsyncParsableCommand {
     @Option(help: "Comma-separated tree sizes.") var sizes: String = "10000,100000,1000000"
     @Option(help: "Proofs timed per size and kind (warm).") var samples: Int = 20_000
     @Option(help: "Proofs timed per size and kind right after reopening the log (cold).") var coldSamples: Int = 500
+    @Option(name: .customLong("postgres-url"), help: "Copy the log into this (empty) PostgreSQL database and time proofs read from it.")
+    var postgresURL: String?
 
     /// Timings of one proof kind at one tree size.
     struct Result {
@@ -25,7 +28,11 @@ struct ProofBench: AsyncParsableCommand {
 
     func run() async throws {
         let treeSizes = sizes.split(separator: ",").compactMap { Int64($0) }.sorted()
-        let results = try await Self.measure(sizes: treeSizes, samples: samples, coldSamples: coldSamples)
+        var postgres: PostgresDatabase?
+        if let postgresURL {
+            postgres = try await PostgresDatabase.connect(url: try PostgresURL(parsing: postgresURL), poolSize: 4, timeout: .seconds(60))
+        }
+        let results = try await Self.measure(sizes: treeSizes, samples: samples, coldSamples: coldSamples, postgres: postgres)
         print(["size", "kind", "warm p50", "warm p99", "cold p50", "cold p99"].map { $0.padding(12) }.joined())
         for result in results {
             let cells = ["\(result.size)", result.kind, micros(result.warm.percentile(50)), micros(result.warm.percentile(99)),
@@ -34,7 +41,7 @@ struct ProofBench: AsyncParsableCommand {
         }
     }
 
-    static func measure(sizes treeSizes: [Int64], samples: Int, coldSamples: Int) async throws -> [Result] {
+    static func measure(sizes treeSizes: [Int64], samples: Int, coldSamples: Int, postgres: PostgresDatabase? = nil) async throws -> [Result] {
         guard let largest = treeSizes.last, largest > 1 else { throw ValidationError("give sizes > 1") }
         let scratch = try ScratchFolder("proofs")
         defer { scratch.remove() }
@@ -48,13 +55,22 @@ struct ProofBench: AsyncParsableCommand {
         var configuration = LogConfiguration()
         configuration.name = "bench"
         configuration.hashCacheCapacity = Int(StoredHashes.count(treeSize: largest))
-        let warm = try await LogService(store: try SQLiteLogStore.open(path: path), signingKey: key, configuration: configuration)
+        var open: () async throws -> any LogStore = { try SQLiteLogStore.open(path: path) }
+        if let postgres {
+            let copyStart = ContinuousClock.now
+            let report = try await PostgresLogStore.importing(store, into: postgres, log: "bench", chunk: 20_000)
+            print("copied \(report.treeSize) entries into PostgreSQL and verified them in \(String(format: "%.1f", elapsed(copyStart))) s")
+            open = {
+                try await PostgresLogStore.open(database: postgres, log: "bench") { throw PostgresDatabase.Failure("the copied log is missing") }
+            }
+        }
+        let warm = try await LogService(store: try await open(), signingKey: key, configuration: configuration)
         let preload = ContinuousClock.now
         try await warm.preloadHashCache()
         print("preloaded \(StoredHashes.count(treeSize: largest)) stored hashes in \(String(format: "%.2f", elapsed(preload))) s")
         var results: [Result] = []
         for size in treeSizes {
-            let cold = try await LogService(store: try SQLiteLogStore.open(path: path), signingKey: key, configuration: configuration)
+            let cold = try await LogService(store: try await open(), signingKey: key, configuration: configuration)
             for kind in ["inclusion", "consistency"] {
                 let coldStats = try await measure(cold, kind: kind, size: size, count: coldSamples)
                 let warmStats = try await measure(warm, kind: kind, size: size, count: samples)
