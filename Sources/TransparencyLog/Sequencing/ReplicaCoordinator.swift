@@ -22,6 +22,8 @@ public final class ReplicaCoordinator: Service, SequencerReplication, Sendable {
         public var lease: Duration = .seconds(3)
         /// How often the leader looks for forwarded entries and waiting replicas for their outcome.
         public var pollInterval: Duration = .milliseconds(5)
+        /// The longest the leader's scan for forwarded entries waits once none have come for a while.
+        public var idlePollInterval: Duration = .milliseconds(40)
         /// How often a replica that does not sequence refreshes its tree head and tries for the lease.
         public var followInterval: Duration = .milliseconds(50)
         /// How long a forwarded entry waits for a sequencer before the client gets 503.
@@ -168,6 +170,11 @@ public final class ReplicaCoordinator: Service, SequencerReplication, Sendable {
     // MARK: Entries forwarded to this replica while it sequences
 
     private func pumpLoop() async {
+        // Idle, the scan backs off from `pollInterval` to `idlePollInterval`: a lone replica (and a
+        // leader of a quiet log) should not query the database hundreds of times a second. The
+        // first forwarded entry after a quiet spell waits at most that long; under load every scan
+        // finds work and the interval stays at `pollInterval`.
+        var idle = settings.pollInterval
         while !isStopping {
             guard let fence = store.currentFence else {
                 try? await Task.sleep(for: settings.followInterval)
@@ -179,9 +186,11 @@ public final class ReplicaCoordinator: Service, SequencerReplication, Sendable {
             }
             guard let rows = try? await bounded("reading forwarded entries", { [store] in try await store.unresolved(excluding: excluded, limit: 1_000) }),
                   !rows.isEmpty else {
-                try? await Task.sleep(for: settings.pollInterval)
+                try? await Task.sleep(for: idle)
+                idle = min(idle * 2, settings.idlePollInterval)
                 continue
             }
+            idle = settings.pollInterval
             taken.withLock { state in
                 if state.epoch == fence.epoch { state.tickets.formUnion(rows.map(\.ticket)) }
             }
