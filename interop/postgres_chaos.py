@@ -35,16 +35,7 @@ log_key = open(os.path.join(folders[0], "log-public-key.pem"), "rb").read()
 lease_ms = 1500
 
 
-def free_port():
-    import socket
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-ports = {name: free_port() for name in names}
+ports = {name: tlog.free_port() for name in names}
 procs = {}
 
 

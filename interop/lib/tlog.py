@@ -8,6 +8,7 @@ import base64
 import hashlib
 import json
 import os
+import socket
 import urllib.error
 import urllib.request
 
@@ -149,6 +150,13 @@ def request(url: str, body: bytes = None, timeout: float = 10):
         return e.code, dict(e.headers), parsed(e.read())
     except Exception as e:  # refused, reset, timed out: the replica is down or paused
         return 0, {}, str(e)
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def only_entry(answer: dict):

@@ -22,8 +22,9 @@ public final class ReplicaCoordinator: Service, SequencerReplication, Sendable {
         public var lease: Duration = .seconds(3)
         /// How often the leader looks for forwarded entries and waiting replicas for their outcome.
         public var pollInterval: Duration = .milliseconds(5)
-        /// The longest the leader's scan for forwarded entries waits once none have come for a while.
-        public var idlePollInterval: Duration = .milliseconds(40)
+        /// The longest the leader's scan for forwarded entries waits once none have come for a while
+        /// (a notification ends the wait at once).
+        public var idlePollInterval: Duration = .milliseconds(200)
         /// How often a replica that does not sequence refreshes its tree head and tries for the lease.
         public var followInterval: Duration = .milliseconds(50)
         /// How long a forwarded entry waits for a sequencer before the client gets 503.
@@ -51,6 +52,9 @@ public final class ReplicaCoordinator: Service, SequencerReplication, Sendable {
     private let taken = Mutex<(epoch: Int64, tickets: Set<Int64>)>((0, []))
     private let roleChanges: Counter
     private let leaderGauge: Gauge
+    /// Woken by PostgreSQL notifications: an entry was queued for the sequencer; outcomes committed.
+    private let entriesQueued = WakeSignal()
+    private let outcomesCommitted = WakeSignal()
 
     public init(store: PostgresLogStore, sequencer: Sequencer, logName: String, replicaID: String = ReplicaCoordinator.defaultReplicaID(),
                 settings: Settings = Settings(), logger: Logger = Logger(label: "sigil.log")) {
@@ -90,6 +94,7 @@ public final class ReplicaCoordinator: Service, SequencerReplication, Sendable {
                 group.addTask { await self.leaseLoop() }
                 group.addTask { await self.pumpLoop() }
                 group.addTask { await self.waiterLoop() }
+                group.addTask { await self.notificationLoop() }
             }
         } onGracefulShutdown: {
             self.stopping.withLock { $0 = true }
@@ -167,13 +172,35 @@ public final class ReplicaCoordinator: Service, SequencerReplication, Sendable {
         logger.warning("gave up the sequencer role", metadata: ["log": "\(logName)", "reason": "\(reason)"])
     }
 
+    // MARK: Notifications
+
+    /// Keeps a LISTEN connection for this log's two channels, turning notifications into early
+    /// wake-ups of the scans below. Without it (the connection lost, the database restarting) the
+    /// scans still run on their timers, so a lost notification delays an entry, never loses it.
+    private func notificationLoop() async {
+        let (pending, queued, committed) = (store.pendingChannel, entriesQueued, outcomesCommitted)
+        while !isStopping {
+            do {
+                try await store.listen(while: { [weak self] in self.map { !$0.isStopping } ?? false }) { channel in
+                    if Array(channel.utf8) == Array(pending.utf8) { queued.wake() } else { committed.wake() }
+                }
+            } catch {
+                logger.debug("log notifications interrupted", metadata: ["log": "\(logName)", "error": "\(PostgresDatabase.describe(error))"])
+            }
+            // Whatever was notified while not listening is found by one scan each.
+            queued.wake()
+            committed.wake()
+            if !isStopping { try? await Task.sleep(for: .seconds(1)) }
+        }
+    }
+
     // MARK: Entries forwarded to this replica while it sequences
 
     private func pumpLoop() async {
         // Idle, the scan backs off from `pollInterval` to `idlePollInterval`: a lone replica (and a
-        // leader of a quiet log) should not query the database hundreds of times a second. The
-        // first forwarded entry after a quiet spell waits at most that long; under load every scan
-        // finds work and the interval stays at `pollInterval`.
+        // leader of a quiet log) should not query the database hundreds of times a second. A
+        // notification from the replica that queued an entry wakes it at once; without one (a lost
+        // LISTEN connection) the entry waits at most `idlePollInterval`.
         var idle = settings.pollInterval
         while !isStopping {
             guard let fence = store.currentFence else {
@@ -186,7 +213,7 @@ public final class ReplicaCoordinator: Service, SequencerReplication, Sendable {
             }
             guard let rows = try? await bounded("reading forwarded entries", { [store] in try await store.unresolved(excluding: excluded, limit: 1_000) }),
                   !rows.isEmpty else {
-                try? await Task.sleep(for: idle)
+                await entriesQueued.wait(atMost: idle)
                 idle = min(idle * 2, settings.idlePollInterval)
                 continue
             }
@@ -292,7 +319,7 @@ public final class ReplicaCoordinator: Service, SequencerReplication, Sendable {
             let owned = done.filter { $0.0.owned }.map { $0.0.ticket }
             _ = try? await bounded("removing answered tickets") { [store] in try await store.removeTickets(owned) }
             if Int.random(in: 0..<2_000) == 0 { try? await store.sweepResolvedTickets(olderThan: .seconds(120)) }
-            if done.isEmpty { try? await Task.sleep(for: settings.pollInterval) }
+            if done.isEmpty { await outcomesCommitted.wait(atMost: settings.pollInterval) }
         }
     }
 }

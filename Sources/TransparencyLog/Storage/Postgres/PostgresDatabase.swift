@@ -86,6 +86,18 @@ public final class PostgresDatabase: Sendable {
         return .init(host: url.host, port: url.port, username: url.username, password: url.password, database: url.database, tls: tls)
     }
 
+    /// A connection outside the pool, for LISTEN (which holds its connection for as long as it listens).
+    func listenerConnection() async throws -> PostgresConnection {
+        let configuration = try Self.connectionConfiguration(url)
+        let id = Self.listenerIDs.withLock { next -> Int in
+            next += 1
+            return next
+        }
+        return try await PostgresConnection.connect(configuration: configuration, id: id, logger: logger)
+    }
+
+    private static let listenerIDs = Mutex(1_000_000)
+
     /// Connects, checks that the server answers within `timeout`, and creates or checks the schema
     /// version table.
     public static func connect(url: PostgresURL, poolSize: Int = 10, sessionTimeout: Duration = .seconds(3),

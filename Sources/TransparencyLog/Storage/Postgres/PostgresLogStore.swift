@@ -187,12 +187,14 @@ public final class PostgresLogStore: LogStore {
             INSERT INTO \(unescaped: tables.checkpoints) (tree_size, root_hash, note, epoch) VALUES (\(batch.treeSize), \(ByteBuffer(bytes: batch.rootHash.bytes)), \(batch.checkpoint), \(epoch))
             """, logger: logger)
         if !batch.resolutions.isEmpty {
-            // Forwarded entries learn their outcome in the same commit that decides it.
+            // Forwarded entries learn their outcome in the same commit that decides it; the
+            // notification is delivered with the commit, waking the replicas that wait.
             try await connection.query("""
                 UPDATE \(unescaped: tables.pending) AS p SET result_idx = u.i, created = u.c, resolved_at = clock_timestamp()
                 FROM unnest(\(batch.resolutions.map(\.ticket))::bigint[], \(batch.resolutions.map(\.index))::bigint[], \(batch.resolutions.map(\.created))::bool[]) AS u(t, i, c)
                 WHERE p.ticket = u.t AND p.result_idx IS NULL
                 """, logger: logger)
+            try await connection.query("SELECT pg_notify(\(tables.prefix + "_resolved"), '')", logger: logger)
         }
     }
 

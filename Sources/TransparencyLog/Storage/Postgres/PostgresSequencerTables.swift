@@ -59,15 +59,50 @@ extension PostgresLogStore {
 
     public var currentFence: SequencerFence? { fence.withLock { $0 } }
 
+    // MARK: Notifications
+
+    /// Notified when another replica queues an entry for the sequencer.
+    var pendingChannel: String { tables.prefix + "_pending" }
+    /// Notified when a batch that answers queued entries commits.
+    var resolvedChannel: String { tables.prefix + "_resolved" }
+
+    /// Listens on both channels, on a connection of its own (LISTEN would pin a pooled one), calling
+    /// `notified` with the channel's name, until `keepGoing` answers false or the connection fails.
+    func listen(while keepGoing: @escaping @Sendable () -> Bool, notified: @escaping @Sendable (String) -> Void) async throws {
+        let connection = try await database.listenerConnection()
+        let (pending, resolved) = (pendingChannel, resolvedChannel)
+        do {
+            try await connection.listen(on: pending) { pendingNotifications in
+                try await connection.listen(on: resolved) { resolvedNotifications in
+                    try await withThrowingTaskGroup(of: Void.self) { group in
+                        group.addTask { for try await _ in pendingNotifications { notified(pending) } }
+                        group.addTask { for try await _ in resolvedNotifications { notified(resolved) } }
+                        group.addTask { while keepGoing() { try await Task.sleep(for: .milliseconds(100)) } }
+                        // Whichever ends first (a stop, or the connection's end) ends the others.
+                        _ = try await group.next()
+                        group.cancelAll()
+                    }
+                }
+            }
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+        try? await connection.close()
+    }
+
     // MARK: Pending entries
 
     /// Queues an entry for the sequencer. Returns its ticket, or nil when the same entry is already
     /// pending (another replica forwarded it first).
     func enqueue(_ entry: PreparedEntry) async throws -> Int64? {
+        // The notification goes out when the insert commits, waking the sequencer's scan.
         for try await ticket in try await database.client.query("""
-            INSERT INTO \(unescaped: tables.pending) (leaf_hash, body, kind, search_keys, extra)
-            VALUES (\(ByteBuffer(bytes: entry.leafHash.bytes)), \(ByteBuffer(bytes: entry.body)), \(entry.kind), \(entry.searchKeys)::text[], \(entry.extra.map { ByteBuffer(bytes: $0) }))
-            ON CONFLICT (leaf_hash) DO NOTHING RETURNING ticket
+            WITH queued AS (
+                INSERT INTO \(unescaped: tables.pending) (leaf_hash, body, kind, search_keys, extra)
+                VALUES (\(ByteBuffer(bytes: entry.leafHash.bytes)), \(ByteBuffer(bytes: entry.body)), \(entry.kind), \(entry.searchKeys)::text[], \(entry.extra.map { ByteBuffer(bytes: $0) }))
+                ON CONFLICT (leaf_hash) DO NOTHING RETURNING ticket)
+            SELECT ticket FROM queued, (SELECT pg_notify(\(pendingChannel), '')) AS notified
             """, logger: logger).decode(Int64.self) {
             return ticket
         }
