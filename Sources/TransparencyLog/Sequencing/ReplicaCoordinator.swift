@@ -37,7 +37,7 @@ public final class ReplicaCoordinator: Service, SequencerReplication, Sendable {
         let ticket: Int64
         let owned: Bool
         let deadline: ContinuousClock.Instant
-        let continuation: CheckedContinuation<(index: Int64, created: Bool), any Error>
+        let continuation: CheckedContinuation<Outcome, any Error>
     }
 
     public let replicaID: String
@@ -254,13 +254,13 @@ public final class ReplicaCoordinator: Service, SequencerReplication, Sendable {
         do {
             for _ in 0..<3 {
                 if let ticket = try await store.enqueue(entry) {
-                    let outcome = try await wait(for: ticket, owned: true, deadline: deadline)
-                    return try await answer(outcome)
+                    return try await answer(try await wait(for: ticket, owned: true, deadline: deadline))
                 }
                 // The same entry is already pending: its outcome is this submission's duplicate.
                 if let ticket = try await store.pendingTicket(leafHash: entry.leafHash) {
-                    let outcome = try await wait(for: ticket, owned: false, deadline: deadline)
-                    return try await answer((outcome.index, false))
+                    var outcome = try await wait(for: ticket, owned: false, deadline: deadline)
+                    outcome.created = false
+                    return try await answer(outcome)
                 }
                 if let stored = try await store.entry(leafHash: entry.leafHash), stored.index < sequencer.published.value.treeSize {
                     return .duplicate(stored)
@@ -274,7 +274,19 @@ public final class ReplicaCoordinator: Service, SequencerReplication, Sendable {
         }
     }
 
-    private func answer(_ outcome: (index: Int64, created: Bool)) async throws -> SequencingResult {
+    /// A forwarded entry's outcome, with the entry and a tree head containing it when the waiter
+    /// loop could read them (nil: `answer` reads them itself).
+    private struct Outcome: Sendable {
+        let index: Int64
+        var created: Bool
+        var entry: StoredEntry?
+        var head: StoredTreeHead?
+    }
+
+    private func answer(_ outcome: Outcome) async throws -> SequencingResult {
+        if let entry = outcome.entry, let head = outcome.head, entry.index < head.treeSize {
+            return outcome.created ? .appended(entry, treeHead: head) : .duplicate(entry)
+        }
         let head = try await store.latestTreeHead()
         sequencer.published.publish(head)
         guard let entry = try await store.entry(at: outcome.index) else {
@@ -283,7 +295,7 @@ public final class ReplicaCoordinator: Service, SequencerReplication, Sendable {
         return outcome.created ? .appended(entry, treeHead: head) : .duplicate(entry)
     }
 
-    private func wait(for ticket: Int64, owned: Bool, deadline: ContinuousClock.Instant) async throws -> (index: Int64, created: Bool) {
+    private func wait(for ticket: Int64, owned: Bool, deadline: ContinuousClock.Instant) async throws -> Outcome {
         try await withCheckedThrowingContinuation { continuation in
             waiters.withLock { state in
                 state.next += 1
@@ -312,7 +324,16 @@ public final class ReplicaCoordinator: Service, SequencerReplication, Sendable {
                 state.list = keep
                 return (done, expired)
             }
-            for (waiter, outcome) in done { waiter.continuation.resume(returning: outcome) }
+            // One read of the head and one of the entries answers every submission this round.
+            let indexes = Array(Set(done.map { $0.1.0 }))
+            let head = indexes.isEmpty ? nil : try? await bounded("reading the tree head", { [store] in try await store.latestTreeHead() })
+            let entries = head == nil ? [:] : (try? await bounded("reading forwarded entries' answers", { [store] in
+                try await store.entries(atIndexes: indexes)
+            })) ?? [:]
+            if let head { sequencer.published.publish(head) }
+            for (waiter, (index, created)) in done {
+                waiter.continuation.resume(returning: Outcome(index: index, created: created, entry: entries[index], head: head))
+            }
             for waiter in expired {
                 waiter.continuation.resume(throwing: SequencerError.unavailable("no sequencer took the entry within \(settings.forwardTimeout)"))
             }

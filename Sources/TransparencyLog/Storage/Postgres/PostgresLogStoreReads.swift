@@ -58,6 +58,20 @@ extension PostgresLogStore {
         return nil
     }
 
+    /// The stored entries at these indexes, in one statement (absent ones are left out).
+    func entries(atIndexes indexes: [Int64]) async throws -> [Int64: StoredEntry] {
+        try await bounded {
+            var found: [Int64: StoredEntry] = [:]
+            for try await row in try await self.database.client.query("""
+                SELECT idx, leaf_hash, body, integrated_time, kind, extra FROM \(unescaped: self.tables.entries) WHERE idx = ANY(\(indexes)::bigint[])
+                """, logger: self.logger).decode(EntryRow.self) {
+                let entry = try Self.entry(from: row)
+                found[entry.index] = entry
+            }
+            return found
+        }
+    }
+
     private func unboundedEntries(in range: Range<Int64>) async throws -> [StoredEntry] {
         var found: [StoredEntry] = []
         for try await row in try await database.client.query("""
