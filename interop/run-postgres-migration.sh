@@ -37,9 +37,12 @@ check "migrate is refused while the SQLite log server runs" nonzero \
 grep -q "in use" "$work/out" || fail "the refusal names the running server: $(cat "$work/out")"
 kill "$sqlite_pid"; wait "$sqlite_pid" 2>/dev/null
 check "migrate to an unreachable database is refused with the reason" nonzero \
-  "$server" migrate sqlite-to-postgres --data "$work/s" --postgres-url "postgres://sigil:secret-pw@127.0.0.1:$(free_port)/sigil"
-grep -qi "refus\|connect" "$work/out" && ! grep -q "secret-pw" "$work/out" \
-  && pass "the reason is given, the password never" || fail "unreachable-database message: $(cat "$work/out")"
+  "$server" migrate sqlite-to-postgres --data "$work/s" --postgres-url "postgres://sigil@127.0.0.1:$(free_port)/sigil"
+grep -qi "refus\|connect" "$work/out" && pass "the reason is given" || fail "unreachable-database message: $(cat "$work/out")"
+check "a password typed into the URL is refused (it would never reach config/log.json)" nonzero \
+  "$server" migrate sqlite-to-postgres --data "$work/s" --postgres-url "postgres://sigil:secret-pw@127.0.0.1:$pgport/sigil"
+grep -q "password-file" "$work/out" && ! grep -q "secret-pw" "$work/out" \
+  && pass "the refusal asks for a password file and never prints the password" || fail "password message: $(cat "$work/out")"
 grep -q '"storage"' "$work/s/config/log.json" && fail "a refused migration changed config/log.json" || pass "a refused migration leaves config/log.json alone"
 
 check "migrate sqlite-to-postgres copies, verifies and switches" 0 \
@@ -48,6 +51,17 @@ grep -q "300 entries" "$work/out" && grep -q "verified" "$work/out" && pass "it 
 grep -q '"storage": "postgres"' "$work/s/config/log.json" && pass "config/log.json now says storage postgres" || fail "config/log.json: $(cat "$work/s/config/log.json")"
 check "a second migration into the same database is refused" nonzero \
   "$server" migrate sqlite-to-postgres --data "$work/s" --postgres-url "$url"
+as_pg "$bin/createdb" -h 127.0.0.1 -p "$pgport" -U postgres other
+check "the migrated folder cannot be migrated again into another database (no fork)" nonzero \
+  "$server" migrate sqlite-to-postgres --data "$work/s" --postgres-url "postgres://postgres@127.0.0.1:$pgport/other?sslmode=disable"
+p=$(free_port)
+# An operator who puts the settings back to SQLite gets a refusal, not the stale backup served.
+cp -R "$work/s" "$work/back"
+python3 -c "import json,sys; f=sys.argv[1]; c=json.load(open(f)); [c.pop(k) for k in ('storage','postgresURL')]; json.dump(c,open(f,'w'))" "$work/back/config/log.json"
+check "the SQLite backup is refused as a log (it was moved)" nonzero timeout 20 "$server" log --data "$work/back" --port "$p"
+grep -q "moved to PostgreSQL" "$work/out" && pass "the refusal says where the log went" || fail "backup refusal: $(cat "$work/out")"
+check "a replica pointed at a database without the migrated logs refuses to start a new one" nonzero \
+  env SIGIL_LOG_POSTGRES_URL="postgres://postgres@127.0.0.1:$pgport/other?sslmode=disable" timeout 20 "$server" log --data "$work/s" --port "$p"
 
 # 2. Two replicas from copies of the migrated folder, with no storage flag or variable.
 cp -R "$work/s" "$work/r"

@@ -66,9 +66,8 @@ struct InitCommand: AsyncParsableCommand {
         print("Initialised \(folder.root.path)")
         if let database, let postgresURL {
             let created = try await PostgresStorageSwitch.createLogs(of: folder, in: database)
-            let note = try PostgresStorageSwitch.apply(to: folder, urlText: postgresURL, passwordFile: postgresPasswordFile)
+            try PostgresStorageSwitch.apply(to: folder, urlText: postgresURL, passwordFile: postgresPasswordFile)
             print("  logs in PostgreSQL:         \(created.joined(separator: ", ")) in \(database.url.redacted) (config/log.json: storage postgres)")
-            if let note { print("  note: \(note)") }
         }
         print("  trust config (for clients): \(folder.trustConfig.path)")
         print("  trusted root:               \(folder.trustedRoot.path)")
@@ -81,6 +80,7 @@ struct InitCommand: AsyncParsableCommand {
     private func connect(_ text: String) async throws -> PostgresDatabase {
         let url: PostgresURL
         do { url = try PostgresURL(parsing: text, passwordFile: postgresPasswordFile) } catch { throw ServerError("--postgres-url: \(error)") }
+        try PostgresStorageSwitch.requirePasswordFile(url, passwordFile: postgresPasswordFile, switching: true)
         var logger = Logger(label: "sigil.init")
         logger.logLevel = .error
         do { return try await PostgresDatabase.connect(url: url, logger: logger) } catch {

@@ -34,13 +34,23 @@ struct PostgresLogs {
     func store(_ log: String, template: URL, common: CommonSettings) async throws -> PostgresLogStore? {
         do {
             if try await PostgresLogStore.exists(database: database, log: log) {
-                return try await PostgresLogStore.open(database: database, log: log) {
+                let store = try await PostgresLogStore.open(database: database, log: log) {
                     throw PostgresDatabase.Failure("log \(log) vanished while opening")
                 }
+                // The database's log must be this folder's (its keys sign it): never adopt another.
+                if FileManager.default.fileExists(atPath: template.path) {
+                    let sqlite = try SQLiteLogStore.open(path: template.path)
+                    defer { try? sqlite.close() }
+                    try PostgresStorageSwitch.requireSameLog(store.identity(), as: sqlite.identity(), name: log, database: database)
+                }
+                return store
             }
             guard FileManager.default.fileExists(atPath: template.path) else { return nil }
             let sqlite = try SQLiteLogStore.open(path: template.path)
             defer { try? sqlite.close() }
+            if let destination = try await sqlite.movedTo() {
+                throw PostgresDatabase.Failure("this folder's \(log) log lives in \(destination), and this database has none; point postgresURL there (creating it afresh here would fork it)")
+            }
             let head = try await sqlite.latestTreeHead()
             guard head.treeSize == 0, let empty = try await sqlite.checkpoint(treeSize: 0) else {
                 throw PostgresDatabase.Failure("\(template.path) already holds \(head.treeSize) entries, and the database has no \(log) log; copy it with `sigil-server migrate sqlite-to-postgres` (stop the servers first)")

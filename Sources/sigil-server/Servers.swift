@@ -99,11 +99,23 @@ enum Servers {
             do { store = try SQLiteLogStore.open(path: folder.logDatabase.path) } catch {
                 throw common.dataError("\(error)")
             }
+            try await refuseMoved(store, common)
         }
         var configuration = settings.logConfiguration
         configuration.name = folder.loadLogName()
         do { return try await LogService(store: store, signingKey: key, configuration: configuration) } catch {
             throw common.dataError("refusing to open \(postgres.map { "the log in \($0.database.url.redacted)" } ?? folder.logDatabase.path) with \(folder.logKey.path): \(error)")
+        }
+    }
+
+    /// An SQLite log moved to PostgreSQL is a backup: serving it would let the log's key sign a
+    /// second, diverging tree.
+    private static func refuseMoved(_ store: any LogStore, _ common: CommonSettings) async throws {
+        guard let sqlite = store as? SQLiteLogStore else { return }
+        let destination: String?
+        do { destination = try await sqlite.movedTo() } catch { throw common.dataError("\(sqlite.path): \(error)") }
+        if let destination {
+            throw common.dataError("\(sqlite.path) was moved to PostgreSQL (\(destination)) and is kept only as a backup; set storage postgres (see README, Scaling out)")
         }
     }
 
@@ -137,6 +149,7 @@ enum Servers {
         } else {
             guard FileManager.default.fileExists(atPath: folder.rekorV2Database.path) else { return nil }
             do { store = try SQLiteLogStore.open(path: folder.rekorV2Database.path) } catch { throw common.dataError("\(error)") }
+            try await refuseMoved(store, common)
         }
         let key: SigningKey
         do { key = try folder.loadRekorV2Key() } catch { throw common.dataError("\(error)") }
@@ -160,8 +173,15 @@ enum Servers {
         } catch {
             throw common.dataError("\(folder.caRoot.path): \(error)")
         }
+        let sqliteStore: SQLiteLogStore?
+        if postgresStore == nil {
+            do { sqliteStore = try SQLiteLogStore.open(path: folder.ctDatabase.path) } catch { throw common.dataError("\(folder.ctDatabase.path): \(error)") }
+            try await refuseMoved(sqliteStore!, common)
+        } else {
+            sqliteStore = nil
+        }
         do {
-            let store: any LogStore = try postgresStore ?? SQLiteLogStore.open(path: folder.ctDatabase.path)
+            let store: any LogStore = try postgresStore ?? sqliteStore!
             return try await CTLogService(store: store, signingKey: try folder.loadCTKey(),
                                     acceptedRoots: [root])
         } catch let error as ServerError {

@@ -71,5 +71,23 @@ struct PostgresLogImportTests {
         try await other.pool.write { db in try db.execute(sql: "UPDATE checkpoints SET root_hash = zeroblob(32) WHERE tree_size = 5") }
         await #expect(throws: PostgresLogStore.ImportError.self) { _ = try await PostgresLogStore.importing(other, into: database, log: "ct") }
         #expect(try await PostgresLogStore.exists(database: database, log: "ct") == false)
+        // So is an entry whose body is not the leaf the tree holds (what clients would be served).
+        let (_, third) = try await Self.filledSQLiteLog(20)
+        try await third.pool.write { db in try db.execute(sql: "UPDATE entries SET body = X'00' || body WHERE idx = 7") }
+        await #expect(throws: PostgresLogStore.ImportError.self) { _ = try await PostgresLogStore.importing(third, into: database, log: "rekor_v2") }
+        // Several logs go in one transaction: a bad one keeps the good one out too.
+        let (_, good) = try await Self.filledSQLiteLog(10)
+        await #expect(throws: PostgresLogStore.ImportError.self) {
+            _ = try await PostgresLogStore.importing([("rekor", good), ("ct", third)], into: database)
+        }
+        #expect(try await PostgresLogStore.exists(database: database, log: "rekor") == false)
+    }
+
+    @Test func aLogMarkedAsMovedIsNotCopiedAgain() async throws {
+        let (_, source) = try await Self.filledSQLiteLog(10)
+        try await source.markMoved(to: "postgres://sigil@elsewhere:5432/sigil")
+        #expect(try await source.movedTo() == "postgres://sigil@elsewhere:5432/sigil")
+        let database = try await PostgresTestLog.connect(try PostgresURL(parsing: try TemporaryPostgres.shared().createDatabase()))
+        await #expect(throws: PostgresLogStore.ImportError.self) { _ = try await PostgresLogStore.importing(source, into: database, log: "rekor") }
     }
 }

@@ -123,6 +123,9 @@ struct PostgresLogStoreTests {
         #expect(url.password == "p@ss")
         #expect(url.host == "db.example" && url.port == 6543 && url.database == "logs" && url.tls == .require)
         #expect(url.redacted == "postgres://sigil@db.example:6543/logs")
+        // Only the user information is cut: an `@` in the query is kept, a password never.
+        #expect(PostgresURL.redact("postgres://sigil:pw@db/logs?sslrootcert=/etc/pg@prod/ca.pem") == "postgres://sigil@db/logs?sslrootcert=/etc/pg@prod/ca.pem")
+        #expect(!PostgresURL.redact("postgres://sigil:p/w@db/logs").contains("p/w"))
         #expect(!"\(url)".contains("p@ss"))
         let socket = try PostgresURL(parsing: "postgres://sigil@%2Fvar%2Frun%2Fpostgresql/logs")
         #expect(socket.isUnixSocket && socket.host == "/var/run/postgresql")

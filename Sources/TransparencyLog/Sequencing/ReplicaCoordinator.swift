@@ -181,7 +181,7 @@ public final class ReplicaCoordinator: Service, SequencerReplication, Sendable {
         let (pending, queued, committed) = (store.pendingChannel, entriesQueued, outcomesCommitted)
         while !isStopping {
             do {
-                try await store.listen(while: { [weak self] in self.map { !$0.isStopping } ?? false }) { channel in
+                try await store.listen(ping: settings.lease, while: { [weak self] in self.map { !$0.isStopping } ?? false }) { channel in
                     if Array(channel.utf8) == Array(pending.utf8) { queued.wake() } else { committed.wake() }
                 }
             } catch {

@@ -32,6 +32,7 @@ final class WakeSignal: Sendable {
                     state.signaled = false
                     return true
                 }
+                precondition(state.waiter == nil, "WakeSignal has one waiter at a time")
                 state.waiter = continuation
                 return false
             }

@@ -43,3 +43,21 @@ extension SQLiteLogStore {
         }
     }
 }
+
+// A log moved to PostgreSQL leaves its SQLite file behind as a backup, marked with where it went
+// (`meta` key `moved_to`): serving or copying that file again would let the same key sign two
+// different trees, so servers and `migrate` refuse a marked file.
+extension SQLiteLogStore {
+    /// Where this log was moved (a password-free PostgreSQL URL), if it was.
+    public func movedTo() async throws -> String? {
+        try await read { db in try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'moved_to'") }
+    }
+
+    /// Marks the file as moved to `destination` (a password-free URL) at its current tree size.
+    public func markMoved(to destination: String) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "INSERT INTO meta(key, value) VALUES ('moved_to', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                           arguments: [destination])
+        }
+    }
+}

@@ -20,7 +20,7 @@ extension PostgresLogStore {
         public let description: String
     }
 
-    /// Copies the log in `source` into `database` under the name `log`, in ONE transaction: the
+    /// Copies the log in `source` into `database` under the name `log`, in one transaction: the
     /// entries, their stored tree hashes, the search index and every published checkpoint, then the
     /// coordination row at the copied tree size. Before committing, it recomputes the tree from the
     /// copied leaves and checks every copied tree hash, every checkpoint's root and the final root
@@ -29,40 +29,62 @@ extension PostgresLogStore {
     /// schema lock, then find the copied log).
     public static func importing(_ source: SQLiteLogStore, into database: PostgresDatabase, log: String, chunk: Int = 5_000,
                                  progress: @escaping @Sendable (_ copied: Int64, _ of: Int64) -> Void = { _, _ in }) async throws -> LogImportReport {
-        let tables = try PostgresLogTables(prefix: log)
-        let head = try await source.latestTreeHead()
-        let identity = source.identity()
+        try await importing([(log, source)], into: database, chunk: chunk) { _, copied, total in progress(copied, total) }[0]
+    }
+
+    /// Copies several logs as `importing(_:into:log:)` copies one, all in ONE transaction: either
+    /// every log arrives, checked, or none does.
+    public static func importing(_ logs: [(log: String, source: SQLiteLogStore)], into database: PostgresDatabase, chunk: Int = 5_000,
+                                 progress: @escaping @Sendable (_ log: String, _ copied: Int64, _ of: Int64) -> Void = { _, _, _ in }) async throws -> [LogImportReport] {
+        var prepared: [(PostgresLogTables, SQLiteLogStore, StoredTreeHead)] = []
+        for (log, source) in logs {
+            if let destination = try await source.movedTo() {
+                throw ImportError(description: "the \(log) SQLite log was already moved to \(destination); it is a backup, not a log to copy again")
+            }
+            prepared.append((try PostgresLogTables(prefix: log), source, try await source.latestTreeHead()))
+        }
         let logger = database.logger
         return try await database.transaction { connection in
             try await PostgresDatabase.exemptFromIdleTimeout(connection, logger)
             try await connection.query("SELECT set_config('statement_timeout', '0', true)", logger: logger)
             try await connection.query("SELECT pg_advisory_xact_lock(\(PostgresDatabase.schemaLockKey))", logger: logger)
-            var present = false
-            for try await _ in try await connection.query("SELECT 1 FROM pg_tables WHERE tablename = \(tables.meta)", logger: logger).decode(Int.self) {
-                present = true
+            var reports: [LogImportReport] = []
+            for (tables, source, head) in prepared {
+                reports.append(try await copy(source, head: head, tables, chunk, connection, logger, database.url) { progress(tables.prefix, $0, $1) })
             }
-            if present {
-                throw ImportError(description: "the database \(database.url.redacted) already holds a \(log) log; copy into a database without one")
-            }
-            for statement in tables.schema { try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger) }
-            try await connection.query("""
-                INSERT INTO \(unescaped: tables.meta) (key, value) VALUES ('log_id', \(identity.logID)), ('tree_id', \(String(identity.treeID))), ('origin', \(identity.origin))
-                """, logger: logger)
-            var start: Int64 = 0
-            while start < head.treeSize {
-                let range = start..<min(start + Int64(chunk), head.treeSize)
-                try await copyEntries(source, range, connection, tables, logger)
-                start = range.upperBound
-                progress(start, head.treeSize)
-            }
-            let searchRows = try await copySearchRows(source, chunk, connection, tables, logger)
-            let checkpoints = try await copyCheckpoints(source, chunk, connection, tables, logger)
-            try await connection.query("""
-                INSERT INTO \(unescaped: tables.sequencer) (id, holder, epoch, expires_at, tree_size) VALUES (1, '', 0, 'epoch', \(head.treeSize))
-                """, logger: logger)
-            try await verifyCopy(head, connection, tables, logger)
-            return LogImportReport(log: log, treeSize: head.treeSize, rootHash: head.rootHash, searchRows: searchRows, checkpoints: checkpoints)
+            return reports
         }
+    }
+
+    private static func copy(_ source: SQLiteLogStore, head: StoredTreeHead, _ tables: PostgresLogTables, _ chunk: Int,
+                             _ connection: PostgresConnection, _ logger: Logger, _ url: PostgresURL,
+                             progress: (Int64, Int64) -> Void) async throws -> LogImportReport {
+        var present = false
+        for try await _ in try await connection.query("SELECT 1 FROM pg_tables WHERE tablename = \(tables.meta)", logger: logger).decode(Int.self) {
+            present = true
+        }
+        if present {
+            throw ImportError(description: "the database \(url.redacted) already holds a \(tables.prefix) log; copy into a database without one")
+        }
+        for statement in tables.schema { try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger) }
+        let identity = source.identity()
+        try await connection.query("""
+            INSERT INTO \(unescaped: tables.meta) (key, value) VALUES ('log_id', \(identity.logID)), ('tree_id', \(String(identity.treeID))), ('origin', \(identity.origin))
+            """, logger: logger)
+        var start: Int64 = 0
+        while start < head.treeSize {
+            let range = start..<min(start + Int64(chunk), head.treeSize)
+            try await copyEntries(source, range, connection, tables, logger)
+            start = range.upperBound
+            progress(start, head.treeSize)
+        }
+        let searchRows = try await copySearchRows(source, chunk, connection, tables, logger)
+        let checkpoints = try await copyCheckpoints(source, chunk, connection, tables, logger)
+        try await connection.query("""
+            INSERT INTO \(unescaped: tables.sequencer) (id, holder, epoch, expires_at, tree_size) VALUES (1, '', 0, 'epoch', \(head.treeSize))
+            """, logger: logger)
+        try await verifyCopy(head, connection, tables, logger)
+        return LogImportReport(log: tables.prefix, treeSize: head.treeSize, rootHash: head.rootHash, searchRows: searchRows, checkpoints: checkpoints)
     }
 
     private static func copyEntries(_ source: SQLiteLogStore, _ range: Range<Int64>, _ connection: PostgresConnection,
@@ -133,11 +155,15 @@ extension PostgresLogStore {
         }
         guard roots[0] == RFC6962.emptyTreeHash else { throw ImportError(description: "the copy lacks the empty tree's checkpoint") }
         var tree = CompactRange()
-        for try await (index, leaf, stored) in try await connection.query("""
-            SELECT e.idx, e.leaf_hash, t.hashes FROM \(unescaped: tables.entries) e JOIN \(unescaped: tables.tree) t ON t.idx = e.idx ORDER BY e.idx
-            """, logger: logger).decode((Int64, ByteBuffer, ByteBuffer).self) {
+        for try await (index, leaf, body, stored) in try await connection.query("""
+            SELECT e.idx, e.leaf_hash, e.body, t.hashes FROM \(unescaped: tables.entries) e JOIN \(unescaped: tables.tree) t ON t.idx = e.idx ORDER BY e.idx
+            """, logger: logger).decode((Int64, ByteBuffer, ByteBuffer, ByteBuffer).self) {
             guard index == tree.treeSize, let leafHash = Hash(leaf.readableBytesView) else {
                 throw ImportError(description: "the copy has no entry with tree hashes at index \(tree.treeSize)")
+            }
+            // The body is what clients are served and verify: it must be the leaf the tree holds.
+            guard RFC6962.leafHash(Array(body.readableBytesView)) == leafHash else {
+                throw ImportError(description: "the copied entry at index \(index) has a body whose leaf hash is not the one stored")
             }
             let created = tree.append(leafHash: leafHash)
             guard Array(stored.readableBytesView) == created.flatMap(\.bytes) else {

@@ -68,27 +68,48 @@ extension PostgresLogStore {
 
     /// Listens on both channels, on a connection of its own (LISTEN would pin a pooled one), calling
     /// `notified` with the channel's name, until `keepGoing` answers false or the connection fails.
-    func listen(while keepGoing: @escaping @Sendable () -> Bool, notified: @escaping @Sendable (String) -> Void) async throws {
-        let connection = try await database.listenerConnection()
-        let (pending, resolved) = (pendingChannel, resolvedChannel)
-        do {
-            try await connection.listen(on: pending) { pendingNotifications in
-                try await connection.listen(on: resolved) { resolvedNotifications in
-                    try await withThrowingTaskGroup(of: Void.self) { group in
-                        group.addTask { for try await _ in pendingNotifications { notified(pending) } }
-                        group.addTask { for try await _ in resolvedNotifications { notified(resolved) } }
-                        group.addTask { while keepGoing() { try await Task.sleep(for: .milliseconds(100)) } }
-                        // Whichever ends first (a stop, or the connection's end) ends the others.
-                        _ = try await group.next()
-                        group.cancelAll()
+    /// A watchdog runs from the first moment: it closes the connection when `keepGoing` turns false
+    /// or a `SELECT 1` every `ping` gets no answer (a half-open connection, a hung server), which
+    /// ends every wait on it, so a stopping replica never hangs here.
+    func listen(ping: Duration, while keepGoing: @escaping @Sendable () -> Bool,
+                notified: @escaping @Sendable (String) -> Void) async throws {
+        let database = self.database
+        let connection = try await PostgresDatabase.answering(within: ping, what: "opening the notification connection") {
+            try await database.listenerConnection()
+        }
+        let (pending, resolved, logger) = (pendingChannel, resolvedChannel, self.logger)
+        defer { Task { try? await connection.close() } }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                var lastPing = ContinuousClock.now
+                while keepGoing() {
+                    try await Task.sleep(for: .milliseconds(100))
+                    guard ContinuousClock.now - lastPing >= ping else { continue }
+                    lastPing = .now
+                    let alive = (try? await PostgresDatabase.answering(within: ping, what: "pinging the notification connection") {
+                        try await connection.query("SELECT 1", logger: logger)
+                    }) != nil
+                    if !alive { break }
+                }
+                try? await connection.close()
+            }
+            group.addTask {
+                try await connection.listen(on: pending) { pendingNotifications in
+                    try await connection.listen(on: resolved) { resolvedNotifications in
+                        try await withThrowingTaskGroup(of: Void.self) { inner in
+                            inner.addTask { for try await _ in pendingNotifications { notified(pending) } }
+                            inner.addTask { for try await _ in resolvedNotifications { notified(resolved) } }
+                            _ = try await inner.next()
+                            inner.cancelAll()
+                        }
                     }
                 }
             }
-        } catch {
+            // Whichever ends first (a stop, a failed ping, the connection's end) ends the other.
+            _ = try await group.next()
             try? await connection.close()
-            throw error
+            group.cancelAll()
         }
-        try? await connection.close()
     }
 
     // MARK: Pending entries

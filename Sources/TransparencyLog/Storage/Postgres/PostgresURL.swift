@@ -90,10 +90,15 @@ public struct PostgresURL: Sendable, CustomStringConvertible {
     /// A URL as typed, with any password cut out, for messages about a URL that did not parse.
     public static func redact(_ text: String) -> String {
         guard let schemeEnd = text.range(of: "://") else { return "the PostgreSQL URL" }
-        let rest = text[schemeEnd.upperBound...]
+        // User information ends at the last `@` before the query: an `@` in the query (a file
+        // path) is data. A `/` does not end the search, so a mistyped password holding one is
+        // still cut out rather than printed.
+        let afterScheme = text[schemeEnd.upperBound...]
+        let authorityEnd = afterScheme.firstIndex(where: { $0 == "?" || $0 == "#" }) ?? afterScheme.endIndex
+        let rest = text[schemeEnd.upperBound..<authorityEnd]
         guard let at = rest.lastIndex(of: "@") else { return text }
         let userInfo = rest[..<at]
         let user = userInfo.split(separator: ":", maxSplits: 1).first ?? ""
-        return String(text[..<schemeEnd.upperBound]) + user + String(rest[at...])
+        return String(text[..<schemeEnd.upperBound]) + user + String(text[at...])
     }
 }
