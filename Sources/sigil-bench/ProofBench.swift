@@ -14,6 +14,8 @@ struct ProofBench: AsyncParsableCommand {
     @Option(help: "Comma-separated tree sizes.") var sizes: String = "10000,100000,1000000"
     @Option(help: "Proofs timed per size and kind (warm).") var samples: Int = 20_000
     @Option(help: "Proofs timed per size and kind right after reopening the log (cold).") var coldSamples: Int = 500
+    @Option(help: "Measure the log of this `sigil-server init` data folder (e.g. grown by `explorer-fill`) instead of building one; sizes above its tree size are skipped.")
+    var data: String?
 
     /// Timings of one proof kind at one tree size.
     struct Result {
@@ -25,7 +27,17 @@ struct ProofBench: AsyncParsableCommand {
 
     func run() async throws {
         let treeSizes = sizes.split(separator: ",").compactMap { Int64($0) }.sorted()
-        let results = try await Self.measure(sizes: treeSizes, samples: samples, coldSamples: coldSamples)
+        let results: [Result]
+        if let data {
+            let folder = URL(fileURLWithPath: data)
+            let key = try SigningKey(pem: try String(contentsOf: folder.appendingPathComponent("keys/log-signing-key.pem"), encoding: .utf8))
+            let name = try String(contentsOf: folder.appendingPathComponent("log-name"), encoding: .utf8)
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+            results = try await Self.measure(existing: folder.appendingPathComponent("log.sqlite").path, key: key, name: name,
+                                             sizes: treeSizes, samples: samples, coldSamples: coldSamples)
+        } else {
+            results = try await Self.measure(sizes: treeSizes, samples: samples, coldSamples: coldSamples)
+        }
         print(["size", "kind", "warm p50", "warm p99", "cold p50", "cold p99"].map { $0.padding(12) }.joined())
         for result in results {
             let cells = ["\(result.size)", result.kind, micros(result.warm.percentile(50)), micros(result.warm.percentile(99)),
@@ -44,9 +56,21 @@ struct ProofBench: AsyncParsableCommand {
         let buildStart = ContinuousClock.now
         try await fill(store, key: key, entries: largest)
         print("built a log of \(largest) entries in \(String(format: "%.1f", elapsed(buildStart))) s")
+        // Closed, so that the measuring connections are the only ones (closing checkpoints the WAL).
+        try store.close()
+        return try await measure(existing: path, key: key, name: "bench", sizes: treeSizes, samples: samples, coldSamples: coldSamples)
+    }
 
+    /// Warm and cold proofs on the log database at `path`, signed by `key` under `name`.
+    static func measure(existing path: String, key: SigningKey, name: String, sizes requested: [Int64], samples: Int,
+                        coldSamples: Int) async throws -> [Result] {
+        let probe = try SQLiteLogStore.open(path: path)
+        let available = try await probe.latestTreeHead().treeSize
+        try probe.close()
+        let treeSizes = requested.filter { $0 > 1 && $0 <= available }
+        guard let largest = treeSizes.last else { throw ValidationError("no requested size fits the log's \(available) entries") }
         var configuration = LogConfiguration()
-        configuration.name = "bench"
+        configuration.name = name
         configuration.hashCacheCapacity = Int(StoredHashes.count(treeSize: largest))
         let warm = try await LogService(store: try SQLiteLogStore.open(path: path), signingKey: key, configuration: configuration)
         let preload = ContinuousClock.now
