@@ -17,6 +17,8 @@ struct ProofBench: AsyncParsableCommand {
     @Option(help: "Proofs timed per size and kind right after reopening the log (cold).") var coldSamples: Int = 500
     @Option(name: .customLong("postgres-url"), help: "Copy the log into this (empty) PostgreSQL database and time proofs read from it.")
     var postgresURL: String?
+    @Option(help: "Measure the log of this `sigil-server init` data folder (e.g. grown by `explorer-fill`) instead of building one; sizes above its tree size are skipped.")
+    var data: String?
 
     /// Timings of one proof kind at one tree size.
     struct Result {
@@ -32,7 +34,17 @@ struct ProofBench: AsyncParsableCommand {
         if let postgresURL {
             postgres = try await PostgresDatabase.connect(url: try PostgresURL(parsing: postgresURL), poolSize: 4, timeout: .seconds(60))
         }
-        let results = try await Self.measure(sizes: treeSizes, samples: samples, coldSamples: coldSamples, postgres: postgres)
+        let results: [Result]
+        if let data {
+            let folder = URL(fileURLWithPath: data)
+            let key = try SigningKey(pem: try String(contentsOf: folder.appendingPathComponent("keys/log-signing-key.pem"), encoding: .utf8))
+            let name = try String(contentsOf: folder.appendingPathComponent("log-name"), encoding: .utf8)
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+            results = try await Self.measure(existing: folder.appendingPathComponent("log.sqlite").path, key: key, name: name,
+                                             sizes: treeSizes, samples: samples, coldSamples: coldSamples, postgres: postgres)
+        } else {
+            results = try await Self.measure(sizes: treeSizes, samples: samples, coldSamples: coldSamples, postgres: postgres)
+        }
         print(["size", "kind", "warm p50", "warm p99", "cold p50", "cold p99"].map { $0.padding(12) }.joined())
         for result in results {
             let cells = ["\(result.size)", result.kind, micros(result.warm.percentile(50)), micros(result.warm.percentile(99)),
@@ -51,14 +63,29 @@ struct ProofBench: AsyncParsableCommand {
         let buildStart = ContinuousClock.now
         try await fill(store, key: key, entries: largest)
         print("built a log of \(largest) entries in \(String(format: "%.1f", elapsed(buildStart))) s")
+        // Closed, so that the measuring connections are the only ones (closing checkpoints the WAL).
+        try store.close()
+        return try await measure(existing: path, key: key, name: "bench", sizes: treeSizes, samples: samples, coldSamples: coldSamples,
+                                 postgres: postgres)
+    }
 
+    /// Warm and cold proofs on the log database at `path`, signed by `key` under `name`.
+    static func measure(existing path: String, key: SigningKey, name: String, sizes requested: [Int64], samples: Int,
+                        coldSamples: Int, postgres: PostgresDatabase? = nil) async throws -> [Result] {
+        let probe = try SQLiteLogStore.open(path: path)
+        let available = try await probe.latestTreeHead().treeSize
+        try probe.close()
+        let treeSizes = requested.filter { $0 > 1 && $0 <= available }
+        guard let largest = treeSizes.last else { throw ValidationError("no requested size fits the log's \(available) entries") }
         var configuration = LogConfiguration()
-        configuration.name = "bench"
+        configuration.name = name
         configuration.hashCacheCapacity = Int(StoredHashes.count(treeSize: largest))
         var open: () async throws -> any LogStore = { try SQLiteLogStore.open(path: path) }
         if let postgres {
             let copyStart = ContinuousClock.now
-            let report = try await PostgresLogStore.importing(store, into: postgres, log: "bench", chunk: 20_000)
+            let source = try SQLiteLogStore.open(path: path)
+            let report = try await PostgresLogStore.importing(source, into: postgres, log: "bench", chunk: 20_000)
+            try source.close()
             print("copied \(report.treeSize) entries into PostgreSQL and verified them in \(String(format: "%.1f", elapsed(copyStart))) s")
             open = {
                 try await PostgresLogStore.open(database: postgres, log: "bench") { throw PostgresDatabase.Failure("the copied log is missing") }

@@ -72,7 +72,10 @@ public struct HashedRekordV001: Sendable, Equatable {
         try keyFields.rejectUnknown(["content"])
         let (keyText, pem) = try keyFields.base64("content")
         publicKeyContent = keyText
-        publicKey = try PublicKeyMaterial(pemBytes: pem, field: keyFields.fieldPath("content"))
+        let field = keyFields.fieldPath("content")
+        publicKey = try PublicKeyMaterialCache.shared.material(pem: pem) { () throws(EntryError) in
+            try PublicKeyMaterial(pemBytes: pem, field: field)
+        }
     }
 
     /// Checks the signature over `digest` with the leaf or bare key, as Rekor does before

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import ServerSupport
 import SigstoreKit
 import WireFormat
 
@@ -25,7 +26,7 @@ struct EntriesController: Sendable {
             var headers = HTTPFields()
             headers[.eTag] = view.uuid
             headers[.location] = location
-            return try Reply.json(RekorJSON.logEntry(view), status: .created, headers: headers)
+            return JSONReply.canonical(RekorJSON.logEntryJSON(view), status: .created, headers: headers)
         }
         var headers = HTTPFields()
         headers[.location] = location
