@@ -1,10 +1,11 @@
 """The log explorer in Debian's chromium (headless, driven by Playwright; no browser download).
 
-Run by interop/run-explorer-browser.sh after it has started `sigil-server all` and made entries.
-Checks searching (file, digest, email, index), the entry view (identity, Fulcio extensions,
-DSSE payload), the in-browser proof (verified; not verified through a tampering proxy or with
-another pinned key), the monitor's consistency check, bad input, and that markup from the log is
-shown as text. Writes screenshots to --screenshots. Prints PASS/FAIL lines and "N passed, M failed".
+Run by interop/run-explorer-browser.sh after it has started `sigil-server all` and made entries,
+most in the Rekor v2 log (sign-blob and attest with default settings), some in the v1 log.
+Checks searching both logs (file, digest, email, index), the entry view (identity, Fulcio
+extensions, DSSE payload), the in-browser proof (verified; not verified through a tampering proxy
+or with another pinned key; for v2 entries built from the log's tiles), the monitor's consistency
+check, bad input, and that markup from the log is shown as text. Writes screenshots to --screenshots. Prints PASS/FAIL lines and "N passed, M failed".
 """
 import argparse
 import hashlib
@@ -13,6 +14,7 @@ import os
 import subprocess
 import sys
 import traceback
+import urllib.error
 import urllib.request
 
 from playwright.sync_api import sync_playwright
@@ -70,6 +72,40 @@ def indexes(query):
     return sorted(next(iter(e.values()))["logIndex"] for e in found)
 
 
+def bundle_entry(path):
+    """(log, index) of the tlog entry in a bundle sigil wrote: independent of the explorer."""
+    entry = json.load(open(path))["verificationMaterial"]["tlogEntries"][0]
+    return ("v2" if entry["kindVersion"]["version"] == "0.0.2" else "v1", int(entry["logIndex"]))
+
+
+def ordered(entries):
+    """The order the explorer lists search results in: the v2 log's, then the v1 log's, by index."""
+    return sorted(set(entries), key=lambda e: (e[0] != "v2", e[1]))
+
+
+def v1(indexes_):
+    return [("v1", i) for i in indexes_]
+
+
+def v2_tree_size():
+    return int(api(V2 + "/checkpoint").split("\n")[1])
+
+
+def leaf_uuid(bundle_path):
+    import base64
+    body = base64.b64decode(json.load(open(bundle_path))["verificationMaterial"]["tlogEntries"][0]["canonicalizedBody"])
+    return hashlib.sha256(b"\x00" + body).hexdigest()
+
+
+def v1_lacks_index(index):
+    """True when the v1 log has no entry at `index`."""
+    try:
+        api(f"/api/v1/log/entries?logIndex={index}")
+        return False
+    except urllib.error.HTTPError as error:
+        return error.code == 404
+
+
 def uuid_at(index):
     entry = api(f"/api/v1/log/entries?logIndex={index}")
     return next(iter(entry))[-64:]
@@ -81,14 +117,22 @@ def kind_at(index):
     return json.loads(base64.b64decode(next(iter(entry.values()))["body"]))["kind"]
 
 
+V2 = "/rekor-v2"
 files = os.path.join(args.work, "files")
 app, lib, workflow = (os.path.join(files, n) for n in ("app.tar", "lib.tar", "workflow.tar"))
-app_indexes = indexes({"hash": "sha256:" + sha256_file(app)})
-alice_indexes = indexes({"email": "alice@example.com"})
-workflow_index = indexes({"hash": "sha256:" + sha256_file(workflow)})[0]
-alice_app_index = next(i for i in app_indexes if i in alice_indexes and kind_at(i) == "hashedrekord")
-markup_dsse_index = indexes({"hash": "sha256:" + sha256_file(args.markup_file)})[0]
+# Where sigil logged each entry, from the bundles it wrote (v2 ones) and the v1 log's own search API.
+app_v2 = bundle_entry(app + ".sigstore.json")
+lib_v2 = bundle_entry(lib + ".sigstore.json")
+workflow_entry_ = bundle_entry(workflow + ".sigstore.json")
+markup_dsse = bundle_entry(args.markup_file + ".intoto.sigstore.json")
+markup_workflow = bundle_entry(os.path.join(files, "markup-workflow.tar") + ".sigstore.json")
+defaults = [app_v2, lib_v2, workflow_entry_, markup_dsse, markup_workflow]
+app_entries = ordered([app_v2] + v1(indexes({"hash": "sha256:" + sha256_file(app)})))
+alice_entries = ordered([app_v2, lib_v2, markup_dsse] + v1(indexes({"email": "alice@example.com"})))
+workflow_index = workflow_entry_[1]
+alice_app_index = next(i for log, i in app_entries if log == "v1" and kind_at(i) == "hashedrekord")
 log_key_pem = api("/api/v1/log/publicKey")
+v2_key_pem = api("/api/v1/explorer/logs")["v2"]["publicKey"]
 os.makedirs(args.screenshots, exist_ok=True)
 
 
@@ -111,9 +155,12 @@ def navigate(page, url):
     wait_ready(page)
 
 
-def shown_indexes(page):
+def shown(page):
+    """(log, index) of each result row, in the order shown."""
     page.wait_for_selector("[data-testid=results]")
-    return sorted(int(t) for t in page.locator("[data-testid=result-link]").all_inner_texts())
+    rows = page.evaluate("""() => [...document.querySelectorAll('[data-testid=results] tbody tr')]
+        .map((r) => [r.dataset.log, Number(r.querySelector('[data-testid=result-link]').textContent)])""")
+    return [tuple(r) for r in rows]
 
 
 def search(page, text):
@@ -123,8 +170,8 @@ def search(page, text):
     wait_ready(page)
 
 
-def open_entry(page, base, index):
-    navigate(page, f"{base}/explorer/#/index/{index}")
+def open_entry(page, base, index, log="v1"):
+    navigate(page, f"{base}/explorer/#/{'v2/' if log == 'v2' else ''}index/{index}")
     page.wait_for_selector("[data-testid=verdict]")
 
 
@@ -152,11 +199,17 @@ with sync_playwright() as playwright:
         size = api("/api/v1/log")["treeSize"]
         expect(page.inner_text("[data-testid=tree-size]") == str(size), "tree size differs from the log's")
         expect("first checkpoint" in page.inner_text("[data-testid=monitor]"), page.inner_text("[data-testid=monitor]"))
+        expect(page.inner_text("[data-testid=v2-tree-size]") == str(v2_tree_size()), "v2 tree size differs from the v2 log's")
+        expect("first checkpoint" in page.inner_text("[data-testid=v2-monitor]"), page.inner_text("[data-testid=v2-monitor]"))
         expect(page.locator("svg.chart rect").count() == 72, "the chart has no 72 hourly bars")
         expect(int(page.inner_text("[data-testid=ct-size]")) >= 1, "the CT log shows no entries")
         expect(page.locator("[data-testid=recent] li").count() >= 5, "recent entries missing")
         shot(page, "explorer-overview.png")
-    check("overview: tree size, verified checkpoint, chart, recent entries, CT log", overview)
+    check("overview: both Rekor logs' tree sizes and verified checkpoints, chart, recent entries, CT log", overview)
+
+    def defaults_went_to_v2():
+        expect(all(log == "v2" for log, _ in defaults), f"sign-blob/attest with default settings logged to {defaults}")
+    check("sign-blob and attest with default settings log to the Rekor v2 log", defaults_went_to_v2)
     ed25519()
 
     def by_file():
@@ -164,36 +217,36 @@ with sync_playwright() as playwright:
         page.set_input_files("#file", app)
         page.wait_for_selector("[data-testid=results]")
         expect(sha256_file(app) in page.inner_text("[data-testid=file-digest]"), "the digest shown is not the file's")
-        expect(shown_indexes(page) == app_indexes, f"shown {shown_indexes(page)}, the log has {app_indexes}")
+        expect(shown(page) == app_entries, f"shown {shown(page)}, the logs have {app_entries}")
         shot(page, "explorer-search.png")
-    check("search by file (hashed in the browser) finds its entries", by_file)
+    check("search by file (hashed in the browser) finds its entries in both logs", by_file)
 
     def by_digest():
         search(page, sha256_file(lib))
-        expect(shown_indexes(page) == indexes({"hash": "sha256:" + sha256_file(lib)}), "wrong entries for the digest")
+        expect(shown(page) == [lib_v2], f"shown {shown(page)} for the digest, expected {[lib_v2]}")
     check("search by SHA-256 digest", by_digest)
 
     def by_email():
         search(page, "alice@example.com")
-        expect(shown_indexes(page) == alice_indexes, f"shown {shown_indexes(page)}, the log has {alice_indexes}")
+        expect(shown(page) == alice_entries, f"shown {shown(page)}, the logs have {alice_entries}")
         expect("alice@example.com" in page.inner_text("[data-testid=results]"), "identity column lacks the email")
     check("search by email", by_email)
 
     def paging():
         navigate(page, f"{LOG}/explorer/#/search?q=alice%40example.com&per=1")
-        seen = shown_indexes(page)
+        seen = shown(page)
         while page.locator("[data-testid=next-page]").count():
             page.evaluate("document.body.dataset.ready = 'false'")
             page.click("[data-testid=next-page]")
             wait_ready(page)
-            seen += shown_indexes(page)
-        expect(seen == alice_indexes, f"paged through {seen}, the log has {alice_indexes}")
-        expect(len(alice_indexes) >= 3, "too few entries to page")
+            seen += shown(page)
+        expect(seen == alice_entries, f"paged through {seen}, the logs have {alice_entries}")
+        expect(len(alice_entries) >= 3 and {"v1", "v2"} <= {log for log, _ in alice_entries}, "too few entries to page across both logs")
         page.evaluate("document.body.dataset.ready = 'false'")
         page.click("[data-testid=previous-page]")
         wait_ready(page)
-        expect(shown_indexes(page) == [alice_indexes[-2]], f"previous page shows {shown_indexes(page)}")
-    check("results page through a large answer (1 per page, next and previous)", paging)
+        expect(shown(page) == [alice_entries[-2]], f"previous page shows {shown(page)}")
+    check("results page through a large answer across both logs (1 per page, next and previous)", paging)
 
     def ed25519_checkpoint():
         import base64
@@ -218,19 +271,36 @@ with sync_playwright() as playwright:
 
     def by_key():
         import base64
-        body = json.loads(base64.b64decode(next(iter(api(f"/api/v1/log/entries?logIndex={workflow_index}").values()))["body"]))
-        certificate_pem = base64.b64decode(body["spec"]["signature"]["publicKey"]["content"]).decode()
+        import textwrap
+        raw = json.load(open(workflow + ".sigstore.json"))["verificationMaterial"]["certificate"]["rawBytes"]
+        certificate_pem = "-----BEGIN CERTIFICATE-----\n" + "\n".join(textwrap.wrap(raw, 64)) + "\n-----END CERTIFICATE-----\n"
+        base64.b64decode(raw, validate=True)
         search(page, certificate_pem)
-        expect(shown_indexes(page) == [workflow_index], f"shown {shown_indexes(page)}, expected [{workflow_index}]")
+        expect(shown(page) == [workflow_entry_], f"shown {shown(page)}, expected {[workflow_entry_]}")
     check("search by public key (a pasted certificate PEM)", by_key)
 
     def by_index():
+        expect(v1_lacks_index(workflow_index), f"the v1 log also has index {workflow_index}; the test needs one only v2 has")
         search(page, str(workflow_index))
         page.wait_for_selector("[data-testid=verdict]")
-        expect(page.inner_text("h2") == f"Entry {workflow_index}", page.inner_text("h2"))
-    check("search by log index opens the entry", by_index)
+        expect(page.inner_text("h2") == f"Rekor v2 entry {workflow_index}", page.inner_text("h2"))
+    check("search by log index opens the entry (the only log with that index)", by_index)
+
+    def by_ambiguous_index():
+        search(page, "0")
+        expect("Both logs" in page.inner_text("[data-testid=result-count]"), page.inner_text("main"))
+        expect(page.locator("[data-testid=index-v1]").count() == 1 and page.locator("[data-testid=index-v2]").count() == 1, "no link to each log's entry")
+        page.evaluate("document.body.dataset.ready = 'false'")
+        page.click("[data-testid=index-v2]")
+        wait_ready(page)
+        expect(page.inner_text("h2") == "Rekor v2 entry 0", page.inner_text("h2"))
+        search(page, "v1:0")
+        expect(page.inner_text("h2") == "Entry 0", page.inner_text("h2"))
+    check("a log index both logs have lists both; v1:N and v2:N open one", by_ambiguous_index)
 
     def workflow_entry():
+        page.fill("#query", "")  # the screenshot shows the entry, not the last query
+        open_entry(page, LOG, workflow_index, "v2")
         san = page.inner_text("[data-testid=san]")
         expect("https://github.com/octo-org/app/.github/workflows/release.yml@refs/tags/v1.2.3" in san, san)
         extensions = page.inner_text("[data-testid=fulcio-extensions]")
@@ -238,8 +308,13 @@ with sync_playwright() as playwright:
             expect(name in extensions, f"extension {name} missing")
         expect("https://github.com/octo-org/app" in extensions and "github-hosted" in extensions, "extension values missing")
         expect(verdict(page)[0] == "verified", verdict(page))
+        expect(page.inner_text("[data-testid=log]") == "Rekor v2 log", page.inner_text("[data-testid=log]"))
+        steps = page.inner_text("[data-testid=proof]")
+        expect("built in this browser from the log's tiles" in steps, steps)
+        expect(page.locator("[data-testid=download-bundle]").count() == 0 and page.locator("[data-testid=no-bundle]").count() == 1,
+               "a v2 entry offers a bundle the log cannot make")
         shot(page, "explorer-entry.png")
-    check("entry view: workflow identity, Fulcio extensions by name, verdict verified", workflow_entry)
+    check("v2 entry view: workflow identity, Fulcio extensions by name, proof from the tiles verified", workflow_entry)
 
     def by_uuid():
         search(page, uuid_at(alice_app_index))
@@ -250,12 +325,21 @@ with sync_playwright() as playwright:
         expect("alice@example.com" in page.inner_text("[data-testid=san]"), "SAN missing")
         expect(verdict(page)[0] == "verified", verdict(page))
         expect("(UTC)" in page.inner_text("[data-testid=time]"), "no UTC time")
-    check("search by UUID; email identity verified", by_uuid)
+        search(page, leaf_uuid(app + ".sigstore.json"))
+        page.wait_for_selector("[data-testid=uuid-match-v2]")
+        page.evaluate("document.body.dataset.ready = 'false'")
+        page.click("[data-testid=uuid-match-v2]")
+        wait_ready(page)
+        page.wait_for_selector("[data-testid=verdict]")
+        expect(page.inner_text("h2") == f"Rekor v2 entry {app_v2[1]}", page.inner_text("h2"))
+        expect("alice@example.com" in page.inner_text("[data-testid=san]"), "SAN missing")
+        expect(verdict(page)[0] == "verified", verdict(page))
+    check("search by UUID in both logs; email identity verified", by_uuid)
 
     def phone():
         phone_page = context.new_page()
         phone_page.set_viewport_size({"width": 390, "height": 844})
-        open_entry(phone_page, LOG, workflow_index)
+        open_entry(phone_page, LOG, workflow_index, "v2")
         width = phone_page.evaluate("document.documentElement.scrollWidth")
         expect(width <= 392, f"the page is {width}px wide at a 390px viewport")
         shot(phone_page, "explorer-entry-phone.png")
@@ -275,8 +359,9 @@ with sync_playwright() as playwright:
     check("downloaded bundle verifies with sigil verify-blob", download)
 
     def dsse():
-        open_entry(page, LOG, markup_dsse_index)
+        open_entry(page, LOG, markup_dsse[1], "v2")
         expect(verdict(page)[0] == "verified", verdict(page))
+        expect("hashedrekord 0.0.2" in page.inner_text("main"), "the v2 attestation is not a hashedrekord 0.0.2 entry")
         page.set_input_files("[data-testid=envelope-file]", args.markup_file + ".intoto.sigstore.json")
         page.wait_for_selector("[data-testid=subjects]")
         subjects = page.inner_text("[data-testid=subjects]")
@@ -285,18 +370,27 @@ with sync_playwright() as playwright:
         expect("application/vnd.in-toto+json" in page.inner_text("[data-testid=dsse-payload]"), "payload type missing")
         expect(page.locator("main img").count() == 0, "markup from the payload became an element")
         expect(page.evaluate("window.__pwned") is None, "markup from the payload ran")
-    check("DSSE entry: payload type, subjects and predicate type; markup in a subject is text", dsse)
+    check("v2 attestation (hashedrekord over the PAE): payload type, subjects and predicate type; markup in a subject is text", dsse)
+
+    def dsse_v1():
+        index = next(i for log, i in app_entries if log == "v1" and kind_at(i) == "dsse")
+        open_entry(page, LOG, index)
+        expect(verdict(page)[0] == "verified", verdict(page))
+        page.set_input_files("[data-testid=envelope-file]", app + ".intoto.sigstore.json")
+        page.wait_for_selector("[data-testid=subjects]")
+        expect("app.tar" in page.inner_text("[data-testid=subjects]"), page.inner_text("[data-testid=subjects]"))
+    check("v1 DSSE entry: the attached envelope's subjects", dsse_v1)
 
     def markup_san():
-        index = indexes({"hash": "sha256:" + sha256_file(os.path.join(files, "markup-workflow.tar"))})[0]
-        open_entry(page, LOG, index)
+        index = markup_workflow[1]
+        open_entry(page, LOG, index, "v2")
         expect(args.markup_identity in page.text_content("[data-testid=san]"), page.text_content("[data-testid=san]"))
         expect(args.markup_event in page.text_content("[data-testid=fulcio-extensions]"), "the markup event name is not shown")
         expect(page.locator("main img").count() == 0, "markup from the certificate became an element")
         expect(page.evaluate("window.__pwned") is None, "markup from the certificate ran")
         expect(verdict(page)[0] == "verified", verdict(page))
         search(page, args.markup_identity)
-        expect(index in shown_indexes(page), "search by the markup identity does not find its entry")
+        expect(markup_workflow in shown(page), "search by the markup identity does not find its entry")
         expect(page.locator("main img").count() == 0, "markup in the results became an element")
     check("markup in a certificate SAN and extension is shown as text (entry and results)", markup_san)
 
@@ -307,31 +401,35 @@ with sync_playwright() as playwright:
         expect("has no entry" in page.inner_text("[data-testid=message]"), page.inner_text("main"))
         navigate(page, f"{LOG}/explorer/#/index/99999999")
         expect("has no entry" in page.inner_text("[data-testid=message]"), page.inner_text("main"))
+        navigate(page, f"{LOG}/explorer/#/v2/index/99999999")
+        expect("Rekor v2 log has no entry" in page.inner_text("[data-testid=message]"), page.inner_text("main"))
         search(page, "sha256:abcd")
         expect("64 hex digits" in page.inner_text("[data-testid=message]"), page.inner_text("main"))
     check("bad queries and unknown entries get a message", bad_input)
 
-    def monitor():
-        before = api("/api/v1/log")["treeSize"]
-        artifact = os.path.join(args.work, "later.txt")
-        open(artifact, "w").write("signed after the first visit\n")
+    def sign_later(name, *options):
+        artifact = os.path.join(args.work, name)
+        open(artifact, "w").write(f"{name}, signed while the explorer is open\n")
         token = json.loads(urllib.request.urlopen(urllib.request.Request(args.oidc + "/token", data=b"subject=alice@example.com&email=alice@example.com")).read())["id_token"]
         subprocess.run([args.sigil, "sign-blob", artifact, "--trust-config", os.path.join(args.data, "trust_config.json"),
-                        "--rekor-version", "1", "--identity-token", token], check=True, capture_output=True)
+                        "--identity-token", token, "--bundle", artifact + ".sigstore.json", *options], check=True, capture_output=True)
+
+    def monitor():
+        before, before_v2 = api("/api/v1/log")["treeSize"], v2_tree_size()
+        sign_later("later-v1.txt", "--rekor-version", "1")
+        sign_later("later-v2.txt")
         navigate(page, f"{LOG}/explorer/#/overview")
         text = page.inner_text("[data-testid=monitor]")
         expect(f"consistent with the tree of size {before}" in text, text)
-    check("monitor: the new checkpoint is proved consistent with the one this browser saw", monitor)
+        text = page.inner_text("[data-testid=v2-monitor]")
+        expect(f"consistent with the tree of size {before_v2}" in text and "built from the tiles" in text, text)
+    check("monitor: each log's new checkpoint is proved consistent with the one this browser saw (v2: from the tiles)", monitor)
 
     def live_recent():
         navigate(page, f"{LOG}/explorer/#/overview")
-        artifact = os.path.join(args.work, "live.txt")
-        open(artifact, "w").write("signed while the overview is open\n")
-        token = json.loads(urllib.request.urlopen(urllib.request.Request(args.oidc + "/token", data=b"subject=alice@example.com&email=alice@example.com")).read())["id_token"]
-        subprocess.run([args.sigil, "sign-blob", artifact, "--trust-config", os.path.join(args.data, "trust_config.json"),
-                        "--rekor-version", "1", "--identity-token", token], check=True, capture_output=True)
-        newest = api("/api/v1/log")["treeSize"] - 1
-        page.wait_for_function(f"document.querySelector('[data-testid=recent]').textContent.includes('#{newest} ')", timeout=15000)
+        sign_later("live.txt")
+        newest = v2_tree_size() - 1
+        page.wait_for_function(f"document.querySelector('[data-testid=recent]').textContent.includes('v2 #{newest} ')", timeout=15000)
     check("overview: the most recent entries update live (a new entry appears without a reload)", live_recent)
 
     def unparseable_entry():
@@ -340,6 +438,11 @@ with sync_playwright() as playwright:
             fresh = browser.new_context(bypass_csp=True)
             p = fresh.new_page()
             p.goto(f"{proxy.url}/explorer/#/index/{alice_app_index}")
+            wait_ready(p)
+            message = p.text_content("[data-testid=message]")
+            expect("not JSON" in message, message)
+            expect(p.locator("main img").count() == 0 and p.evaluate("window.__pwned") is None, "the HTML answer was rendered")
+            p.goto(f"{proxy.url}/explorer/#/v2/index/{workflow_index}")
             wait_ready(p)
             message = p.text_content("[data-testid=message]")
             expect("not JSON" in message, message)
@@ -389,6 +492,25 @@ with sync_playwright() as playwright:
             finally:
                 proxy.close()
         check(f"tampered answer ({mode}): not verified, with the reason", tampered)
+
+        def tampered_v2(mode=mode, reason_part=reason_part):
+            proxy = TamperProxy(LOG, mode)
+            try:
+                fresh = browser.new_context(bypass_csp=True)
+                p = fresh.new_page()
+                p.goto(f"{proxy.url}/explorer/#/settings")
+                wait_ready(p)
+                p.fill("#pin-v2-pem", v2_key_pem)
+                p.click("[data-testid=v2-pin-key]")
+                expect("Pinned" in p.inner_text("[data-testid=settings-status]"), p.inner_text("[data-testid=settings-status]"))
+                open_entry(p, proxy.url, workflow_index, "v2")
+                word, reason = verdict(p)
+                expect(word == "not verified", f"{word}: {reason}")
+                expect(reason_part in reason, reason)
+                fresh.close()
+            finally:
+                proxy.close()
+        check(f"tampered v2 answer ({mode}: {'tiles' if mode == 'flip-proof' else 'checkpoint'}): not verified, with the reason", tampered_v2)
 
     def accessible():
         navigate(page, f"{LOG}/explorer/#/settings")

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The log explorer (issue 17) in a real browser: Debian's chromium driven headless by Playwright for
 # Python, against a fresh `sigil-server all` on free ports with entries made by `sigil sign-blob` and
-# `sigil attest` (Rekor v1, which the explorer shows). Needs the debug build, /usr/bin/chromium and
+# `sigil attest` with default settings (the Rekor v2 log), and a few made with `--rekor-version 1`
+# for the v1 log (the explorer shows both). Needs the debug build, /usr/bin/chromium and
 # playwright + cryptography in .venv (see .ci/run). Writes docs/explorer-*.png. Ends with
 # "N passed, M failed".
 set -uo pipefail
@@ -28,9 +29,11 @@ token() {  # token EMAIL
   curl -fs -X POST --data-urlencode "subject=$1" --data-urlencode "email=$1" "http://127.0.0.1:$oidc/token" \
     | "$python" -c "import json,sys; print(json.load(sys.stdin)['id_token'])"
 }
-sign() {  # sign FILE EMAIL: a hashedrekord entry in the Rekor v1 log
-  "$sigil" sign-blob "$1" --trust-config "$data/trust_config.json" --rekor-version 1 --identity-token "$(token "$2")" >"$work/sign.out" 2>&1 \
-    || { echo "sigil sign-blob $1 failed:"; cat "$work/sign.out"; return 1; }
+sign() {  # sign FILE EMAIL [ARGS...]: a hashedrekord entry, in the Rekor v2 log unless ARGS say otherwise
+  local file=$1 email=$2
+  shift 2
+  "$sigil" sign-blob "$file" --trust-config "$data/trust_config.json" --identity-token "$(token "$email")" "$@" >"$work/sign.out" 2>&1 \
+    || { echo "sigil sign-blob $file failed:"; cat "$work/sign.out"; return 1; }
 }
 mkdir -p "$work/files"
 echo "release artifact $(date +%s%N)" >"$work/files/app.tar"
@@ -45,12 +48,15 @@ markup_identity="https://github.com/octo-org/app/$markup_workflow@refs/tags/v1.2
 markup_file="$work/files/<img src=x onerror=window.__pwned=2>.txt"
 echo "markup $(date +%s%N)" >"$markup_file"
 
+# Default settings: the trust config offers the Rekor v2 log and a TSA, so these go to v2. The
+# same file is also signed and attested through the v1 log, so one search finds entries in both.
 sign "$work/files/app.tar" alice@example.com || exit 1
 sign "$work/files/lib.tar" alice@example.com || exit 1
+sign "$work/files/app.tar" alice@example.com --rekor-version 1 --bundle "$work/files/app.tar.v1.sigstore.json" || exit 1
 "$sigil" attest "$work/files/app.tar" --predicate "$work/predicate.json" --type slsaprovenance1 --trust-config "$data/trust_config.json" \
-  --rekor-version 1 --identity-token "$(token alice@example.com)" >"$work/attest.out" 2>&1 || { echo "sigil attest failed:"; cat "$work/attest.out"; exit 1; }
+  --rekor-version 1 --identity-token "$(token alice@example.com)" >"$work/attest.out" 2>&1 || { echo "sigil attest (v1) failed:"; cat "$work/attest.out"; exit 1; }
 "$sigil" attest "$markup_file" --predicate "$work/predicate.json" --type slsaprovenance1 --trust-config "$data/trust_config.json" \
-  --rekor-version 1 --identity-token "$(token alice@example.com)" >"$work/attest2.out" 2>&1 || { echo "sigil attest (markup subject) failed:"; cat "$work/attest2.out"; exit 1; }
+  --identity-token "$(token alice@example.com)" >"$work/attest2.out" 2>&1 || { echo "sigil attest (markup subject) failed:"; cat "$work/attest2.out"; exit 1; }
 
 sign_as_job() {  # sign_as_job FILE WORKFLOW EVENT: signs as an emulated GitHub Actions job (Fulcio's workflow extensions)
   local answer
@@ -60,7 +66,7 @@ sign_as_job() {  # sign_as_job FILE WORKFLOW EVENT: signs as an emulated GitHub 
     --data-urlencode "event_name=$3" --data-urlencode "runner_environment=github-hosted")
   ACTIONS_ID_TOKEN_REQUEST_URL=$(printf '%s' "$answer" | "$python" -c "import json,sys; print(json.load(sys.stdin)['ACTIONS_ID_TOKEN_REQUEST_URL'])") \
   ACTIONS_ID_TOKEN_REQUEST_TOKEN=$(printf '%s' "$answer" | "$python" -c "import json,sys; print(json.load(sys.stdin)['ACTIONS_ID_TOKEN_REQUEST_TOKEN'])") \
-    "$sigil" sign-blob "$1" --trust-config "$data/trust_config.json" --rekor-version 1 >"$work/wf.out" 2>&1 \
+    "$sigil" sign-blob "$1" --trust-config "$data/trust_config.json" >"$work/wf.out" 2>&1 \
     || { echo "sigil sign-blob as a GitHub Actions job failed:"; cat "$work/wf.out"; return 1; }
 }
 echo "workflow artifact $(date +%s%N)" >"$work/files/workflow.tar"

@@ -23,7 +23,7 @@ public func buildLogRouter(service: LogService, ctLog: CTLogService? = nil, reko
     TilesController(service: service).addRoutes(to: router)
     if let tuf { TUFController(repository: tuf).addRoutes(to: router) }
     ExplorerController(assets: ExplorerAssets.load()).addRoutes(to: router)
-    ExplorerAPIController(service: service).addRoutes(to: router)
+    ExplorerAPIController(service: service, rekorV2: rekorV2).addRoutes(to: router)
     if let rekorV2 {
         RekorV2Controller(log: rekorV2).addRoutes(to: router.group(RouterPath(RekorV2Log.basePath)))
     }

@@ -26,6 +26,8 @@ public final class RekorV2Log: TileServing {
     public let origin: String
     /// The full C2SP key ID: the trusted root's and the answers' `logId.keyId`.
     public let keyID: NoteKeyID
+    /// The checkpoint key, for those who pin it (the explorer).
+    public let publicKey: VerificationKey
     let store: any LogStore
     let reader: CachedHashReader
 
@@ -44,6 +46,7 @@ public final class RekorV2Log: TileServing {
         self.configuration = configuration
         self.origin = origin
         self.keyID = NoteKeyID(rekorV2Origin: origin, key: signingKey.verificationKey)
+        self.publicKey = signingKey.verificationKey
         self.store = store
         self.reader = CachedHashReader(store: store, cache: cache)
     }
@@ -102,7 +105,7 @@ public final class RekorV2Log: TileServing {
         }
         let result: SequencingResult
         do {
-            result = try await sequencer.submit(PreparedEntry(body: canonical, kind: HashedRekordV002.kind, searchKeys: []))
+            result = try await sequencer.submit(PreparedEntry(body: canonical, kind: HashedRekordV002.kind, searchKeys: SearchKey.keys(for: entry.searchKeys)))
         } catch let error as SequencerError {
             switch error {
             case .queueFull, .shuttingDown, .unavailable: throw LogError(.unavailable, error.description, retryAfter: 1)

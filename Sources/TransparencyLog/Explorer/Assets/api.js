@@ -12,6 +12,7 @@ async function request(path, options = {}, as = 'json') {
   } catch (error) {
     throw new LogAPIError(`the log could not be reached (${error.message})`, 0);
   }
+  if (as === 'bytes' && response.ok) return new Uint8Array(await response.arrayBuffer());
   const text = await response.text();
   if (!response.ok) {
     let message = `the log answered ${response.status}`;
@@ -34,14 +35,19 @@ function oneEntry(answer) {
   return { entryID, ...entry };
 }
 
+function checkSummary(e) {
+  expect(isObject(e) && (e.log === 'v1' || e.log === 'v2') && Number.isSafeInteger(e.logIndex) && typeof e.uuid === 'string' && /^[0-9a-f]{64}$/.test(e.uuid)
+    && Number.isSafeInteger(e.integratedTime) && typeof e.body === 'string' && typeof e.kind === 'string', 'entry summary');
+  return e;
+}
+
 function checkSummaries(list) {
   expect(Array.isArray(list), 'entries is not a list');
-  for (const e of list) {
-    expect(isObject(e) && Number.isSafeInteger(e.logIndex) && typeof e.uuid === 'string' && /^[0-9a-f]{64}$/.test(e.uuid)
-      && Number.isSafeInteger(e.integratedTime) && typeof e.body === 'string' && typeof e.kind === 'string', 'entry summary');
-  }
+  list.forEach(checkSummary);
   return list;
 }
+
+let logs = null;
 
 export const api = {
   entryByUUID: async (uuid) => oneEntry(await request(`/api/v1/log/entries/${encodeURIComponent(uuid)}`)),
@@ -65,15 +71,31 @@ export const api = {
   search: async (query) => {
     const page = await request('/api/v1/explorer/search', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(query) });
     expect(isObject(page), 'search page');
-    return { entries: checkSummaries(page.entries), next: Number.isSafeInteger(page.next) ? page.next : null };
+    const next = Number.isSafeInteger(page.next) && (page.nextLog === 'v1' || page.nextLog === 'v2') ? { index: page.next, log: page.nextLog } : null;
+    return { entries: checkSummaries(page.entries), next };
   },
-  recent: async (limit) => {
-    const answer = await request(`/api/v1/explorer/recent?limit=${limit}`);
+  // The logs beside v1, asked once per page load: { v2: { basePath, origin, publicKey, keyID } | null }.
+  logs: () => {
+    logs = logs || request('/api/v1/explorer/logs').then((answer) => {
+      expect(isObject(answer), 'logs');
+      const v2 = answer.v2;
+      expect(v2 === undefined || v2 === null || (isObject(v2) && typeof v2.basePath === 'string' && /^\/[A-Za-z0-9._/-]*$/.test(v2.basePath)
+        && typeof v2.origin === 'string' && typeof v2.publicKey === 'string'), 'v2 log');
+      return { v2: v2 || null };
+    }).catch((error) => { logs = null; throw error; });
+    return logs;
+  },
+  // One entry from the explorer's reads: { log, logIndex, uuid, integratedTime, kind, body }.
+  entry: async (log, { index, uuid }) => checkSummary(await request(`/api/v1/explorer/entry?log=${log}&${uuid ? `uuid=${encodeURIComponent(uuid)}` : `index=${index}`}`)),
+  v2Checkpoint: (base) => request(`${base}/checkpoint`, {}, 'text'),
+  v2Tile: (base, path) => request(`${base}/${path}`, {}, 'bytes'),
+  recent: async (limit, log = 'v1') => {
+    const answer = await request(`/api/v1/explorer/recent?limit=${limit}&log=${log}`);
     expect(isObject(answer) && Number.isSafeInteger(answer.treeSize), 'recent entries');
     return { treeSize: answer.treeSize, entries: checkSummaries(answer.entries) };
   },
-  activity: async (hours) => {
-    const a = await request(`/api/v1/explorer/activity?hours=${hours}`);
+  activity: async (hours, log = 'v1') => {
+    const a = await request(`/api/v1/explorer/activity?hours=${hours}&log=${log}`);
     expect(isObject(a) && Number.isSafeInteger(a.start) && Number.isSafeInteger(a.bucketSeconds) && Array.isArray(a.counts)
       && a.counts.every(Number.isSafeInteger), 'activity');
     return a;

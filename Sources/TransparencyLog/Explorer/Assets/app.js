@@ -1,5 +1,6 @@
 // The explorer's entry point: the search form (text, file pick or drop) and the hash routes
-// #/search?q=…&from=…&per=…, #/entry/<uuid>, #/index/<n>, #/overview, #/settings.
+// #/search?q=…&log=…&from=…&per=…, #/entry/<uuid>, #/index/<n> (Rekor v1), #/v2/index/<n>,
+// #/v2/entry/<uuid> (Rekor v2), #/overview, #/settings.
 import { el, replace } from './dom.js';
 import { showSearch, hashFile } from './search.js';
 import { showEntry } from './entryview.js';
@@ -55,11 +56,16 @@ async function route() {
     const per = Number(params.get('per') || '20');
     // A UUID or index query moves on to the entry's route, which marks the page ready itself.
     const perPage = Number.isSafeInteger(per) && per >= 1 && per <= 100 ? per : 20;
-    if (await showSearch(main, q, Number.isSafeInteger(from) && from >= 0 ? from : 0, fileNote, perPage)) return;
+    const log = params.get('log');
+    if (await showSearch(main, q, Number.isSafeInteger(from) && from >= 0 ? from : 0, fileNote, perPage, log === 'v1' || log === 'v2' ? log : null)) return;
   } else if ((m = /^\/entry\/([0-9a-fA-F]{64}|[0-9a-fA-F]{80})$/.exec(path))) {
     await showEntry(main, { uuid: m[1].toLowerCase() });
   } else if ((m = /^\/index\/([0-9]+)$/.exec(path))) {
     await showEntry(main, { index: Number(m[1]) });
+  } else if ((m = /^\/v2\/index\/([0-9]+)$/.exec(path))) {
+    await showEntry(main, { index: Number(m[1]), log: 'v2' });
+  } else if ((m = /^\/v2\/entry\/([0-9a-fA-F]{64})$/.exec(path))) {
+    await showEntry(main, { uuid: m[1].toLowerCase(), log: 'v2' });
   } else if (path === '/settings') {
     await showSettings(main);
   } else if (path === '/overview') {

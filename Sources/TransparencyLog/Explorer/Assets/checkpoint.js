@@ -1,6 +1,7 @@
 // Signed checkpoints (c2sp.org/tlog-checkpoint, c2sp.org/signed-note) and the log key that signs
 // them, verified with WebCrypto: ECDSA P-256/P-384 (Rekor's log key rule: key hint =
-// SHA-256(DER SPKI)[:4], signature = DER ECDSA over the note text) or Ed25519.
+// SHA-256(DER SPKI)[:4], signature = DER ECDSA over the note text) or Ed25519 (the same hint for the
+// v1 log; for a Rekor v2 log the C2SP one, SHA-256(origin || 0x0A || 0x01 || raw key)[:4]).
 import { parseDER, oidToString } from './asn1.js';
 import { base64ToBytes, utf8, sha256, bytesToHex } from './encoding.js';
 
@@ -57,7 +58,21 @@ export async function importLogKey(pem) {
   }
   const key = await crypto.subtle.importKey('spki', der, importParams, false, ['verify']);
   const id = await sha256(der);
-  return { key, verifyParams, label, keyID: bytesToHex(id), hint: bytesToHex(id.subarray(0, 4)), pem: pem.trim() };
+  // The raw Ed25519 key is the SPKI's BIT STRING without its unused-bits byte.
+  const raw = label === 'Ed25519' ? spki.children[1].value.subarray(1) : null;
+  return { key, verifyParams, label, keyID: bytesToHex(id), hint: bytesToHex(id.subarray(0, 4)), raw, pem: pem.trim() };
+}
+
+// The key hint a Rekor v2 log writes for `logKey` under `origin`: the C2SP Ed25519 key ID's first
+// four bytes, or for ECDSA the SHA-256(DER SPKI) hint, as rekor-tiles' note.KeyHash.
+export async function rekorV2Hint(logKey, origin) {
+  if (!logKey.raw) return logKey.hint;
+  const name = utf8.encode(origin);
+  const input = new Uint8Array(name.length + 2 + logKey.raw.length);
+  input.set(name);
+  input.set([0x0a, 0x01], name.length);
+  input.set(logKey.raw, name.length + 2);
+  return bytesToHex((await sha256(input)).subarray(0, 4));
 }
 
 // ECDSA signatures travel as DER SEQUENCE { r, s }; WebCrypto wants r || s, each the curve's size.
@@ -82,10 +97,12 @@ export async function verifySignature(logKey, message, signature) {
 }
 
 // Throws the reason unless a signature line with the key's hint verifies over the note text.
-export async function verifyCheckpointSignature(checkpoint, logKey) {
-  const candidates = checkpoint.signatures.filter((s) => s.hint === logKey.hint);
+// `rekorV2`: the hint is the Rekor v2 one and the signature line must name the checkpoint's origin.
+export async function verifyCheckpointSignature(checkpoint, logKey, { rekorV2 = false } = {}) {
+  const hint = rekorV2 ? await rekorV2Hint(logKey, checkpoint.origin) : logKey.hint;
+  const candidates = checkpoint.signatures.filter((s) => s.hint === hint && (!rekorV2 || s.name === checkpoint.origin));
   if (candidates.length === 0) {
-    throw new Error(`the checkpoint is not signed by the pinned log key (key hint ${logKey.hint}; signatures from ${checkpoint.signatures.map((s) => s.hint).join(', ')})`);
+    throw new Error(`the checkpoint is not signed by the pinned log key (key hint ${hint}; signatures from ${checkpoint.signatures.map((s) => s.hint).join(', ')})`);
   }
   for (const candidate of candidates) {
     if (await verifySignature(logKey, utf8.encode(checkpoint.text), candidate.signature)) return candidate;

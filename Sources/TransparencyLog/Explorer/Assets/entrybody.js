@@ -1,6 +1,7 @@
-// Reads a Rekor entry body (hashedrekord or dsse 0.0.1) into what the views show. The body is the
-// log's data: parsed strictly, and a body that does not parse is reported, not guessed at.
-import { base64ToBytes, utf8, pemToDer } from './encoding.js';
+// Reads a Rekor entry body (hashedrekord or dsse: 0.0.1 from Rekor v1, 0.0.2 from Rekor v2) into
+// what the views show. The body is the log's data: parsed strictly, and a body that does not parse
+// is reported, not guessed at.
+import { base64ToBytes, bytesToBase64, bytesToHex, utf8, pemToDer } from './encoding.js';
 import { decodeCertificate, describePublicKey } from './certificate.js';
 import { parseDER } from './asn1.js';
 
@@ -12,12 +13,44 @@ function readVerifier(content) {
   return { publicKey: describePublicKey(parseDER(der)), der, pem };
 }
 
+// A 0.0.2 verifier: { x509Certificate | publicKey: { rawBytes: base64 DER }, keyDetails }.
+function readV2Verifier(verifier) {
+  const holder = verifier && (verifier.x509Certificate || verifier.publicKey);
+  if (!holder || typeof holder.rawBytes !== 'string') throw new Error('the verifier holds no certificate or public key');
+  const der = base64ToBytes(holder.rawBytes);
+  const label = verifier.x509Certificate ? 'CERTIFICATE' : 'PUBLIC KEY';
+  const pem = `-----BEGIN ${label}-----\n${bytesToBase64(der).replace(/(.{64})/g, '$1\n').replace(/\n$/, '')}\n-----END ${label}-----\n`;
+  const read = verifier.x509Certificate ? { certificate: decodeCertificate(der), der, pem } : { publicKey: describePublicKey(parseDER(der)), der, pem };
+  return { ...read, keyDetails: String(verifier.keyDetails) };
+}
+
+const V2_ALGORITHMS = { SHA2_256: 'sha256', SHA2_384: 'sha384', SHA2_512: 'sha512' };
+
+// A 0.0.2 digest, { algorithm: 'SHA2_256', digest: base64 }, as a 0.0.1 one, { algorithm, value: hex }.
+function readV2Hash(hash) {
+  const algorithm = hash && V2_ALGORITHMS[hash.algorithm];
+  if (!algorithm) throw new Error('the entry names no known digest algorithm');
+  return { algorithm, value: bytesToHex(base64ToBytes(hash.digest)) };
+}
+
 export function decodeBody(bodyBase64) {
   const json = JSON.parse(utf8.decode(base64ToBytes(bodyBase64)));
   const { kind, apiVersion, spec } = json;
   if (typeof kind !== 'string' || typeof spec !== 'object' || spec === null) throw new Error('the body lacks kind or spec');
   const decoded = { kind, apiVersion, json };
-  if (kind === 'hashedrekord') {
+  if (kind === 'hashedrekord' && apiVersion === '0.0.2') {
+    const v2 = spec.hashedRekordV002;
+    if (!v2 || !v2.signature) throw new Error('the body lacks spec.hashedRekordV002');
+    decoded.dataHash = readV2Hash(v2.data);
+    decoded.signature = v2.signature.content;
+    decoded.verifiers = [readV2Verifier(v2.signature.verifier)];
+  } else if (kind === 'dsse' && apiVersion === '0.0.2') {
+    const v2 = spec.dsseV002;
+    if (!v2 || !Array.isArray(v2.signatures)) throw new Error('the body lacks spec.dsseV002');
+    decoded.payloadHash = readV2Hash(v2.payloadHash);
+    decoded.signatures = v2.signatures.map((s) => ({ signature: s.content, ...readV2Verifier(s.verifier) }));
+    decoded.verifiers = decoded.signatures;
+  } else if (kind === 'hashedrekord') {
     decoded.dataHash = spec.data && spec.data.hash;
     decoded.signature = spec.signature && spec.signature.content;
     decoded.verifiers = [readVerifier(spec.signature.publicKey.content)];

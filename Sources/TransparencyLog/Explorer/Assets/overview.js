@@ -1,41 +1,46 @@
-// The log at a glance: the verified tree head and the monitor's verdict, entries per hour, the
-// newest entries (refreshed while the page is open), checkpoint history, and the CT log beside it.
+// The logs at a glance: each Rekor log's verified tree head and the monitor's verdict (v1, and v2
+// when the server runs one), entries per hour, the newest entries (refreshed while the page is
+// open), checkpoint history, and the CT log beside them.
 import { el, replace, facts, formatTime } from './dom.js';
 import { api } from './api.js';
 import { activityChart } from './chart.js';
 import { identitiesOf } from './entrybody.js';
 import { decodeCertificate } from './certificate.js';
 import { parseCheckpoint } from './checkpoint.js';
-import { logKey, currentCheckpoint, checkConsistency, seenCheckpoints } from './trust.js';
+import { logKey, currentCheckpoint, checkConsistency, seenCheckpoints, LOG_TITLES } from './trust.js';
+import { entryHash } from './search.js';
 import { base64ToBytes, bytesToHex } from './encoding.js';
 
 let timer = null;
 
 export function stopOverview() { if (timer) clearInterval(timer); timer = null; }
 
-async function logSection() {
+// Test IDs: tree-size and monitor for v1, v2-tree-size and v2-monitor for v2.
+async function logSection(log = 'v1') {
+  const id = (name) => (log === 'v2' ? `v2-${name}` : name);
   try {
-    const { key, warnings } = await logKey();
-    const checkpoint = await currentCheckpoint(key);
+    const { key, warnings } = await logKey(log);
+    const checkpoint = await currentCheckpoint(key, log);
     let monitor;
-    try { monitor = el('span', { class: 'ok', 'data-testid': 'monitor' }, `✓ ${await checkConsistency(checkpoint)}`); }
-    catch (error) { monitor = el('span', { class: 'bad', 'data-testid': 'monitor' }, `✗ not consistent: ${error.message}`); }
+    try { monitor = el('span', { class: 'ok', 'data-testid': id('monitor') }, `✓ ${await checkConsistency(checkpoint, log)}`); }
+    catch (error) { monitor = el('span', { class: 'bad', 'data-testid': id('monitor') }, `✗ not consistent: ${error.message}`); }
     return [warnings.map((w) => el('p', { class: 'warning', role: 'alert' }, w)), facts([
       ['Origin', checkpoint.origin],
-      ['Tree size', el('strong', { 'data-testid': 'tree-size' }, String(checkpoint.treeSize))],
+      ['Tree size', el('strong', { 'data-testid': id('tree-size') }, String(checkpoint.treeSize))],
       ['Root hash', el('span', { class: 'mono' }, bytesToHex(checkpoint.rootHash))],
       ['Checkpoint', `signature verified with the pinned ${key.label} key ${key.keyID.slice(0, 16)}…`],
       ['Monitor', monitor],
     ])];
   } catch (error) {
-    return el('p', { class: 'bad', role: 'alert', 'data-testid': 'monitor' }, `✗ The log's checkpoint could not be verified: ${error.message}`);
+    return el('p', { class: 'bad', role: 'alert', 'data-testid': id('monitor') }, `✗ The log's checkpoint could not be verified: ${error.message}`);
   }
 }
 
-function recentList(recent) {
-  return el('ol', { class: 'recent', reversed: true }, recent.entries.map((e) => el('li', {},
-    el('a', { href: `#/entry/${e.uuid}` }, `#${e.logIndex}`), ' ', formatTime(e.integratedTime).utc, ' ', e.kind, ' ',
-    el('span', { class: 'identity' }, identitiesOf(e.body)))));
+function recentList(recent, log) {
+  return [el('h4', {}, LOG_TITLES[log]), recent.entries.length === 0 ? el('p', {}, 'No entries yet.')
+    : el('ol', { class: 'recent', reversed: true, 'data-log': log }, recent.entries.map((e) => el('li', {},
+      el('a', { href: entryHash(e) }, `${log === 'v2' ? 'v2 ' : ''}#${e.logIndex}`), ' ', formatTime(e.integratedTime).utc, ' ', e.kind, ' ',
+      el('span', { class: 'identity' }, identitiesOf(e.body)))))];
 }
 
 async function historySection() {
@@ -86,23 +91,36 @@ async function ctSection() {
   el('ul', { class: 'plain' }, recent.map((r) => el('li', {}, r.error ? `(undecodable: ${r.error})` : `${formatTime(r.timestamp / 1000).utc} ${r.type} for `, r.error ? null : el('span', { class: 'identity' }, r.sans))))];
 }
 
+// Entries per hour of the v1 log, plus the v2 log's when there is one (same hour buckets).
+async function activity(v2) {
+  const [first, second] = await Promise.all([api.activity(72), v2 ? api.activity(72, 'v2') : null]);
+  if (!second || second.start !== first.start || second.counts.length !== first.counts.length) return first;
+  return { ...first, counts: first.counts.map((c, i) => c + second.counts[i]) };
+}
+
 export async function showOverview(main) {
   stopOverview();
   const heading = el('h2', { tabindex: '-1' }, 'Log overview');
+  const { v2 } = await api.logs().catch(() => ({ v2: null }));
   const logBox = el('section', { class: 'card', 'aria-label': 'Transparency log' }, el('h3', {}, 'Transparency log'), el('p', {}, 'Verifying the checkpoint…'));
-  const chartBox = el('section', { class: 'card', 'aria-label': 'Entries per hour' }, el('h3', {}, 'Entries per hour, last 3 days'));
+  const v2Box = v2 ? el('section', { class: 'card', 'aria-label': LOG_TITLES.v2 }, el('h3', {}, LOG_TITLES.v2), el('p', {}, 'Verifying the checkpoint…')) : null;
+  const chartBox = el('section', { class: 'card', 'aria-label': 'Entries per hour' }, el('h3', {}, `Entries per hour, last 3 days${v2 ? ', both Rekor logs' : ''}`));
   const recentBox = el('div', { 'aria-live': 'polite', 'data-testid': 'recent' });
-  const historyBox = el('section', { class: 'card' }, el('h3', {}, 'Checkpoint history'));
+  const historyBox = el('section', { class: 'card' }, el('h3', {}, `Checkpoint history (${LOG_TITLES.v1})`));
   const ctBox = el('section', { class: 'card', 'aria-label': 'Certificate transparency log' }, el('h3', {}, 'Certificate transparency log'));
-  replace(main, heading, el('div', { class: 'grid' }, logBox, ctBox), chartBox,
+  replace(main, heading, el('div', { class: 'grid' }, v2Box, logBox, ctBox), chartBox,
     el('section', { class: 'card' }, el('h3', {}, 'Most recent entries (live)'), recentBox), historyBox);
   const refreshRecent = async () => {
-    try { replace(recentBox, recentList(await api.recent(10))); } catch (error) { replace(recentBox, el('p', { class: 'error' }, error.message)); }
+    try {
+      const [newest, newestV2] = await Promise.all([api.recent(10), v2 ? api.recent(10, 'v2') : null]);
+      replace(recentBox, newestV2 ? recentList(newestV2, 'v2') : null, recentList(newest, 'v1'));
+    } catch (error) { replace(recentBox, el('p', { class: 'error' }, error.message)); }
   };
-  // The log section first: its monitor step records the checkpoint the history then lists.
-  replace(logBox, el('h3', {}, 'Transparency log'), await logSection());
+  // The log sections first: their monitor steps record the checkpoints the history then lists.
+  replace(logBox, el('h3', {}, `Transparency log (${LOG_TITLES.v1})`), await logSection());
+  if (v2Box) replace(v2Box, el('h3', {}, LOG_TITLES.v2), await logSection('v2'));
   await Promise.all([
-    api.activity(72).then((a) => chartBox.append(activityChart(a))).catch((error) => chartBox.append(el('p', { class: 'error' }, error.message))),
+    activity(v2).then((a) => chartBox.append(activityChart(a))).catch((error) => chartBox.append(el('p', { class: 'error' }, error.message))),
     refreshRecent(),
     historySection().then((content) => historyBox.append(...content)),
     ctSection().then((content) => append(ctBox, content)),

@@ -1,17 +1,21 @@
 // Finding entries: what a query is (digest, email or identity, UUID, log index, public key), the
-// file hash computed in the browser, and paged result lists.
+// file hash computed in the browser, and paged result lists across the Rekor v2 and v1 logs.
+// Log indexes are per log: "v2:7" names one log's entry, a bare "7" asks both.
 import { el, replace, formatTime } from './dom.js';
 import { api } from './api.js';
 import { identitiesOf } from './entrybody.js';
+import { LOG_TITLES } from './trust.js';
 import { pemToDer, bytesToBase64, bytesToHex, sha256 } from './encoding.js';
 
 // What the text asks for, or { error } saying why it is none of them.
 export function classify(text) {
   const q = text.trim();
   if (q === '') return { error: 'Type a digest, email, UUID, log index or public key, or pick a file.' };
-  if (/^[0-9]+$/.test(q)) {
-    const index = Number(q);
-    return Number.isSafeInteger(index) ? { type: 'index', index } : { error: `${q} is too large to be a log index.` };
+  const indexed = /^(?:(v[12])[:/])?([0-9]+)$/i.exec(q);
+  if (indexed) {
+    const index = Number(indexed[2]);
+    const log = indexed[1] ? indexed[1].toLowerCase() : null;
+    return Number.isSafeInteger(index) ? { type: 'index', index, log } : { error: `${indexed[2]} is too large to be a log index.` };
   }
   if (q.startsWith('-----BEGIN')) {
     try { return { type: 'publicKey', der: pemToDer(q).der }; } catch { return { error: 'That PEM block could not be read.' }; }
@@ -34,13 +38,30 @@ export function classify(text) {
 function resultsTable(entries) {
   return el('table', { class: 'results', 'data-testid': 'results' },
     el('caption', { class: 'sr-only' }, 'Entries found'),
-    el('thead', {}, el('tr', {}, ['Index', 'Integrated (UTC)', 'Kind', 'Identity', 'UUID'].map((h) => el('th', { scope: 'col' }, h)))),
-    el('tbody', {}, entries.map((e) => el('tr', {},
-      el('td', {}, el('a', { href: `#/entry/${e.uuid}`, 'data-testid': 'result-link' }, String(e.logIndex))),
+    el('thead', {}, el('tr', {}, ['Log', 'Index', 'Integrated (UTC)', 'Kind', 'Identity', 'UUID'].map((h) => el('th', { scope: 'col' }, h)))),
+    el('tbody', {}, entries.map((e) => el('tr', { 'data-log': e.log },
+      el('td', { 'data-testid': 'result-log' }, e.log),
+      el('td', {}, el('a', { href: entryHash(e), 'data-testid': 'result-link' }, String(e.logIndex))),
       el('td', {}, formatTime(e.integratedTime).utc),
       el('td', {}, e.kind),
       el('td', { class: 'identity' }, identitiesOf(e.body)),
       el('td', { class: 'mono short' }, `${e.uuid.slice(0, 16)}…`)))));
+}
+
+// Where an entry of either log is shown.
+export function entryHash(e) {
+  return e.log === 'v2' ? `#/v2/index/${e.logIndex}` : `#/entry/${e.uuid}`;
+}
+
+// The entries of both logs at a log index (null where a log has none or there is no v2 log).
+async function atIndex(index) {
+  const missing = (error) => { if (error.status === 404 || /no Rekor v2 log/.test(error.message)) return null; throw error; };
+  const { v2 } = await api.logs();
+  const [inV1, inV2] = await Promise.all([
+    api.entryByIndex(index).then(() => true).catch(missing),
+    v2 ? api.entry('v2', { index }).then(() => true).catch(missing) : null,
+  ]);
+  return { v1: inV1, v2: inV2 };
 }
 
 function queryFor(kind) {
@@ -51,24 +72,43 @@ function queryFor(kind) {
 
 // Renders the results of `text` from log index `from` into `main`; true when it moved on to an
 // entry's page instead (a UUID or a log index).
-export async function showSearch(main, text, from = 0, fileNote = null, perPage = 20) {
+export async function showSearch(main, text, from = 0, fileNote = null, perPage = 20, fromLog = null) {
   const kind = classify(text);
   const heading = el('h2', { tabindex: '-1' }, 'Search');
   if (kind.error) {
     replace(main, heading, el('p', { class: 'error', role: 'alert', 'data-testid': 'message' }, kind.error));
     return false;
   }
-  if (kind.type === 'index' || kind.type === 'uuid') {
-    location.hash = kind.type === 'index' ? `#/index/${kind.index}` : `#/entry/${kind.uuid}`;
+  if (kind.type === 'uuid' || (kind.type === 'index' && kind.log)) {
+    location.hash = kind.type === 'uuid' ? `#/entry/${kind.uuid}` : kind.log === 'v2' ? `#/v2/index/${kind.index}` : `#/index/${kind.index}`;
     return true;
+  }
+  if (kind.type === 'index') {
+    // Both logs may hold this index: open the only one, or let the auditor choose.
+    let found;
+    try { found = await atIndex(kind.index); } catch (error) {
+      replace(main, heading, el('p', { class: 'error', role: 'alert', 'data-testid': 'message' }, `The search failed: ${error.message}`));
+      return false;
+    }
+    if (!(found.v1 && found.v2)) {
+      location.hash = found.v2 ? `#/v2/index/${kind.index}` : `#/index/${kind.index}`;
+      return true;
+    }
+    replace(main, heading, el('p', { role: 'status', 'data-testid': 'result-count' }, `Both logs have an entry at log index ${kind.index}:`),
+      el('ul', { class: 'plain', 'data-testid': 'index-choices' }, ['v2', 'v1'].map((log) => el('li', {},
+        el('a', { href: log === 'v2' ? `#/v2/index/${kind.index}` : `#/index/${kind.index}`, 'data-testid': `index-${log}` }, `${LOG_TITLES[log]}, entry ${kind.index}`)))),
+      el('p', { class: 'note' }, `Type v1:${kind.index} or v2:${kind.index} to go straight to one.`));
+    heading.focus();
+    return false;
   }
   replace(main, heading, fileNote, el('p', { role: 'status' }, 'Searching…'));
   const started = performance.now();
-  let page, byUUID = null;
+  let page, byUUID = null, byUUIDv2 = null;
   try {
-    [page, byUUID] = await Promise.all([
-      api.search({ ...queryFor(kind), from, limit: perPage }),
+    [page, byUUID, byUUIDv2] = await Promise.all([
+      api.search({ ...queryFor(kind), from, limit: perPage, ...(fromLog ? { log: fromLog } : {}) }),
       kind.type === 'hashOrUUID' ? api.entryByUUID(kind.uuid).catch(() => null) : null,
+      kind.type === 'hashOrUUID' ? api.logs().then(({ v2 }) => (v2 ? api.entry('v2', { uuid: kind.uuid }) : null)).catch(() => null) : null,
     ]);
   } catch (error) {
     replace(main, heading, fileNote, el('p', { class: 'error', role: 'alert', 'data-testid': 'message' }, `The search failed: ${error.message}`));
@@ -76,14 +116,16 @@ export async function showSearch(main, text, from = 0, fileNote = null, perPage 
   }
   const what = kind.type === 'identity' ? `identity ${kind.value}` : kind.type === 'publicKey' ? 'this public key' : kind.hash;
   const pager = el('nav', { class: 'pager', 'aria-label': 'Result pages' },
-    from > 0 ? el('button', { type: 'button', 'data-testid': 'previous-page', onclick: () => history.back() }, 'Previous page') : null,
+    from > 0 || fromLog ? el('button', { type: 'button', 'data-testid': 'previous-page', onclick: () => history.back() }, 'Previous page') : null,
     page.next !== null ? el('button', { type: 'button', 'data-testid': 'next-page', onclick: () => {
-      location.hash = `#/search?q=${encodeURIComponent(text)}&from=${page.next}${perPage === 20 ? '' : `&per=${perPage}`}`;
+      location.hash = `#/search?q=${encodeURIComponent(text)}&log=${page.next.log}&from=${page.next.index}${perPage === 20 ? '' : `&per=${perPage}`}`;
     } }, 'Next page') : null);
+  const start = from > 0 || fromLog ? `, from ${fromLog ? `${fromLog} ` : ''}log index ${from}` : '';
   replace(main, heading, fileNote,
     byUUID ? el('p', {}, 'An entry has this UUID: ', el('a', { href: `#/entry/${kind.uuid}`, 'data-testid': 'uuid-match' }, `entry ${byUUID.logIndex}`)) : null,
-    el('p', { role: 'status', 'data-testid': 'result-count' }, page.entries.length === 0 && from === 0
-      ? `No entries for ${what}.` : `Entries for ${what}${from > 0 ? `, from log index ${from}` : ''}: ${page.entries.length}${page.next !== null ? ' on this page' : ''}.`),
+    byUUIDv2 ? el('p', {}, 'A Rekor v2 entry has this UUID: ', el('a', { href: `#/v2/index/${byUUIDv2.logIndex}`, 'data-testid': 'uuid-match-v2' }, `v2 entry ${byUUIDv2.logIndex}`)) : null,
+    el('p', { role: 'status', 'data-testid': 'result-count' }, page.entries.length === 0 && !start
+      ? `No entries for ${what}.` : `Entries for ${what}${start}: ${page.entries.length}${page.next !== null ? ' on this page' : ''}.`),
     page.entries.length ? resultsTable(page.entries) : null,
     pager);
   main.dataset.renderMs = String(Math.round(performance.now() - started));
