@@ -472,45 +472,30 @@ with sync_playwright() as playwright:
 
     for mode, reason_part in (("flip-proof", "root computed from the proof"), ("other-key", "checkpoint signature does not verify"),
                               ("garbage", "Signed checkpoint:")):
-        def tampered(mode=mode, reason_part=reason_part):
+        def tampered(pin_field, pin_button, key_pem, index, log="v1", screenshot=None, mode=mode, reason_part=reason_part):
             proxy = TamperProxy(LOG, mode)
             try:
                 fresh = browser.new_context(bypass_csp=True)
                 p = fresh.new_page()
                 p.goto(f"{proxy.url}/explorer/#/settings")
                 wait_ready(p)
-                p.fill("#pin-pem", log_key_pem)
-                p.click("[data-testid=pin-key]")
+                p.fill(pin_field, key_pem)
+                p.click(pin_button)
                 expect("Pinned" in p.inner_text("[data-testid=settings-status]"), p.inner_text("[data-testid=settings-status]"))
-                open_entry(p, proxy.url, alice_app_index)
+                open_entry(p, proxy.url, index, log)
                 word, reason = verdict(p)
                 expect(word == "not verified", f"{word}: {reason}")
                 expect(reason_part in reason, reason)
-                if mode == "flip-proof":
-                    shot(p, "explorer-entry-tampered.png")
+                if screenshot:
+                    shot(p, screenshot)
                 fresh.close()
             finally:
                 proxy.close()
-        check(f"tampered answer ({mode}): not verified, with the reason", tampered)
-
-        def tampered_v2(mode=mode, reason_part=reason_part):
-            proxy = TamperProxy(LOG, mode)
-            try:
-                fresh = browser.new_context(bypass_csp=True)
-                p = fresh.new_page()
-                p.goto(f"{proxy.url}/explorer/#/settings")
-                wait_ready(p)
-                p.fill("#pin-v2-pem", v2_key_pem)
-                p.click("[data-testid=v2-pin-key]")
-                expect("Pinned" in p.inner_text("[data-testid=settings-status]"), p.inner_text("[data-testid=settings-status]"))
-                open_entry(p, proxy.url, workflow_index, "v2")
-                word, reason = verdict(p)
-                expect(word == "not verified", f"{word}: {reason}")
-                expect(reason_part in reason, reason)
-                fresh.close()
-            finally:
-                proxy.close()
-        check(f"tampered v2 answer ({mode}: {'tiles' if mode == 'flip-proof' else 'checkpoint'}): not verified, with the reason", tampered_v2)
+        check(f"tampered answer ({mode}): not verified, with the reason",
+              lambda: tampered("#pin-pem", "[data-testid=pin-key]", log_key_pem, alice_app_index,
+                               screenshot="explorer-entry-tampered.png" if mode == "flip-proof" else None))
+        check(f"tampered v2 answer ({mode}: {'tiles' if mode == 'flip-proof' else 'checkpoint'}): not verified, with the reason",
+              lambda: tampered("#pin-v2-pem", "[data-testid=v2-pin-key]", v2_key_pem, workflow_index, log="v2"))
 
     def accessible():
         navigate(page, f"{LOG}/explorer/#/settings")

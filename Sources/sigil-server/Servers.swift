@@ -160,12 +160,16 @@ enum Servers {
 
     /// The CT log beside the transparency log, if the folder has one (it accepts chains to the CA root).
     static func ctLog(folder: DataFolder, common: CommonSettings, postgres: PostgresLogs? = nil) async throws -> CTLogService? {
-        var postgresStore: PostgresLogStore?
+        let store: any LogStore
         if let postgres {
             guard let opened = try await postgres.store("ct", template: folder.ctDatabase, common: common) else { return nil }
-            postgresStore = opened
+            store = opened
         } else {
             guard FileManager.default.fileExists(atPath: folder.ctDatabase.path) else { return nil }
+            let sqlite: SQLiteLogStore
+            do { sqlite = try SQLiteLogStore.open(path: folder.ctDatabase.path) } catch { throw common.dataError("\(folder.ctDatabase.path): \(error)") }
+            try await refuseMoved(sqlite, common)
+            store = sqlite
         }
         let root: Certificate
         do { root = try Certificate(pemEncoded: try folder.read(folder.caRoot, what: "the CA root certificate")) } catch let e as ServerError {
@@ -173,15 +177,7 @@ enum Servers {
         } catch {
             throw common.dataError("\(folder.caRoot.path): \(error)")
         }
-        let sqliteStore: SQLiteLogStore?
-        if postgresStore == nil {
-            do { sqliteStore = try SQLiteLogStore.open(path: folder.ctDatabase.path) } catch { throw common.dataError("\(folder.ctDatabase.path): \(error)") }
-            try await refuseMoved(sqliteStore!, common)
-        } else {
-            sqliteStore = nil
-        }
         do {
-            let store: any LogStore = try postgresStore ?? sqliteStore!
             return try await CTLogService(store: store, signingKey: try folder.loadCTKey(),
                                     acceptedRoots: [root])
         } catch let error as ServerError {
