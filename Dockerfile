@@ -3,10 +3,12 @@
 #   docker build -t sigil .
 #   docker run --rm sigil --help
 #
-# Build stage: the official Swift image, a release build with the Swift runtime linked statically,
-# so the runtime stage needs only SQLite and CA certificates.
+# Build stage: the official Swift image, the release build the README's Install section gives: the
+# Swift runtime linked statically (the runtime stage needs only SQLite and CA certificates),
+# position-independent, relative relocations packed by lld (the toolchain ships it).
 ARG SWIFT_IMAGE=swift:6.3-noble
 FROM ${SWIFT_IMAGE} AS build
+ARG RELEASE_FLAGS="-c release --static-swift-stdlib -Xswiftc -use-ld=lld -Xlinker -z -Xlinker pack-relative-relocs"
 RUN apt-get update \
  && apt-get install -y --no-install-recommends libsqlite3-dev \
  && rm -rf /var/lib/apt/lists/*
@@ -16,11 +18,12 @@ COPY Package.swift ./
 RUN swift package resolve
 COPY Sources Sources
 COPY Tests Tests
-RUN swift build -c release --static-swift-stdlib --product sigil-server \
- && swift build -c release --static-swift-stdlib --product sigil \
+RUN swift build $RELEASE_FLAGS --product sigil-server \
+ && swift build $RELEASE_FLAGS --product sigil \
+ && bin="$(swift build $RELEASE_FLAGS --show-bin-path)" \
  && mkdir /out \
- && cp "$(swift build -c release --show-bin-path)/sigil-server" "$(swift build -c release --show-bin-path)/sigil" /out/ \
- && cp -R "$(swift build -c release --show-bin-path)/Sigil_TransparencyLog.resources" /out/
+ && cp "$bin/sigil-server" "$bin/sigil" /out/ \
+ && cp -R "$bin/Sigil_TransparencyLog.resources" /out/
 
 # Runtime stage: no compiler, no sources, a non-root user owning only the data folder.
 FROM ubuntu:24.04

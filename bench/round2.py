@@ -507,7 +507,7 @@ def main():
             sys.exit(f"unknown section {s!r}; choose from {','.join(SECTIONS)}")
     for tool in ["sigil", "sigil-server", "sigil-bench"]:
         if not os.access(f"{args.bin}/{tool}", os.X_OK):
-            sys.exit(f"no {args.bin}/{tool}: build it with `swift build -c release` (see the README's install section)")
+            sys.exit(f"no {args.bin}/{tool}: build it with the command in the README's Install section")
     check_ports_free()
 
     table, state = Table(), {}

@@ -123,12 +123,13 @@ app, lib, workflow = (os.path.join(files, n) for n in ("app.tar", "lib.tar", "wo
 # Where sigil logged each entry, from the bundles it wrote (v2 ones) and the v1 log's own search API.
 app_v2 = bundle_entry(app + ".sigstore.json")
 lib_v2 = bundle_entry(lib + ".sigstore.json")
+lib_attestation_v2 = bundle_entry(lib + ".intoto.sigstore.json")  # attested through v2 only
 workflow_entry_ = bundle_entry(workflow + ".sigstore.json")
 markup_dsse = bundle_entry(args.markup_file + ".intoto.sigstore.json")
 markup_workflow = bundle_entry(os.path.join(files, "markup-workflow.tar") + ".sigstore.json")
-defaults = [app_v2, lib_v2, workflow_entry_, markup_dsse, markup_workflow]
+defaults = [app_v2, lib_v2, lib_attestation_v2, workflow_entry_, markup_dsse, markup_workflow]
 app_entries = ordered([app_v2] + v1(indexes({"hash": "sha256:" + sha256_file(app)})))
-alice_entries = ordered([app_v2, lib_v2, markup_dsse] + v1(indexes({"email": "alice@example.com"})))
+alice_entries = ordered([app_v2, lib_v2, lib_attestation_v2, markup_dsse] + v1(indexes({"email": "alice@example.com"})))
 workflow_index = workflow_entry_[1]
 alice_app_index = next(i for log, i in app_entries if log == "v1" and kind_at(i) == "hashedrekord")
 log_key_pem = api("/api/v1/log/publicKey")
@@ -223,8 +224,21 @@ with sync_playwright() as playwright:
 
     def by_digest():
         search(page, sha256_file(lib))
-        expect(shown(page) == [lib_v2], f"shown {shown(page)} for the digest, expected {[lib_v2]}")
-    check("search by SHA-256 digest", by_digest)
+        expected = ordered([lib_v2, lib_attestation_v2])
+        expect(shown(page) == expected, f"shown {shown(page)} for the digest, expected {expected}")
+    check("search by SHA-256 digest finds the signature and the attestation (both v2)", by_digest)
+
+    def v2_attestation_by_file():
+        navigate(page, f"{LOG}/explorer/#/settings")
+        page.set_input_files("#file", lib)
+        page.wait_for_selector("[data-testid=results]")
+        expect(lib_attestation_v2 in shown(page), f"shown {shown(page)}; the v2 attestation {lib_attestation_v2} is missing")
+        open_entry(page, LOG, lib_attestation_v2[1], "v2")
+        expect(verdict(page)[0] == "verified", verdict(page))
+        page.set_input_files("[data-testid=envelope-file]", lib + ".intoto.sigstore.json")
+        page.wait_for_selector("[data-testid=subjects]")
+        expect("lib.tar" in page.inner_text("[data-testid=subjects]"), page.inner_text("[data-testid=subjects]"))
+    check("search by file finds an attestation logged only through Rekor v2 (the log indexed its subjects)", v2_attestation_by_file)
 
     def by_email():
         search(page, "alice@example.com")

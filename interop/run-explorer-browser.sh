@@ -55,6 +55,10 @@ sign "$work/files/lib.tar" alice@example.com || exit 1
 sign "$work/files/app.tar" alice@example.com --rekor-version 1 --bundle "$work/files/app.tar.v1.sigstore.json" || exit 1
 "$sigil" attest "$work/files/app.tar" --predicate "$work/predicate.json" --type slsaprovenance1 --trust-config "$data/trust_config.json" \
   --rekor-version 1 --identity-token "$(token alice@example.com)" >"$work/attest.out" 2>&1 || { echo "sigil attest (v1) failed:"; cat "$work/attest.out"; exit 1; }
+# lib.tar is attested through the v2 log only: the log indexes the envelope's in-toto subjects, so
+# a search by the file finds the attestation as well as the signature.
+"$sigil" attest "$work/files/lib.tar" --predicate "$work/predicate.json" --type slsaprovenance1 --trust-config "$data/trust_config.json" \
+  --identity-token "$(token alice@example.com)" >"$work/attest3.out" 2>&1 || { echo "sigil attest (v2) failed:"; cat "$work/attest3.out"; exit 1; }
 "$sigil" attest "$markup_file" --predicate "$work/predicate.json" --type slsaprovenance1 --trust-config "$data/trust_config.json" \
   --identity-token "$(token alice@example.com)" >"$work/attest2.out" 2>&1 || { echo "sigil attest (markup subject) failed:"; cat "$work/attest2.out"; exit 1; }
 

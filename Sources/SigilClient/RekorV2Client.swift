@@ -5,8 +5,8 @@ import SwiftASN1
 import WireFormat
 
 /// A client of a Rekor v2 log's write API (rekor-tiles): `POST {base}/api/v2/log/entries` with a
-/// `hashedRekordRequestV002`, answered by a protobuf-JSON `TransparencyLogEntry` (no inclusion
-/// promise, no integrated time). The answer is only transported here; the signer checks it by
+/// `hashedRekordRequestV002` (or, for DSSE envelopes, a `dsseRequestV002`), answered by a
+/// protobuf-JSON `TransparencyLogEntry` (no inclusion promise, no integrated time). The answer is only transported here; the signer checks it by
 /// verifying the finished bundle against the trusted root (inclusion proof, checkpoint key).
 public struct RekorV2Client: Sendable {
     let transport: HTTPTransport
@@ -21,8 +21,25 @@ public struct RekorV2Client: Sendable {
     /// Posts `entry` and returns the log's `TransparencyLogEntry` (201; a duplicate is an error,
     /// since v2 answers a 409 without the entry).
     public func add(_ entry: HashedRekordV002) async throws -> BundleLogEntry {
+        try await post(entry.requestJSON)
+    }
+
+    /// Posts a one-signature DSSE envelope as a `dsseRequestV002`, so the log can index its in-toto
+    /// subjects; the log records `entry`, the hashedrekord over the envelope's PAE. A log that does
+    /// not take envelopes (rekor-tiles v2.3 answers 400) is sent `entry` itself, once.
+    public func add(envelope: DSSEEnvelope, loggedAs entry: HashedRekordV002) async throws -> BundleLogEntry {
+        do {
+            return try await post(RekorV2EntryRequest.dsseRequestJSON(envelope: envelope, loggedAs: entry))
+        } catch let refusal as ClientError where refusal.status == 400 {
+            do { return try await add(entry) } catch let second as ClientError {
+                throw ClientError("\(second.description) (the envelope form was refused first: \(refusal.description))", status: second.status)
+            }
+        }
+    }
+
+    private func post(_ request: JSONValue) async throws -> BundleLogEntry {
         let path = "/api/v2/log/entries"
-        let answer = try await transport.send(.POST, path, body: CanonicalJSON.encode(entry.requestJSON))
+        let answer = try await transport.send(.POST, path, body: CanonicalJSON.encode(request))
         guard (200..<300).contains(answer.status) else { throw HTTPTransport.failure(answer, path: path) }
         do { return try BundleLogEntry(parsing: answer.body) } catch {
             throw ClientError("\(baseURL)\(path) answered something that is not a TransparencyLogEntry: \(error.message)", status: answer.status)
@@ -69,20 +86,22 @@ public struct RekorV2Route: Sendable {
 
 extension SigningSession {
     /// Rekor v2 signing: timestamp the signature at the TSA (checked against the trusted root's
-    /// TSAs), log a hashedrekord 0.0.2 over the artifact digest (DSSE: over the envelope's PAE),
+    /// TSAs), log a hashedrekord 0.0.2 over the artifact digest (DSSE: the envelope, which the log
+    /// records as the hashedrekord over its PAE),
     /// and build a v0.3 bundle with the RFC 3161 timestamp and the v2 entry.
     func signThroughRekorV2(_ payload: SigningPayload, route: RekorV2Route) async throws(SigningError) -> SigningResult {
         let artifact = try payload.artifact
         let (_, content) = try payload.signed(with: key, verifierPEM: verifierPEM)
         let signature = content.signatureBytes
         let digest: [UInt8]
+        var envelope: DSSEEnvelope?
         switch content {
         case .messageSignature(let signed, _):
             guard let signed else { throw SigningError(.signature, "the message signature has no digest") }
             digest = signed.bytes
-        case .dsseEnvelope(let envelope):
-            digest = Array(SHA256.hash(data: DSSEEnvelope.preAuthenticationEncoding(payloadType: envelope.payloadType,
-                                                                                      payload: envelope.payload)))
+        case .dsseEnvelope(let signedEnvelope):
+            envelope = signedEnvelope
+            digest = Array(SHA256.hash(data: signedEnvelope.preAuthenticationEncoding))
         }
         let verifier: HashedRekordV002.Verifier
         do {
@@ -106,7 +125,11 @@ extension SigningSession {
             throw SigningError(.logEntry, "the timestamp from \(route.timestampAuthority.url) does not verify against the trusted root: \(error)")
         }
         let logged: BundleLogEntry
-        do { logged = try await route.log.add(entry) } catch { throw SigningError(.upload, "\(error)") }
+        do {
+            if let envelope { logged = try await route.log.add(envelope: envelope, loggedAs: entry) } else { logged = try await route.log.add(entry) }
+        } catch {
+            throw SigningError(.upload, "\(error)")
+        }
         guard trustedRoot.tlogs.contains(where: { $0.logID == logged.logID && $0.key != nil }) else {
             throw SigningError(.logEntry, "the Rekor v2 log answered as log \(LowercaseHex.encode(logged.logID)), which is not a transparency log of the trusted root")
         }

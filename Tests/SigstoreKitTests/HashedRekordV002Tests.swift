@@ -105,7 +105,7 @@ import X509
                 reason: "unknown field \"hashedRekordRequestV002.signature.verifier.chain\"") {
             request($0, ["hashedRekordRequestV002.signature.verifier.chain": ["rawBytes": "AA=="]])
         },
-        Refusal(name: "dsse request", code: .unsupportedType, reason: "dsseRequestV002 is not accepted") {
+        Refusal(name: "dsse request", code: .unsupportedType, reason: "dsseRequestV002 is not a hashedrekord request") {
             request($0, ["dsseRequestV002": ["envelope": [:]]])
         },
         Refusal(name: "missing digest", code: .malformed, reason: "hashedRekordRequestV002.digest is missing") {

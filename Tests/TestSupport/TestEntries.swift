@@ -44,6 +44,29 @@ public struct TestSigner: Sendable {
         return CanonicalJSON.encode(entry.requestJSON)
     }
 
+    /// An in-toto attestation about `subjects` (name → SHA-256 digest) in a DSSE envelope signed
+    /// by this signer, and the hashedrekord 0.0.2 a Rekor v2 log records for it (over the PAE).
+    public func attestation(subjects: [(String, [UInt8])], payloadType: String = InTotoStatement.payloadType)
+        -> (envelope: DSSEEnvelope, loggedAs: HashedRekordV002) {
+        let statement = try! InTotoStatement(subjects: subjects.map { InTotoStatement.Subject(name: $0.0, sha256: $0.1) },
+                                             predicateType: "https://slsa.dev/provenance/v1", predicate: ["builder": ["id": "test"]])
+        let unsigned = DSSEEnvelope(payloadType: payloadType, payload: statement.encoded, signatures: [])
+        let pae = unsigned.preAuthenticationEncoding
+        let signature = Array(try! key.signature(for: pae).derRepresentation)
+        let envelope = DSSEEnvelope(payloadType: payloadType, payload: statement.encoded, signatures: [.init(signature: signature)])
+        let verifier: HashedRekordV002.Verifier = certificate.map { .x509Certificate(der: TestCA.der($0)) }
+            ?? .publicKey(der: Array(key.publicKey.derRepresentation))
+        let entry = try! HashedRekordV002(digest: Array(SHA256.hash(data: pae)), signature: signature, verifier: verifier,
+                                          keyDetails: .ecdsaP256SHA256)
+        return (envelope, entry)
+    }
+
+    /// The `dsseRequestV002` for ``attestation(subjects:payloadType:)``'s envelope.
+    public func dsseV002Request(subjects: [(String, [UInt8])], payloadType: String = InTotoStatement.payloadType) -> [UInt8] {
+        let (envelope, entry) = attestation(subjects: subjects, payloadType: payloadType)
+        return CanonicalJSON.encode(RekorV2EntryRequest.dsseRequestJSON(envelope: envelope, loggedAs: entry))
+    }
+
     /// A hashedrekord entry for a random artifact; returns the artifact too.
     public func randomHashedRekord() -> (artifact: [UInt8], entry: [UInt8]) {
         let artifact = (0..<32).map { _ in UInt8.random(in: 0...255) }

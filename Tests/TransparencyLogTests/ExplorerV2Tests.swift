@@ -76,6 +76,27 @@ import WireFormat
         }
     }
 
+    /// An attestation posted as a `dsseRequestV002` is stored as the hashedrekord over its PAE and
+    /// found by the digest of each file its statement is about, as a v1 dsse entry is.
+    @Test func aV2AttestationIsFoundByItsSubjectsDigests() async throws {
+        let signer = TestSigner(email: "grace@example.com")
+        let file = Array(SHA256.hash(data: Array("app.tar".utf8)))
+        try await withApps { client, log, _ in
+            let request = signer.dsseV002Request(subjects: [("app.tar", file)])
+            let response = try await RekorV2LogTests.post(client, request)
+            #expect(response.status == .created, "\(String(buffer: response.body))")
+            let entry = try BundleLogEntry(protoJSON: RekorV2LogTests.bytes(response))
+            #expect(entry.kind == "hashedrekord" && entry.version == "0.0.2")
+            let found = try ExplorerAPITests.json(EntryPage.self, try await ExplorerAPITests.search(client, "{\"hash\":\"sha256:\(LowercaseHex.encode(file))\"}"))
+            #expect(found.entries.map(\.log) == [.v2] && found.entries.map(\.logIndex) == [0])
+            #expect(found.entries.first.flatMap { StrictBase64.decode($0.body) } == entry.canonicalizedBody)
+            // The same envelope sent as a hashedrekord is the same leaf: a duplicate.
+            let hashedForm = try RekorV2EntryRequest(parsing: request)
+            #expect(try await RekorV2LogTests.post(client, CanonicalJSON.encode(hashedForm.entry.requestJSON)).status == .conflict)
+            #expect(log.treeHead.treeSize == 1)
+        }
+    }
+
     @Test func aV2EntryIsReadByIndexOrUUIDAndUnknownOnesAnswer404() async throws {
         let signer = TestSigner(email: "dave@example.com")
         try await withApps { client, _, _ in

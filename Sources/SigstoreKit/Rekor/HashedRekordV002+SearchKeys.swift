@@ -4,8 +4,9 @@ import X509
 extension HashedRekordV002 {
     /// What the v2 log indexes the entry under, the same keys a v1 hashedrekord records:
     /// `<algorithm>:<hex digest>`, the certificate's subject alternative names (lowercased; none for
-    /// a bare key) and the key fingerprint. For a DSSE envelope logged this way the digest is that of
-    /// its PAE: the log never sees the statement, so its subjects are not keys.
+    /// a bare key) and the key fingerprint. For a DSSE envelope sent in this form the digest is that of
+    /// its PAE and the log never sees the statement; ``RekorV2EntryRequest`` adds its subjects when
+    /// the envelope itself is sent.
     public var searchKeys: EntrySearchKeys {
         var identities: [String] = []
         if case .x509Certificate(let der) = verifier, let certificate = try? Certificate(derEncoded: der) {

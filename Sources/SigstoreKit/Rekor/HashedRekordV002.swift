@@ -45,47 +45,54 @@ public struct HashedRekordV002: Sendable, Equatable {
     /// Reads a `CreateEntry` request body strictly, then checks it the way rekor-tiles' `ToLogEntry`
     /// does before anything is stored: required fields present and no others, the verifier parsed,
     /// `keyDetails` in the allowed list and matching the key, the digest as long as its hash, and
-    /// the signature valid over the digest.
+    /// the signature valid over the digest. Only the hashedrekord form; ``RekorV2EntryRequest``
+    /// reads both forms a v2 log accepts.
     public init(request bytes: some Collection<UInt8>) throws(EntryError) {
-        let json: JSONValue
-        do { json = try JSONValue(parsing: bytes) } catch { throw .malformed("the request is not JSON: \(error)") }
-        let top = try JSONFields(json, path: "")
+        let top = try RekorV2EntryRequest.topLevel(bytes)
         if top.has("dsseRequestV002") {
-            throw EntryError(.unsupportedType, "dsseRequestV002 is not accepted: log DSSE envelopes as a hashedRekordRequestV002 over the envelope's PAE (rekor-tiles v2.3.0)")
+            throw EntryError(.unsupportedType, "dsseRequestV002 is not a hashedrekord request: read it as a RekorV2EntryRequest")
         }
         try top.rejectUnknown(["hashedRekordRequestV002"])
-        let request = try top.object("hashedRekordRequestV002")
+        try self.init(requestFields: try top.object("hashedRekordRequestV002"))
+    }
+
+    /// Reads and checks the `hashedRekordRequestV002` object.
+    init(requestFields request: JSONFields) throws(EntryError) {
         try request.rejectUnknown(["digest", "signature"])
         let digest = try request.protoBytes("digest")
         let signatureFields = try request.object("signature")
         try signatureFields.rejectUnknown(["content", "verifier"])
         let content = try signatureFields.protoBytes("content")
-        let verifierFields = try signatureFields.object("verifier")
-        try verifierFields.rejectUnknown(["x509Certificate", "publicKey", "keyDetails"])
-        let detailsName = try verifierFields.nonEmptyString("keyDetails")
-        guard let details = RekorV2KeyDetails(name: detailsName) else {
-            throw EntryError(.algorithmNotAllowed, "\(verifierFields.fieldPath("keyDetails")) \(JSONError.quoted(detailsName)) is not an allowed key type; allowed: \(RekorV2KeyDetails.allCases.map(\.name).joined(separator: ", "))")
-        }
-        let verifier: Verifier
-        switch (verifierFields.has("x509Certificate"), verifierFields.has("publicKey")) {
-        case (true, false):
-            let fields = try verifierFields.object("x509Certificate")
-            try fields.rejectUnknown(["rawBytes"])
-            verifier = .x509Certificate(der: try fields.protoBytes("rawBytes"))
-        case (false, true):
-            let fields = try verifierFields.object("publicKey")
-            try fields.rejectUnknown(["rawBytes"])
-            verifier = .publicKey(der: try fields.protoBytes("rawBytes"))
-        case (true, true):
-            throw .malformed("\(verifierFields.path) must hold x509Certificate or publicKey, not both")
-        case (false, false):
-            throw .malformed("\(verifierFields.path) must hold x509Certificate or publicKey")
-        }
+        let (verifier, details) = try Self.verifier(from: try signatureFields.object("verifier"))
         guard digest.count == details.hashAlgorithm.byteCount else {
             throw .malformed("\(request.fieldPath("digest")) is \(digest.count) bytes; \(details.name) needs a \(details.hashAlgorithm.byteCount)-byte \(details.hashAlgorithm.protobufName) digest")
         }
         try self.init(digest: digest, signature: content, verifier: verifier, keyDetails: details)
         try verifySignature()
+    }
+
+    /// Reads a protobuf `Verifier` (`{"x509Certificate"|"publicKey": {"rawBytes"}, "keyDetails"}`):
+    /// exactly one of the two, and a key type from the allowed list.
+    static func verifier(from fields: JSONFields) throws(EntryError) -> (Verifier, RekorV2KeyDetails) {
+        try fields.rejectUnknown(["x509Certificate", "publicKey", "keyDetails"])
+        let detailsName = try fields.nonEmptyString("keyDetails")
+        guard let details = RekorV2KeyDetails(name: detailsName) else {
+            throw EntryError(.algorithmNotAllowed, "\(fields.fieldPath("keyDetails")) \(JSONError.quoted(detailsName)) is not an allowed key type; allowed: \(RekorV2KeyDetails.allCases.map(\.name).joined(separator: ", "))")
+        }
+        switch (fields.has("x509Certificate"), fields.has("publicKey")) {
+        case (true, false):
+            let raw = try fields.object("x509Certificate")
+            try raw.rejectUnknown(["rawBytes"])
+            return (.x509Certificate(der: try raw.protoBytes("rawBytes")), details)
+        case (false, true):
+            let raw = try fields.object("publicKey")
+            try raw.rejectUnknown(["rawBytes"])
+            return (.publicKey(der: try raw.protoBytes("rawBytes")), details)
+        case (true, true):
+            throw .malformed("\(fields.path) must hold x509Certificate or publicKey, not both")
+        case (false, false):
+            throw .malformed("\(fields.path) must hold x509Certificate or publicKey")
+        }
     }
 
     private func checkShape() throws(EntryError) {
@@ -130,7 +137,7 @@ public struct HashedRekordV002: Sendable, Equatable {
         }
     }
 
-    private var verifierJSON: JSONValue {
+    var verifierJSON: JSONValue {
         var members: [String: JSONValue] = ["keyDetails": .string(keyDetails.name)]
         switch verifier {
         case .x509Certificate(let der): members["x509Certificate"] = ["rawBytes": .string(StrictBase64.encode(der))]

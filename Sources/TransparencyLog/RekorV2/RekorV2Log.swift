@@ -88,24 +88,25 @@ public final class RekorV2Log: TileServing {
 
     // MARK: Writing
 
-    /// Validates a `CreateEntry` request and appends its entry. Refusals throw ``LogError`` before
-    /// anything is queued: 400 for a malformed request, a disallowed key type or a bad signature,
+    /// Validates a `CreateEntry` request (a hashedrekord, or a DSSE envelope, which is logged as the
+    /// hashedrekord over its PAE and indexed by its subjects) and appends its entry. Refusals throw
+    /// ``LogError`` before anything is queued: 400 for a malformed request, a disallowed key type or a bad signature,
     /// 413 for an oversized entry, 409 (with the index) for an entry the log already holds, 503
     /// when the queue is full.
     public func add(request body: [UInt8]) async throws -> RekorV2Entry {
-        let entry: HashedRekordV002
+        let request: RekorV2EntryRequest
         do {
-            entry = try HashedRekordV002(request: body)
+            request = try RekorV2EntryRequest(parsing: body)
         } catch {
             throw LogError(.badRequest, "\(error)")
         }
-        let canonical = entry.canonicalBody
+        let canonical = request.entry.canonicalBody
         guard canonical.count <= configuration.maxEntryBytes else {
             throw LogError(.payloadTooLarge, "the canonicalized entry is \(canonical.count) bytes; the limit is \(configuration.maxEntryBytes) bytes")
         }
         let result: SequencingResult
         do {
-            result = try await sequencer.submit(PreparedEntry(body: canonical, kind: HashedRekordV002.kind, searchKeys: SearchKey.keys(for: entry.searchKeys)))
+            result = try await sequencer.submit(PreparedEntry(body: canonical, kind: HashedRekordV002.kind, searchKeys: SearchKey.keys(for: request.searchKeys)))
         } catch let error as SequencerError {
             switch error {
             case .queueFull, .shuttingDown, .unavailable: throw LogError(.unavailable, error.description, retryAfter: 1)

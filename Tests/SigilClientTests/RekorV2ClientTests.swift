@@ -1,0 +1,88 @@
+import Crypto
+import Foundation
+import Hummingbird
+@testable import SigilClient
+import SigstoreKit
+import TestSupport
+import Testing
+import TransparencyLog
+import WireFormat
+
+/// How the client logs a DSSE envelope in a Rekor v2 log: as a `dsseRequestV002`, so a Sigil log
+/// indexes the attestation's subjects, and, where a log refuses that form (rekor-tiles v2.3
+/// answers 400), once more as the hashedrekord over the PAE. Both end in the same entry.
+@Suite struct RekorV2ClientTests {
+    /// A real v2 log on loopback; `refuseEnvelopes` makes it answer 400 to `dsseRequestV002`, as a
+    /// rekor-tiles v2.3 log does.
+    final class LiveV2Log: Sendable {
+        let directory = TemporaryDirectory()
+        let log: RekorV2Log
+        let server: LiveServer
+
+        init(refuseEnvelopes: Bool) async throws {
+            let key = SigningKey.generateEd25519(), v1Key = SigningKey.generateP256()
+            // The explorer's search is served beside a v1 log; this one stays empty.
+            let v1 = try LogService.createStore(path: directory.path("log.sqlite"), signingKey: v1Key, name: "sigil-test-log")
+            var configuration = LogConfiguration()
+            configuration.name = "sigil-test-log"
+            let service = try await LogService(store: v1, signingKey: v1Key, configuration: configuration)
+            let store = try RekorV2Log.createStore(path: directory.path("rekor-v2.sqlite"), signingKey: key, origin: "127.0.0.1")
+            log = try await RekorV2Log(store: store, signingKey: key, configuration: LogConfiguration())
+            server = try await LiveServer.start(buildLogRouter(service: service, rekorV2: log) { router in
+                if refuseEnvelopes { router.add(middleware: RefuseEnvelopes()) }
+            })
+        }
+
+        var client: RekorV2Client { RekorV2Client(baseURL: server.url + RekorV2Log.basePath) }
+
+        func search(_ digest: [UInt8]) async throws -> Int {
+            let answer = try await HTTPTransport(baseURL: server.url).send(.POST, "/api/v1/explorer/search",
+                                                                            body: Array("{\"hash\":\"sha256:\(LowercaseHex.encode(digest))\"}".utf8))
+            guard case .array(let entries)? = try JSONValue(parsing: answer.body)["entries"] else { return -1 }
+            return entries.count
+        }
+    }
+
+    struct RefuseEnvelopes<Context: RequestContext>: RouterMiddleware {
+        func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+            var request = request
+            let body = try await request.collectBody(upTo: 1 << 20)
+            guard String(buffer: body).contains("dsseRequestV002") else { return try await next(request, context) }
+            return Response(status: .badRequest, headers: [.contentType: "application/json"],
+                            body: .init(byteBuffer: ByteBuffer(string: #"{"code":3,"message":"invalid request"}"#)))
+        }
+    }
+
+    static let file = Array(SHA256.hash(data: Array("app.tar".utf8)))
+
+    @Test func anEnvelopeIsSentWholeSoTheLogIndexesItsSubjects() async throws {
+        let v2 = try await LiveV2Log(refuseEnvelopes: false)
+        defer { Task { await v2.server.stop() } }
+        let (envelope, entry) = TestSigner(email: "alice@example.com").attestation(subjects: [("app.tar", Self.file)])
+        let logged = try await v2.client.add(envelope: envelope, loggedAs: entry)
+        #expect(logged.canonicalizedBody == entry.canonicalBody && logged.logIndex == 0)
+        #expect(try await v2.search(Self.file) == 1)
+        #expect(try await v2.search(entry.digest) == 1)
+    }
+
+    @Test func aLogThatRefusesEnvelopesIsSentTheHashedRekordOnce() async throws {
+        let v2 = try await LiveV2Log(refuseEnvelopes: true)
+        defer { Task { await v2.server.stop() } }
+        let (envelope, entry) = TestSigner(email: "alice@example.com").attestation(subjects: [("app.tar", Self.file)])
+        let logged = try await v2.client.add(envelope: envelope, loggedAs: entry)
+        #expect(logged.canonicalizedBody == entry.canonicalBody && v2.log.treeHead.treeSize == 1)
+        #expect(try await v2.search(Self.file) == 0, "the log never saw the statement")
+        #expect(try await v2.search(entry.digest) == 1)
+
+        // A hashedrekord the log refuses too is reported with both reasons, and nothing is logged.
+        let (other, _) = TestSigner().attestation(subjects: [("app.tar", Self.file)])
+        do {
+            _ = try await v2.client.add(envelope: other, loggedAs: entry)
+            Issue.record("a duplicate was accepted")
+        } catch {
+            let message = "\(error)"
+            #expect(message.contains("already exists") && message.contains("the envelope form was refused first: "), "\(message)")
+        }
+        #expect(v2.log.treeHead.treeSize == 1)
+    }
+}
