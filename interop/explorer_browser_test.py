@@ -205,8 +205,12 @@ with sync_playwright() as playwright:
         expect(page.locator("svg.chart rect").count() == 72, "the chart has no 72 hourly bars")
         expect(int(page.inner_text("[data-testid=ct-size]")) >= 1, "the CT log shows no entries")
         expect(page.locator("[data-testid=recent] li").count() >= 5, "recent entries missing")
+        for log, size in (("v1", size), ("v2", v2_tree_size())):
+            rows = page.locator(f"[data-testid={log}-history] tbody tr")
+            expect(rows.count() >= 2 and rows.first.locator("td").first.inner_text() == str(size),
+                   f"the {log} checkpoint history does not start at the tree size {size}")
         shot(page, "explorer-overview.png")
-    check("overview: both Rekor logs' tree sizes and verified checkpoints, chart, recent entries, CT log", overview)
+    check("overview: both Rekor logs' tree sizes, verified checkpoints and checkpoint histories, chart, recent entries, CT log", overview)
 
     def defaults_went_to_v2():
         expect(all(log == "v2" for log, _ in defaults), f"sign-blob/attest with default settings logged to {defaults}")

@@ -99,7 +99,7 @@ import WireFormat
 
     @Test func aV2EntryIsReadByIndexOrUUIDAndUnknownOnesAnswer404() async throws {
         let signer = TestSigner(email: "dave@example.com")
-        try await withApps { client, _, _ in
+        try await withApps { client, log, _ in
             try await Self.addV2(signer, to: client)
             let entry = try await Self.get(EntrySummary.self, client, "/api/v1/explorer/entry?log=v2&index=0")
             #expect(entry.log == .v2 && entry.logIndex == 0 && entry.kind == "hashedrekord")
@@ -119,6 +119,9 @@ import WireFormat
             #expect(recent.treeSize == 1 && recent.entries == [entry])
             let activity = try await Self.get(ActivityHistogram.self, client, "/api/v1/explorer/activity?log=v2&hours=24")
             #expect(activity.counts.reduce(0, +) == 1)
+            let history = try await Self.get(CheckpointHistory.self, client, "/api/v1/explorer/checkpoints?log=v2")
+            #expect(history.checkpoints.map(\.treeSize) == [1, 0])
+            #expect(history.checkpoints.first?.note == log.treeHead.checkpoint)
         }
     }
 

@@ -19,7 +19,8 @@ import WireFormat
 ///   `log` and `from` name where the page starts (an answer's `nextLog` and `next`).
 /// - `GET activity?hours=N[&log=v1|v2]`: one log's entries per hour over the last N hours (default
 ///   v1, 72, at most 720).
-/// - `GET checkpoints?limit=N`: the newest published checkpoints (default 20, at most 100).
+/// - `GET checkpoints?limit=N[&log=v1|v2]`: one log's newest published checkpoints (default v1, 20,
+///   at most 100).
 struct ExplorerAPIController: Sendable {
     let service: LogService
     let rekorV2: RekorV2Log?
@@ -47,7 +48,7 @@ struct ExplorerAPIController: Sendable {
         }
         group.get("checkpoints") { request, _ in
             let limit = try Self.integer(request, "limit", default: 20, range: 1...Int64(Self.maxPage))
-            return try Reply.json(try await service.checkpointHistory(limit: Int(limit)))
+            return try Reply.json(try await log(named: request.uri.queryParameters.get("log")).checkpointHistory(limit: Int(limit)))
         }
     }
 

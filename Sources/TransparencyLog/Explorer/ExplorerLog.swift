@@ -27,6 +27,12 @@ public struct ExplorerLog: Sendable {
         return RecentEntries(treeSize: size, entries: entries.reversed().map { EntrySummary($0, log: name) })
     }
 
+    /// The newest `limit` published checkpoints, newest first.
+    public func checkpointHistory(limit: Int) async throws -> CheckpointHistory {
+        let records = try await store.checkpoints(atMost: treeSize(), limit: limit)
+        return CheckpointHistory(checkpoints: records.map { CheckpointRecord(treeSize: $0.treeSize, note: $0.note) })
+    }
+
     /// The entry at `index`, or nil when the published tree has none there.
     public func entry(at index: Int64) async throws -> EntrySummary? {
         guard index >= 0, index < treeSize(), let entry = try await store.entry(at: index) else { return nil }

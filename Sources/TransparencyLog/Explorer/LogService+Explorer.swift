@@ -20,7 +20,6 @@ extension LogService {
 
     /// The newest `limit` published checkpoints, newest first.
     public func checkpointHistory(limit: Int) async throws -> CheckpointHistory {
-        let records = try await store.checkpoints(atMost: treeHead.treeSize, limit: limit)
-        return CheckpointHistory(checkpoints: records.map { CheckpointRecord(treeSize: $0.treeSize, note: $0.note) })
+        try await explorerLog.checkpointHistory(limit: limit)
     }
 }

@@ -100,8 +100,8 @@ export const api = {
       && a.counts.every(Number.isSafeInteger), 'activity');
     return a;
   },
-  checkpoints: async (limit) => {
-    const h = await request(`/api/v1/explorer/checkpoints?limit=${limit}`);
+  checkpoints: async (limit, log = 'v1') => {
+    const h = await request(`/api/v1/explorer/checkpoints?limit=${limit}&log=${log}`);
     expect(isObject(h) && Array.isArray(h.checkpoints), 'checkpoint history');
     return h.checkpoints;
   },

@@ -1,6 +1,6 @@
 // The logs at a glance: each Rekor log's verified tree head and the monitor's verdict (v1, and v2
 // when the server runs one), entries per hour, the newest entries (refreshed while the page is
-// open), checkpoint history, and the CT log beside them.
+// open), each Rekor log's checkpoint history, and the CT log beside them.
 import { el, replace, facts, formatTime } from './dom.js';
 import { api } from './api.js';
 import { activityChart } from './chart.js';
@@ -43,15 +43,15 @@ function recentList(recent, log) {
       el('span', { class: 'identity' }, identitiesOf(e.body)))))];
 }
 
-async function historySection() {
-  const served = await api.checkpoints(10).catch(() => []);
+async function historySection(log) {
+  const served = await api.checkpoints(10, log).catch(() => []);
   const rows = served.map((c) => {
     try { const p = parseCheckpoint(c.note); return [String(p.treeSize), bytesToHex(p.rootHash)]; } catch { return [String(c.treeSize), '(unparseable)']; }
   });
-  const seen = seenCheckpoints().slice(-10).reverse();
+  const seen = seenCheckpoints(log).slice(-10).reverse();
   return [
     el('h4', {}, 'Published by the log'),
-    el('table', { class: 'history' }, el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Tree size'), el('th', { scope: 'col' }, 'Root hash'))),
+    el('table', { class: 'history', 'data-testid': `${log}-history` }, el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Tree size'), el('th', { scope: 'col' }, 'Root hash'))),
       el('tbody', {}, rows.map(([size, root]) => el('tr', {}, el('td', {}, size), el('td', { class: 'mono' }, root))))),
     el('h4', {}, 'Verified by this browser'),
     seen.length ? el('ul', { class: 'plain' }, seen.map((c) => el('li', {}, `${new Date(c.seen).toISOString()}: size ${c.treeSize}, root ${c.rootHash.slice(0, 16)}…`)))
@@ -106,10 +106,10 @@ export async function showOverview(main) {
   const v2Box = v2 ? el('section', { class: 'card', 'aria-label': LOG_TITLES.v2 }, el('h3', {}, LOG_TITLES.v2), el('p', {}, 'Verifying the checkpoint…')) : null;
   const chartBox = el('section', { class: 'card', 'aria-label': 'Entries per hour' }, el('h3', {}, `Entries per hour, last 3 days${v2 ? ', both Rekor logs' : ''}`));
   const recentBox = el('div', { 'aria-live': 'polite', 'data-testid': 'recent' });
-  const historyBox = el('section', { class: 'card' }, el('h3', {}, `Checkpoint history (${LOG_TITLES.v1})`));
+  const historyBoxes = (v2 ? ['v2', 'v1'] : ['v1']).map((log) => [log, el('section', { class: 'card' }, el('h3', {}, `Checkpoint history (${LOG_TITLES[log]})`))]);
   const ctBox = el('section', { class: 'card', 'aria-label': 'Certificate transparency log' }, el('h3', {}, 'Certificate transparency log'));
   replace(main, heading, el('div', { class: 'grid' }, v2Box, logBox, ctBox), chartBox,
-    el('section', { class: 'card' }, el('h3', {}, 'Most recent entries (live)'), recentBox), historyBox);
+    el('section', { class: 'card' }, el('h3', {}, 'Most recent entries (live)'), recentBox), el('div', { class: 'grid' }, historyBoxes.map(([, box]) => box)));
   const refreshRecent = async () => {
     try {
       const [newest, newestV2] = await Promise.all([api.recent(10), v2 ? api.recent(10, 'v2') : null]);
@@ -122,7 +122,7 @@ export async function showOverview(main) {
   await Promise.all([
     activity(v2).then((a) => chartBox.append(activityChart(a))).catch((error) => chartBox.append(el('p', { class: 'error' }, error.message))),
     refreshRecent(),
-    historySection().then((content) => historyBox.append(...content)),
+    ...historyBoxes.map(([log, box]) => historySection(log).then((content) => box.append(...content))),
     ctSection().then((content) => append(ctBox, content)),
   ]);
   timer = setInterval(refreshRecent, 5000);
