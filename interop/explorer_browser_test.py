@@ -8,6 +8,7 @@ or with another pinned key; for v2 entries built from the log's tiles), the moni
 check, bad input, and that markup from the log is shown as text. Writes screenshots to --screenshots. Prints PASS/FAIL lines and "N passed, M failed".
 """
 import argparse
+import base64
 import hashlib
 import json
 import os
@@ -375,6 +376,36 @@ with sync_playwright() as playwright:
                                 capture_output=True, text=True)
         expect(result.returncode == 0, f"sigil verify-blob rejected the downloaded bundle: {result.stderr.strip()}")
     check("downloaded bundle verifies with sigil verify-blob", download)
+
+    def download_v2_entry():
+        open_entry(page, LOG, app_v2[1], "v2")
+        expect(verdict(page)[0] == "verified", verdict(page))
+        with page.expect_download() as info:
+            page.click("[data-testid=download-tlog-entry]")
+        path = os.path.join(args.work, "downloaded.tlog-entry.json")
+        info.value.save_as(path)
+        downloaded = json.load(open(path))
+        expect(int(downloaded["inclusionProof"]["treeSize"]) == v2_tree_size(), "the downloaded proof is not against the current checkpoint")
+        # The signer's bundle, its tlog entry replaced by the downloaded one (a proof to a later checkpoint).
+        bundle = json.load(open(app + ".sigstore.json"))
+        bundle["verificationMaterial"]["tlogEntries"] = [downloaded]
+        spliced = os.path.join(args.work, "spliced.sigstore.json")
+        json.dump(bundle, open(spliced, "w"))
+        trust = os.path.join(args.data, "trust_config.json")
+        def verify(bundle_path):
+            return subprocess.run([args.sigil, "verify-blob", app, "--bundle", bundle_path, "--trust-config", trust,
+                                   "--certificate-identity", "alice@example.com", "--certificate-oidc-issuer", args.oidc],
+                                  capture_output=True, text=True)
+        result = verify(spliced)
+        expect(result.returncode == 0, f"sigil verify-blob rejected the bundle with the downloaded v2 entry: {result.stderr.strip()}")
+        hashes = downloaded["inclusionProof"]["hashes"]
+        expect(len(hashes) > 0, "the downloaded proof has no hashes")
+        flipped = bytearray(base64.b64decode(hashes[0]))
+        flipped[0] ^= 1
+        hashes[0] = base64.b64encode(bytes(flipped)).decode()
+        json.dump(bundle, open(spliced, "w"))
+        expect(verify(spliced).returncode != 0, "sigil verify-blob accepted a downloaded v2 entry with a flipped proof hash")
+    check("v2 entry: the downloaded log entry (fresh proof from the tiles) verifies in the signer's bundle; a flipped hash does not", download_v2_entry)
 
     def dsse():
         open_entry(page, LOG, markup_dsse[1], "v2")

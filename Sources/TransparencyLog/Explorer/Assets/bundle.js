@@ -23,6 +23,27 @@ export function tlogEntry(entry, body) {
   };
 }
 
+// A Rekor v2 entry as a bundle's `tlogEntries[]` holds it (a TransparencyLogEntry: no inclusion
+// promise, integrated time 0), with the inclusion proof this browser built from the tiles and the
+// checkpoint it verified (`evidence` from proveEntry). A v2 bundle also needs the signer's RFC 3161
+// timestamp, which the log never holds: this replaces the tlog entry of the signer's bundle.
+export function v2TlogEntry(entry, body, evidence) {
+  return {
+    logIndex: String(entry.logIndex),
+    logId: { keyId: bytesToBase64(hexToBytes(evidence.logID)) },
+    kindVersion: { kind: body.kind, version: body.apiVersion },
+    integratedTime: '0',
+    inclusionProof: {
+      logIndex: String(entry.logIndex),
+      rootHash: bytesToBase64(evidence.checkpoint.rootHash),
+      treeSize: String(evidence.checkpoint.treeSize),
+      hashes: evidence.hashes.map(bytesToBase64),
+      checkpoint: { envelope: evidence.checkpoint.note },
+    },
+    canonicalizedBody: entry.body,
+  };
+}
+
 // null when the entry alone cannot make a bundle (a DSSE entry without its envelope).
 export function makeBundle(entry, body, envelope) {
   const verifier = body.verifiers[0];

@@ -5,7 +5,7 @@
 import { parseDER, oidToString } from './asn1.js';
 import { base64ToBytes, utf8, sha256, bytesToHex } from './encoding.js';
 
-// { origin, treeSize, rootHash (bytes), extensions, text (the signed part), signatures: [{name, hint, signature}] }
+// { origin, treeSize, rootHash (bytes), extensions, text (the signed part), note (all of it), signatures: [{name, hint, signature}] }
 export function parseCheckpoint(note) {
   if (typeof note !== 'string') throw new Error('the checkpoint is not text');
   const split = note.indexOf('\n\n');
@@ -30,7 +30,7 @@ export function parseCheckpoint(note) {
     signatures.push({ name: m[1], hint: bytesToHex(bytes.subarray(0, 4)), signature: bytes.subarray(4) });
   }
   if (signatures.length === 0) throw new Error('the checkpoint is not signed');
-  return { origin: lines[0], treeSize, rootHash, extensions: lines.slice(3), text, signatures };
+  return { origin: lines[0], treeSize, rootHash, extensions: lines.slice(3), text, note, signatures };
 }
 
 // A log key from PEM: the WebCrypto key, its algorithm, and its key hint and ID.
@@ -63,16 +63,21 @@ export async function importLogKey(pem) {
   return { key, verifyParams, label, keyID: bytesToHex(id), hint: bytesToHex(id.subarray(0, 4)), raw, pem: pem.trim() };
 }
 
-// The key hint a Rekor v2 log writes for `logKey` under `origin`: the C2SP Ed25519 key ID's first
-// four bytes, or for ECDSA the SHA-256(DER SPKI) hint, as rekor-tiles' note.KeyHash.
-export async function rekorV2Hint(logKey, origin) {
-  if (!logKey.raw) return logKey.hint;
+// A Rekor v2 log's ID for `logKey` under `origin` (hex): the C2SP Ed25519 key ID,
+// SHA-256(origin || 0x0A || 0x01 || raw key), or for ECDSA SHA-256(DER SPKI), as rekor-tiles' note.KeyHash.
+export async function rekorV2KeyID(logKey, origin) {
+  if (!logKey.raw) return logKey.keyID;
   const name = utf8.encode(origin);
   const input = new Uint8Array(name.length + 2 + logKey.raw.length);
   input.set(name);
   input.set([0x0a, 0x01], name.length);
   input.set(logKey.raw, name.length + 2);
-  return bytesToHex((await sha256(input)).subarray(0, 4));
+  return bytesToHex(await sha256(input));
+}
+
+// The key hint a Rekor v2 log writes for `logKey` under `origin`: its key ID's first four bytes.
+async function rekorV2Hint(logKey, origin) {
+  return (await rekorV2KeyID(logKey, origin)).slice(0, 8);
 }
 
 // ECDSA signatures travel as DER SEQUENCE { r, s }; WebCrypto wants r || s, each the curve's size.

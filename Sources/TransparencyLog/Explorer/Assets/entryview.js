@@ -2,7 +2,7 @@
 import { el, replace, facts, formatTime } from './dom.js';
 import { api } from './api.js';
 import { decodeBody } from './entrybody.js';
-import { makeBundle } from './bundle.js';
+import { makeBundle, v2TlogEntry } from './bundle.js';
 import { proveEntry } from './proof.js';
 import { LOG_TITLES } from './trust.js';
 import { base64ToBytes, bytesToHex, sha256, utf8 } from './encoding.js';
@@ -154,9 +154,10 @@ export async function showEntry(main, { uuid, index, log = 'v1' }) {
   };
   bundleButton.addEventListener('click', () => download(`${entryUUID}.sigstore.json`, makeBundle(entry, body, envelope)));
   // A Rekor v2 bundle must carry the signer's RFC 3161 timestamp (v2 signs no time), which the
-  // log never receives: no bundle can be made from the log's data alone.
+  // log never receives: the log's data alone makes only the bundle's tlog entry.
   const rawLink = v2 ? `/api/v1/explorer/entry?log=v2&index=${entry.logIndex}` : `/api/v1/log/entries/${entryUUID}`;
-  const bundleLinks = v2 ? el('span', { class: 'note', 'data-testid': 'no-bundle' }, 'no bundle download: a Rekor v2 bundle carries the signer\'s RFC 3161 timestamp, which the log never holds')
+  const tlogButton = el('button', { type: 'button', 'data-testid': 'download-tlog-entry', disabled: true }, 'Download log entry');
+  const bundleLinks = v2 ? [tlogButton, el('span', { class: 'note', 'data-testid': 'no-bundle' }, ' (once verified: the bundle\'s tlogEntries[0] with a fresh proof; a whole Rekor v2 bundle also carries the signer\'s RFC 3161 timestamp, which the log never holds)')]
     : [bundleButton, bundleNote];
   replace(main,
     el('h2', { tabindex: '-1', id: 'entry-heading' }, v2 ? `Rekor v2 entry ${entry.logIndex}` : `Entry ${entry.logIndex}`),
@@ -183,4 +184,8 @@ export async function showEntry(main, { uuid, index, log = 'v1' }) {
   document.getElementById('entry-heading').focus();
   const result = await proveEntry(entry, entryUUID, log);
   replace(proofBox, proofView(result));
+  if (v2 && result.verified && !body.error) {
+    tlogButton.disabled = false;
+    tlogButton.addEventListener('click', () => download(`${entryUUID}.tlog-entry.json`, v2TlogEntry(entry, body, result.evidence)));
+  }
 }

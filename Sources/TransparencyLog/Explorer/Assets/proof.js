@@ -5,7 +5,7 @@
 import { api } from './api.js';
 import { logKey, currentCheckpoint, checkConsistency, v2Log } from './trust.js';
 import { inclusionProofFromTiles } from './tiles.js';
-import { verifySignature } from './checkpoint.js';
+import { verifySignature, rekorV2KeyID } from './checkpoint.js';
 import { leafHash, rootFromInclusionProof } from './merkle.js';
 import { base64ToBytes, bytesToHex, hexToBytes, equalBytes, utf8 } from './encoding.js';
 
@@ -21,7 +21,7 @@ async function inclusionHashes(entry, treeSize, log) {
   try { return proof.hashes.map(hexToBytes); } catch { throw new Error('the proof holds a hash that is not hex'); }
 }
 
-// { verified, reason, steps: [{label, ok, detail}], warnings }; `log` is 'v1' or 'v2'.
+// { verified, reason, steps: [{label, ok, detail}], warnings, evidence (when verified) }; `log` is 'v1' or 'v2'.
 export async function proveEntry(entry, uuid, log = 'v1') {
   const steps = [];
   const warnings = [];
@@ -54,8 +54,9 @@ export async function proveEntry(entry, uuid, log = 'v1') {
       if (checkpoint.treeSize <= entry.logIndex) throw new Error(`tree size ${checkpoint.treeSize} does not include log index ${entry.logIndex}`);
       return `"${checkpoint.origin}", tree size ${checkpoint.treeSize}, signature verified with the pinned key`;
     });
+    let hashes;
     await step('Inclusion proof', async () => {
-      const hashes = await inclusionHashes(entry, checkpoint.treeSize, log);
+      hashes = await inclusionHashes(entry, checkpoint.treeSize, log);
       const root = await rootFromInclusionProof(entry.logIndex, checkpoint.treeSize, leaf, hashes);
       if (!equalBytes(root, checkpoint.rootHash)) {
         throw new Error(`the root computed from the proof (${bytesToHex(root)}) differs from the checkpoint's root (${bytesToHex(checkpoint.rootHash)})`);
@@ -70,7 +71,9 @@ export async function proveEntry(entry, uuid, log = 'v1') {
       return 'integrated time, index and body signed by the pinned key';
     });
     await step('Consistency with this browser\'s last checkpoint', () => checkConsistency(checkpoint, log));
-    return { verified: true, reason: 'every step verified with the pinned log key', steps, warnings };
+    // What was verified, for the v2 log entry download: the proof and the checkpoint it ends in.
+    const evidence = { logID: log === 'v2' ? await rekorV2KeyID(key, checkpoint.origin) : key.keyID, checkpoint, hashes };
+    return { verified: true, reason: 'every step verified with the pinned log key', steps, warnings, evidence };
   } catch (error) {
     return { verified: false, reason: error.message, steps, warnings };
   }
