@@ -26,11 +26,12 @@ public struct RekorV2Client: Sendable {
 
     /// Posts a one-signature DSSE envelope as a `dsseRequestV002`, so the log can index its in-toto
     /// subjects; the log records `entry`, the hashedrekord over the envelope's PAE. A log that does
-    /// not take envelopes (rekor-tiles v2.3 answers 400) is sent `entry` itself, once.
+    /// not take envelopes (rekor-tiles v2.3 answers 400) or not one this large (413: the request
+    /// carries the whole payload) is sent `entry` itself, once.
     public func add(envelope: DSSEEnvelope, loggedAs entry: HashedRekordV002) async throws -> BundleLogEntry {
         do {
             return try await post(RekorV2EntryRequest.dsseRequestJSON(envelope: envelope, loggedAs: entry))
-        } catch let refusal as ClientError where refusal.status == 400 {
+        } catch let refusal as ClientError where refusal.status == 400 || refusal.status == 413 {
             do { return try await add(entry) } catch let second as ClientError {
                 throw ClientError("\(second.description) (the envelope form was refused first: \(refusal.description))", status: second.status)
             }

@@ -19,7 +19,7 @@ import WireFormat
         let log: RekorV2Log
         let server: LiveServer
 
-        init(refuseEnvelopes: Bool) async throws {
+        init(refuseEnvelopes: Bool, maxRequestBytes: Int = 1 << 20) async throws {
             let key = SigningKey.generateEd25519(), v1Key = SigningKey.generateP256()
             // The explorer's search is served beside a v1 log; this one stays empty.
             let v1 = try LogService.createStore(path: directory.path("log.sqlite"), signingKey: v1Key, name: "sigil-test-log")
@@ -27,7 +27,9 @@ import WireFormat
             configuration.name = "sigil-test-log"
             let service = try await LogService(store: v1, signingKey: v1Key, configuration: configuration)
             let store = try RekorV2Log.createStore(path: directory.path("rekor-v2.sqlite"), signingKey: key, origin: "127.0.0.1")
-            log = try await RekorV2Log(store: store, signingKey: key, configuration: LogConfiguration())
+            var v2Configuration = LogConfiguration()
+            v2Configuration.maxRequestBytes = maxRequestBytes
+            log = try await RekorV2Log(store: store, signingKey: key, configuration: v2Configuration)
             server = try await LiveServer.start(buildLogRouter(service: service, rekorV2: log) { router in
                 if refuseEnvelopes { router.add(middleware: RefuseEnvelopes()) }
             })
@@ -84,5 +86,16 @@ import WireFormat
             #expect(message.contains("already exists") && message.contains("the envelope form was refused first: "), "\(message)")
         }
         #expect(v2.log.treeHead.treeSize == 1)
+    }
+
+    @Test func anEnvelopeOverTheLogsRequestLimitIsSentAsTheHashedRekord() async throws {
+        let v2 = try await LiveV2Log(refuseEnvelopes: false, maxRequestBytes: 4096)
+        defer { Task { await v2.server.stop() } }
+        let subjects = (0..<40).map { ("file-\($0).tar", Array(SHA256.hash(data: Array("file \($0)".utf8)))) }
+        let (envelope, entry) = TestSigner(email: "alice@example.com").attestation(subjects: subjects)
+        #expect(CanonicalJSON.encode(RekorV2EntryRequest.dsseRequestJSON(envelope: envelope, loggedAs: entry)).count > 4096)
+        let logged = try await v2.client.add(envelope: envelope, loggedAs: entry)
+        #expect(logged.canonicalizedBody == entry.canonicalBody && v2.log.treeHead.treeSize == 1)
+        #expect(try await v2.search(subjects[0].1) == 0)
     }
 }
