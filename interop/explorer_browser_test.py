@@ -207,6 +207,7 @@ with sync_playwright() as playwright:
         expect(int(page.inner_text("[data-testid=ct-size]")) >= 1, "the CT log shows no entries")
         expect(page.locator("[data-testid=recent] li").count() >= 5, "recent entries missing")
         for log, size in (("v1", size), ("v2", v2_tree_size())):
+            page.wait_for_selector(f"[data-testid={log}-history] tbody tr")  # filled after the log sections
             rows = page.locator(f"[data-testid={log}-history] tbody tr")
             expect(rows.count() >= 2 and rows.first.locator("td").first.inner_text() == str(size),
                    f"the {log} checkpoint history does not start at the tree size {size}")
@@ -404,7 +405,10 @@ with sync_playwright() as playwright:
         flipped[0] ^= 1
         hashes[0] = base64.b64encode(bytes(flipped)).decode()
         json.dump(bundle, open(spliced, "w"))
-        expect(verify(spliced).returncode != 0, "sigil verify-blob accepted a downloaded v2 entry with a flipped proof hash")
+        flipped_result = verify(spliced)
+        expect(flipped_result.returncode != 0, "sigil verify-blob accepted a downloaded v2 entry with a flipped proof hash")
+        expect("inclusion" in flipped_result.stderr.lower() or "root" in flipped_result.stderr.lower(),
+               f"the refusal does not name the proof: {flipped_result.stderr.strip()}")
     check("v2 entry: the downloaded log entry (fresh proof from the tiles) verifies in the signer's bundle; a flipped hash does not", download_v2_entry)
 
     def dsse():

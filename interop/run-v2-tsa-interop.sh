@@ -130,6 +130,17 @@ PY
     sigstore --trust-config "$trust" verify identity --offline --bundle "$work/$bundle" \
       --cert-identity $identity --cert-oidc-issuer $issuer "$work/s.txt"
 done
+# Only the hashedrekord over the PAE: the log never sees the statement; the bundle is the same kind.
+cp "$work/s.txt" "$work/h.txt"
+check "sigil attest --rekor-v2-attestation hashedrekord" 0 \
+  $sigil attest "$work/h.txt" --predicate "$work/predicate.json" --type slsaprovenance1 --trust-config "$trust" \
+    --identity-token "$(token $identity)" --rekor-version 2 --rekor-v2-attestation hashedrekord
+check "sigstore verify identity --offline accepts that attestation bundle" 0 \
+  sigstore --trust-config "$trust" verify identity --offline --bundle "$work/h.txt.intoto.sigstore.json" \
+    --cert-identity $identity --cert-oidc-issuer $issuer "$work/h.txt"
+check "sigil attest --rekor-v2-attestation with another value is refused" 1 \
+  $sigil attest "$work/h.txt" --predicate "$work/predicate.json" --type slsaprovenance1 --trust-config "$trust" \
+    --identity-token "$(token $identity)" --rekor-v2-attestation pae
 check "sigil verify-blob accepts its own v2 bundle" 0 \
   $sigil verify-blob "$work/s.txt" --bundle "$work/s.txt.sigstore.json" --trust-config "$trust" \
     --certificate-identity $identity --certificate-oidc-issuer $issuer

@@ -29,13 +29,20 @@ public struct RekorV2Client: Sendable {
     /// not take envelopes (rekor-tiles v2.3 answers 400) or not one this large (413: the request
     /// carries the whole payload) is sent `entry` itself, once.
     public func add(envelope: DSSEEnvelope, loggedAs entry: HashedRekordV002) async throws -> BundleLogEntry {
+        let logged: BundleLogEntry
         do {
-            return try await post(RekorV2EntryRequest.dsseRequestJSON(envelope: envelope, loggedAs: entry))
+            logged = try await post(RekorV2EntryRequest.dsseRequestJSON(envelope: envelope, loggedAs: entry))
         } catch let refusal as ClientError where refusal.status == 400 || refusal.status == 413 {
-            do { return try await add(entry) } catch let second as ClientError {
-                throw ClientError("\(second.description) (the envelope form was refused first: \(refusal.description))", status: second.status)
+            do { return try await add(entry) } catch {
+                throw ClientError("\(error) (the envelope form was refused first: \(refusal.description))", status: (error as? ClientError)?.status)
             }
         }
+        // rekor-tiles v2.0–v2.2 record an envelope as a dsse 0.0.2 entry, which verifiers such as
+        // sigstore-python 4.5.1 refuse; say so rather than report a mismatched body.
+        guard logged.kind.isExactly(HashedRekordV002.kind), logged.version.isExactly(HashedRekordV002.apiVersion) else {
+            throw ClientError("\(baseURL) recorded the envelope as a \(logged.kind) \(logged.version) entry (index \(logged.logIndex)), not as the hashedrekord 0.0.2 over its PAE that bundles carry (a rekor-tiles v2.0–v2.2 log does this); sign again with --rekor-v2-attestation hashedrekord")
+        }
+        return logged
     }
 
     private func post(_ request: JSONValue) async throws -> BundleLogEntry {
@@ -78,10 +85,14 @@ public struct TimestampClient: Sendable {
 public struct RekorV2Route: Sendable {
     public let log: RekorV2Client
     public let timestampAuthority: TimestampClient
+    /// Whether DSSE envelopes go to the log whole (`dsseRequestV002`, so a Sigil log indexes their
+    /// subjects) or only as the hashedrekord over their PAE (the log never sees the statement).
+    public let sendsEnvelopes: Bool
 
-    public init(log: RekorV2Client, timestampAuthority: TimestampClient) {
+    public init(log: RekorV2Client, timestampAuthority: TimestampClient, sendsEnvelopes: Bool = true) {
         self.log = log
         self.timestampAuthority = timestampAuthority
+        self.sendsEnvelopes = sendsEnvelopes
     }
 }
 
@@ -127,7 +138,11 @@ extension SigningSession {
         }
         let logged: BundleLogEntry
         do {
-            if let envelope { logged = try await route.log.add(envelope: envelope, loggedAs: entry) } else { logged = try await route.log.add(entry) }
+            if let envelope, route.sendsEnvelopes {
+                logged = try await route.log.add(envelope: envelope, loggedAs: entry)
+            } else {
+                logged = try await route.log.add(entry)
+            }
         } catch {
             throw SigningError(.upload, "\(error)")
         }

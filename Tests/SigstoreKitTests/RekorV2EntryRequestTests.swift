@@ -123,7 +123,36 @@ import WireFormat
     }
 
     @Test func anEmptyRequestNamesBothForms() {
-        #expect(throws: EntryError.self) { try RekorV2EntryRequest(parsing: Array("{}".utf8)) }
+        do {
+            _ = try RekorV2EntryRequest(parsing: Array("{}".utf8))
+            Issue.record("accepted")
+        } catch {
+            #expect(error.code == .malformed && error.message.contains("must hold hashedRekordRequestV002 or dsseRequestV002"), "\(error)")
+        }
+    }
+
+    /// A P-384 key signs SHA-384 digests: the PAE is hashed with the key type's hash.
+    @Test func aP384EnvelopeIsLoggedOverTheSHA384OfItsPAE() throws {
+        let key = P384.Signing.PrivateKey()
+        let payload = Array(#"{"_type":"https://in-toto.io/Statement/v1","subject":[],"predicateType":"x"}"#.utf8)
+        let unsigned = DSSEEnvelope(payloadType: InTotoStatement.payloadType, payload: payload, signatures: [])
+        let signature = Array(try key.signature(for: unsigned.preAuthenticationEncoding).derRepresentation)
+        let envelope = DSSEEnvelope(payloadType: unsigned.payloadType, payload: payload, signatures: [.init(signature: signature)])
+        let digest = Array(SHA384.hash(data: unsigned.preAuthenticationEncoding))
+        let entry = try HashedRekordV002(digest: digest, signature: signature, verifier: .publicKey(der: Array(key.publicKey.derRepresentation)),
+                                         keyDetails: .ecdsaP384SHA384)
+        let request = try RekorV2EntryRequest(parsing: CanonicalJSON.encode(RekorV2EntryRequest.dsseRequestJSON(envelope: envelope, loggedAs: entry)))
+        #expect(request.entry == entry)
+        #expect(request.searchKeys.artifactHashes.first == "sha384:" + LowercaseHex.encode(digest))
+    }
+
+    /// The stored entry is small whatever the payload, so the subjects one entry adds are bounded.
+    @Test func atMostTheFirst256DistinctSubjectsAreIndexed() throws {
+        let subjects = (0..<300).map { ("f\($0)", Array(SHA256.hash(data: Array("f\($0)".utf8)))) }
+        let bytes = TestSigner().dsseV002Request(subjects: [subjects[0]] + subjects)
+        let keys = try RekorV2EntryRequest(parsing: bytes).searchKeys.artifactHashes
+        #expect(keys.count == 2 + InTotoStatement.maxIndexedSubjects)
+        #expect(keys.dropFirst(2) == ArraySlice(subjects.prefix(256).map { Self.hex($0.1) }))
     }
 
     static func edited(_ bytes: [UInt8], _ edit: (inout JSONValue) -> Void) throws -> [UInt8] {

@@ -50,7 +50,7 @@ public struct HashedRekordV002: Sendable, Equatable {
     public init(request bytes: some Collection<UInt8>) throws(EntryError) {
         let top = try RekorV2EntryRequest.topLevel(bytes)
         if top.has("dsseRequestV002") {
-            throw EntryError(.unsupportedType, "dsseRequestV002 is not a hashedrekord request: read it as a RekorV2EntryRequest")
+            throw EntryError(.unsupportedType, "dsseRequestV002 is not a hashedrekord request: this reader takes only hashedRekordRequestV002")
         }
         try top.rejectUnknown(["hashedRekordRequestV002"])
         try self.init(requestFields: try top.object("hashedRekordRequestV002"))

@@ -104,16 +104,22 @@ public struct InTotoStatement: Sendable, Equatable {
     /// The payload bytes: RFC 8785 canonical JSON of `json`.
     public var encoded: [UInt8] { CanonicalJSON.encode(json) }
 
-    /// `sha256:<hex>` for every subject with a well-formed `digest.sha256`, lowercased. Payloads
-    /// that are not statements give none: indexing is best-effort, validity is DSSE's business.
+    /// The most subjects an entry is indexed under. A log stores only hashes of the statement, so
+    /// without a bound one request (1 MiB) could add thousands of search rows.
+    public static let maxIndexedSubjects = 256
+
+    /// `sha256:<hex>` for each subject with a well-formed `digest.sha256`, lowercased, the first
+    /// ``maxIndexedSubjects`` distinct ones. Payloads that are not statements give none: indexing
+    /// is best-effort, validity is DSSE's business.
     static func sha256SubjectDigests(payload: [UInt8]) -> [String] {
         guard let statement = try? JSONValue(parsing: payload), let subjects = statement["subject"]?.arrayValue else { return [] }
         var digests: [String] = []
-        for subject in subjects {
+        var seen: Set<[UInt8]> = []
+        for subject in subjects where digests.count < maxIndexedSubjects {
             guard let hex = subject["digest"]?["sha256"]?.stringValue?.lowercased(),
-                  let bytes = LowercaseHex.decode(hex), bytes.count == 32
+                  let bytes = LowercaseHex.decode(hex), bytes.count == 32, seen.insert(bytes).inserted
             else { continue }
-            EntrySearchKeys.append(["sha256:\(hex)"], to: &digests)
+            digests.append("sha256:\(hex)")
         }
         return digests
     }

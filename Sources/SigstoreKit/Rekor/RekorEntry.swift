@@ -32,7 +32,7 @@ public enum RekorEntry {
         default:
             let (entry, envelope) = try DSSEV001.verifyingProposal(spec: spec)
             var keys = entry.searchKeys
-            if envelope.payloadType == InTotoStatement.payloadType {
+            if envelope.payloadType.isExactly(InTotoStatement.payloadType) {
                 EntrySearchKeys.append(InTotoStatement.sha256SubjectDigests(payload: envelope.payload), to: &keys.artifactHashes)
             }
             return CanonicalEntry(kind: DSSEV001.kind, apiVersion: DSSEV001.apiVersion,

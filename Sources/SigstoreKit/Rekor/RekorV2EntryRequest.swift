@@ -15,10 +15,13 @@ import WireFormat
 public struct RekorV2EntryRequest: Sendable {
     /// Which form the client sent.
     public enum Form: Sendable, Equatable {
+        /// `hashedRekordRequestV002`: the log sees a digest and its signature only.
         case hashedRekord
+        /// `dsseRequestV002`: the envelope as sent (one signature).
         case dsse(DSSEEnvelope)
     }
 
+    /// Which form the request had; the envelope, for the DSSE form.
     public let form: Form
     /// The entry the log stores: the same hashedrekord 0.0.2 for either form.
     public let entry: HashedRekordV002
@@ -44,7 +47,8 @@ public struct RekorV2EntryRequest: Sendable {
     }
 
     /// What the log indexes the entry under: the hashedrekord's keys (PAE digest, identities, key
-    /// fingerprint) and, for an envelope, `sha256:` of its payload and of each in-toto subject.
+    /// fingerprint) and, for an envelope, `sha256:` of its payload and of its in-toto subjects (at
+    /// most ``InTotoStatement/maxIndexedSubjects``).
     public var searchKeys: EntrySearchKeys {
         var keys = entry.searchKeys
         if case .dsse(let envelope) = form {

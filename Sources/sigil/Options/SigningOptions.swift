@@ -31,6 +31,10 @@ struct SigningOptions: ParsableArguments {
                                valueName: "1|2"))
     var rekorVersion: Int?
 
+    @Option(help: ArgumentHelp("How an attestation goes to a Rekor v2 log: the DSSE envelope (a Sigil log indexes its in-toto subjects, so it is found by the file it is about), or only the hashedrekord over the envelope's PAE (the log never sees the statement; for rekor-tiles v2.0–v2.2, which would log the envelope as dsse 0.0.2).",
+                               valueName: "envelope|hashedrekord"))
+    var rekorV2Attestation: RekorV2AttestationForm = .envelope
+
     /// The Rekor v2 log and TSA, when `--rekor-version 2` asks for them.
     private func rekorV2Route(_ trust: TrustConfiguration) throws(SigningError) -> RekorV2Route? {
         // Unless told, sign as the signing config selects (a v2 log is chosen over v1 when a TSA
@@ -45,7 +49,8 @@ struct SigningOptions: ParsableArguments {
             guard let tsaURL = trust.tsaURL else {
                 throw SigningError(.trustConfig, "--rekor-version 2: the trust config's signing config lists no timestamp authority (tsaUrls); a Rekor v2 entry carries no signing time")
             }
-            return RekorV2Route(log: RekorV2Client(baseURL: logURL), timestampAuthority: TimestampClient(url: tsaURL))
+            return RekorV2Route(log: RekorV2Client(baseURL: logURL), timestampAuthority: TimestampClient(url: tsaURL),
+                                sendsEnvelopes: rekorV2Attestation == .envelope)
         case let other:
             throw SigningError(.trustConfig, "--rekor-version \(other): only 1 and 2 exist")
         }
@@ -105,4 +110,9 @@ enum SigningSetup {
         }
         return trust
     }
+}
+
+/// What `--rekor-v2-attestation` sends a Rekor v2 log for a DSSE envelope.
+enum RekorV2AttestationForm: String, ExpressibleByArgument, CaseIterable {
+    case envelope, hashedrekord
 }
