@@ -239,12 +239,15 @@ with sync_playwright() as playwright:
         page.set_input_files("#file", lib)
         page.wait_for_selector("[data-testid=results]")
         expect(lib_attestation_v2 in shown(page), f"shown {shown(page)}; the v2 attestation {lib_attestation_v2} is missing")
+        matched = dict(zip(shown(page), page.eval_on_selector_all("[data-testid=result-match]", "cells => cells.map((c) => c.textContent)")))
+        expect(matched.get(lib_v2) == "artifact digest", f"the signature's row says {matched.get(lib_v2)!r}")
+        expect("in-toto subject" in matched.get(lib_attestation_v2, ""), f"the attestation's row says {matched.get(lib_attestation_v2)!r}")
         open_entry(page, LOG, lib_attestation_v2[1], "v2")
         expect(verdict(page)[0] == "verified", verdict(page))
         page.set_input_files("[data-testid=envelope-file]", lib + ".intoto.sigstore.json")
         page.wait_for_selector("[data-testid=subjects]")
         expect("lib.tar" in page.inner_text("[data-testid=subjects]"), page.inner_text("[data-testid=subjects]"))
-    check("search by file finds an attestation logged only through Rekor v2 (the log indexed its subjects)", v2_attestation_by_file)
+    check("search by file finds an attestation logged only through Rekor v2 (the log indexed its subjects), and says what matched", v2_attestation_by_file)
 
     def by_email():
         search(page, "alice@example.com")

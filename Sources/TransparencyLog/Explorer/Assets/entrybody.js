@@ -73,3 +73,18 @@ export function identitiesOf(bodyBase64) {
     return `(undecodable body: ${error.message})`;
   }
 }
+
+// What a digest search matched in an entry: its artifact digest, its DSSE payload hash, or else an
+// in-toto subject of the signed statement, which the log indexed when the entry was made but
+// never stores (only hashes are kept). Never throws.
+export function matchOf(bodyBase64, hash) {
+  try {
+    const body = decodeBody(bodyBase64);
+    const same = (h) => h && `${h.algorithm}:${h.value}`.toLowerCase() === hash.toLowerCase();
+    if (same(body.dataHash)) return 'artifact digest';
+    if (same(body.payloadHash)) return 'payload hash';
+    return 'in-toto subject of the signed statement (indexed when logged; the log stores only hashes)';
+  } catch (error) {
+    return `(undecodable body: ${error.message})`;
+  }
+}

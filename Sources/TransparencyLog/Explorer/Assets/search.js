@@ -3,7 +3,7 @@
 // Log indexes are per log: "v2:7" names one log's entry, a bare "7" asks both.
 import { el, replace, formatTime } from './dom.js';
 import { api } from './api.js';
-import { identitiesOf } from './entrybody.js';
+import { identitiesOf, matchOf } from './entrybody.js';
 import { LOG_TITLES } from './trust.js';
 import { pemToDer, bytesToBase64, bytesToHex, sha256 } from './encoding.js';
 
@@ -35,16 +35,19 @@ export function classify(text) {
   return { error: `"${q.length > 80 ? `${q.slice(0, 80)}…` : q}" is not a digest, email, URI identity, UUID, log index or public key.` };
 }
 
-function resultsTable(entries) {
+// `hash`: the digest searched for, when it was one; a column then says what each entry matched.
+function resultsTable(entries, hash = null) {
+  const headings = ['Log', 'Index', 'Integrated (UTC)', 'Kind', 'Identity', ...(hash ? ['Matched'] : []), 'UUID'];
   return el('table', { class: 'results', 'data-testid': 'results' },
     el('caption', { class: 'sr-only' }, 'Entries found'),
-    el('thead', {}, el('tr', {}, ['Log', 'Index', 'Integrated (UTC)', 'Kind', 'Identity', 'UUID'].map((h) => el('th', { scope: 'col' }, h)))),
+    el('thead', {}, el('tr', {}, headings.map((h) => el('th', { scope: 'col' }, h)))),
     el('tbody', {}, entries.map((e) => el('tr', { 'data-log': e.log },
       el('td', { 'data-testid': 'result-log' }, e.log),
       el('td', {}, el('a', { href: entryHash(e), 'data-testid': 'result-link' }, String(e.logIndex))),
       el('td', {}, formatTime(e.integratedTime).utc),
       el('td', {}, e.kind),
       el('td', { class: 'identity' }, identitiesOf(e.body)),
+      hash ? el('td', { 'data-testid': 'result-match' }, matchOf(e.body, hash)) : null,
       el('td', { class: 'mono short' }, `${e.uuid.slice(0, 16)}…`)))));
 }
 
@@ -126,7 +129,7 @@ export async function showSearch(main, text, from = 0, fileNote = null, perPage 
     byUUIDv2 ? el('p', {}, 'A Rekor v2 entry has this UUID: ', el('a', { href: `#/v2/index/${byUUIDv2.logIndex}`, 'data-testid': 'uuid-match-v2' }, `v2 entry ${byUUIDv2.logIndex}`)) : null,
     el('p', { role: 'status', 'data-testid': 'result-count' }, page.entries.length === 0 && !start
       ? `No entries for ${what}.` : `Entries for ${what}${start}: ${page.entries.length}${page.next !== null ? ' on this page' : ''}.`),
-    page.entries.length ? resultsTable(page.entries) : null,
+    page.entries.length ? resultsTable(page.entries, kind.hash || null) : null,
     pager);
   main.dataset.renderMs = String(Math.round(performance.now() - started));
   heading.focus();
