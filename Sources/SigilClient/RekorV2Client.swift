@@ -6,8 +6,9 @@ import WireFormat
 
 /// A client of a Rekor v2 log's write API (rekor-tiles): `POST {base}/api/v2/log/entries` with a
 /// `hashedRekordRequestV002` (or, for DSSE envelopes, a `dsseRequestV002`), answered by a
-/// protobuf-JSON `TransparencyLogEntry` (no inclusion promise, no integrated time). The answer is only transported here; the signer checks it by
-/// verifying the finished bundle against the trusted root (inclusion proof, checkpoint key).
+/// protobuf-JSON `TransparencyLogEntry` (no inclusion promise, no integrated time). The answer is
+/// only transported here; the signer checks it by verifying the finished bundle against the trusted
+/// root (inclusion proof, checkpoint key).
 public struct RekorV2Client: Sendable {
     let transport: HTTPTransport
 
@@ -99,8 +100,8 @@ public struct RekorV2Route: Sendable {
 extension SigningSession {
     /// Rekor v2 signing: timestamp the signature at the TSA (checked against the trusted root's
     /// TSAs), log a hashedrekord 0.0.2 over the artifact digest (DSSE: the envelope, which the log
-    /// records as the hashedrekord over its PAE),
-    /// and build a v0.3 bundle with the RFC 3161 timestamp and the v2 entry.
+    /// records as the hashedrekord over its PAE), and build a v0.3 bundle with the RFC 3161
+    /// timestamp and the v2 entry.
     func signThroughRekorV2(_ payload: SigningPayload, route: RekorV2Route) async throws(SigningError) -> SigningResult {
         let artifact = try payload.artifact
         let (_, content) = try payload.signed(with: key, verifierPEM: verifierPEM)

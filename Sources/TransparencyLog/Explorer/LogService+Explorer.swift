@@ -17,9 +17,4 @@ extension LogService {
     public func activity(bucketSeconds: Int64, buckets: Int, now: Date = Date()) async throws -> ActivityHistogram {
         try await explorerLog.activity(bucketSeconds: bucketSeconds, buckets: buckets, now: now)
     }
-
-    /// The newest `limit` published checkpoints, newest first.
-    public func checkpointHistory(limit: Int) async throws -> CheckpointHistory {
-        try await explorerLog.checkpointHistory(limit: limit)
-    }
 }

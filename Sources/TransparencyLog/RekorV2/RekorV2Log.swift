@@ -90,9 +90,9 @@ public final class RekorV2Log: TileServing {
 
     /// Validates a `CreateEntry` request (a hashedrekord, or a DSSE envelope, which is logged as the
     /// hashedrekord over its PAE and indexed by its subjects) and appends its entry. Refusals throw
-    /// ``LogError`` before anything is queued: 400 for a malformed request, a disallowed key type or a bad signature,
-    /// 413 for an oversized entry, 409 (with the index) for an entry the log already holds, 503
-    /// when the queue is full.
+    /// ``LogError`` before anything is queued: 400 for a malformed request, a disallowed key type or
+    /// a bad signature, 413 for an oversized entry, 409 (with the index) for an entry the log already
+    /// holds, 503 when the queue is full.
     public func add(request body: [UInt8]) async throws -> RekorV2Entry {
         let request: RekorV2EntryRequest
         do {

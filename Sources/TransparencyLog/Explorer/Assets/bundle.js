@@ -4,44 +4,47 @@
 // itself: verify it with `sigil verify-blob` or `sigstore verify`.
 import { hexToBytes, bytesToBase64 } from './encoding.js';
 
-export function tlogEntry(entry, body) {
-  const proof = entry.verification.inclusionProof;
+// A TransparencyLogEntry (protobuf JSON) from the entry, its log ID (hex), the proof (its leaf
+// index, root and hashes as bytes) and, for Rekor v1, the signed entry timestamp.
+function transparencyLogEntry(entry, body, { logID, integratedTime, promise, proof }) {
   return {
     logIndex: String(entry.logIndex),
-    logId: { keyId: bytesToBase64(hexToBytes(entry.logID)) },
+    logId: { keyId: bytesToBase64(hexToBytes(logID)) },
     kindVersion: { kind: body.kind, version: body.apiVersion },
-    integratedTime: String(entry.integratedTime),
-    inclusionPromise: { signedEntryTimestamp: entry.verification.signedEntryTimestamp },
+    integratedTime: String(integratedTime),
+    ...(promise ? { inclusionPromise: { signedEntryTimestamp: promise } } : {}),
     inclusionProof: {
       logIndex: String(proof.logIndex),
-      rootHash: bytesToBase64(hexToBytes(proof.rootHash)),
+      rootHash: bytesToBase64(proof.rootHash),
       treeSize: String(proof.treeSize),
-      hashes: proof.hashes.map((h) => bytesToBase64(hexToBytes(h))),
+      hashes: proof.hashes.map(bytesToBase64),
       checkpoint: { envelope: proof.checkpoint },
     },
     canonicalizedBody: entry.body,
   };
 }
 
-// A Rekor v2 entry as a bundle's `tlogEntries[]` holds it (a TransparencyLogEntry: no inclusion
-// promise, integrated time 0), with the inclusion proof this browser built from the tiles and the
-// checkpoint it verified (`evidence` from proveEntry). A v2 bundle also needs the signer's RFC 3161
-// timestamp, which the log never holds: this replaces the tlog entry of the signer's bundle.
+function tlogEntry(entry, body) {
+  const proof = entry.verification.inclusionProof;
+  return transparencyLogEntry(entry, body, {
+    logID: entry.logID,
+    integratedTime: entry.integratedTime,
+    promise: entry.verification.signedEntryTimestamp,
+    proof: { ...proof, rootHash: hexToBytes(proof.rootHash), hashes: proof.hashes.map(hexToBytes) },
+  });
+}
+
+// A Rekor v2 entry as a bundle's `tlogEntries[]` holds it (no inclusion promise, integrated time
+// 0), with the inclusion proof this browser built from the tiles and the checkpoint it verified
+// (`evidence` from proveEntry). A v2 bundle also needs the signer's RFC 3161 timestamp, which the
+// log never holds: this replaces the tlog entry of the signer's bundle.
 export function v2TlogEntry(entry, body, evidence) {
-  return {
-    logIndex: String(entry.logIndex),
-    logId: { keyId: bytesToBase64(hexToBytes(evidence.logID)) },
-    kindVersion: { kind: body.kind, version: body.apiVersion },
-    integratedTime: '0',
-    inclusionProof: {
-      logIndex: String(entry.logIndex),
-      rootHash: bytesToBase64(evidence.checkpoint.rootHash),
-      treeSize: String(evidence.checkpoint.treeSize),
-      hashes: evidence.hashes.map(bytesToBase64),
-      checkpoint: { envelope: evidence.checkpoint.note },
-    },
-    canonicalizedBody: entry.body,
-  };
+  const { checkpoint } = evidence;
+  return transparencyLogEntry(entry, body, {
+    logID: evidence.logID,
+    integratedTime: 0,
+    proof: { logIndex: entry.logIndex, rootHash: checkpoint.rootHash, treeSize: checkpoint.treeSize, hashes: evidence.hashes, checkpoint: checkpoint.note },
+  });
 }
 
 // null when the entry alone cannot make a bundle (a DSSE entry without its envelope).
