@@ -6,7 +6,7 @@ import WireFormat
 
 /// The registry client against `RegistryDouble`: Docker's bearer-token dance and its refusals,
 /// redirect rules (credentials stay with the registry; no plain HTTP to other hosts; at most
-/// five hops), and an upload that fails halfway.
+/// five hops), an upload that fails halfway, and transient failures asked again.
 @Suite(.timeLimit(.minutes(2))) struct RegistryAuthTests {
     struct Servers {
         let double: RegistryDouble
@@ -136,5 +136,63 @@ import WireFormat
         #expect(!requests.contains("PUT /uploads/1"))
         #expect(progress.totals == (bytes: Int64(8 << 20), blobs: 0))
         await servers.stop()
+    }
+
+    @Test func transientFailuresOfRepeatableRequestsAreAskedAgain() async throws {
+        let servers = try await Self.start()
+        let descriptor = blobDescriptor(servers)
+        let busy = try servers.store("team/busy")
+        #expect(try await busy.hasBlob(descriptor), "two 500s, then 200")
+        #expect(try await busy.fetch(descriptor) == servers.double.blob, "503 with Retry-After: 0, then the blob")
+        let manifest = Array(#"{"schemaVersion":2}"#.utf8)
+        try await busy.putManifest(manifest, as: OCIDescriptor(mediaType: "application/vnd.oci.image.manifest.v1+json", of: manifest), role: .child)
+        let seen = servers.double.registryRequests.map { "\($0.method) \($0.path)" }
+        #expect(seen.filter { $0.hasPrefix("HEAD /v2/team/busy/") }.count == 3, "\(seen)")
+        #expect(seen.filter { $0.hasPrefix("GET /v2/team/busy/") }.count == 2, "\(seen)")
+        #expect(seen.filter { $0.hasPrefix("PUT /v2/team/busy/manifests/") }.count == 2, "\(seen)")
+        await servers.stop()
+    }
+
+    @Test func failuresThatLastOrAreNotRepeatableAreReported() async throws {
+        let servers = try await Self.start()
+        let descriptor = blobDescriptor(servers)
+        let down = try servers.store("team/down")
+        // A HEAD is tried 4 times in all, then the registry's last answer is the error.
+        await #expect {
+            _ = try await down.hasBlob(descriptor)
+        } throws: { error in
+            guard case .registry(let message) = error as? ImageStoreError else { return false }
+            return message.contains("HEAD of blob \(descriptor.digest) failed with HTTP 500")
+        }
+        // An upload's POST opens a session: a second one would open another, so it is not repeated.
+        await #expect(throws: ImageStoreError.self) {
+            try await servers.store("team/full").putBlob(Array("another blob".utf8), as: OCIDescriptor(mediaType: "application/octet-stream", of: Array("another blob".utf8)))
+        }
+        // A Retry-After longer than the client waits is reported at once.
+        await #expect {
+            _ = try await servers.store("team/slow").fetch(descriptor)
+        } throws: { error in
+            guard case .registry(let message) = error as? ImageStoreError else { return false }
+            return message.contains("HTTP 429")
+        }
+        let seen = servers.double.registryRequests.map { "\($0.method) \($0.path)" }
+        #expect(seen.filter { $0 == "HEAD /v2/team/down/blobs/\(descriptor.digest)" }.count == TransientFailure.maximumAttempts, "\(seen)")
+        #expect(seen.filter { $0.hasPrefix("POST /v2/team/full/") }.count == 1, "\(seen)")
+        #expect(seen.filter { $0.hasPrefix("GET /v2/team/slow/") }.count == 1, "\(seen)")
+        await servers.stop()
+    }
+
+    @Test func pausesGrowAndHonourRetryAfter() {
+        for _ in 0..<50 {
+            let first = TransientFailure.pause(after: 1, retryAfter: nil)!
+            let third = TransientFailure.pause(after: 3, retryAfter: nil)!
+            #expect(first >= .milliseconds(50) && first <= .milliseconds(150))
+            #expect(third >= .milliseconds(450) && third <= .milliseconds(1350))
+        }
+        #expect(TransientFailure.pause(after: 1, retryAfter: "2") == .seconds(2))
+        #expect(TransientFailure.pause(after: 1, retryAfter: "6") == nil)
+        #expect(TransientFailure.pause(after: 1, retryAfter: "99999999999999999999") == nil)
+        // An HTTP-date is not read; the client's own pause applies.
+        #expect(TransientFailure.pause(after: 1, retryAfter: "Wed, 21 Oct 2026 07:28:00 GMT")! <= .milliseconds(150))
     }
 }

@@ -6,11 +6,13 @@ import Synchronization
 import WireFormat
 
 /// A registry and its token server in one Hummingbird router, for what the real registry cannot
-/// show: Docker's bearer-token dance (`/token` grants `push-token` to alice with her password
-/// for `team/app`, `pull-token` for pull scopes, `anonymous-token` without credentials),
-/// refusals by `insufficient_scope` (`team/readonly`) and 403 (`team/forbidden`), redirects
-/// (to blob storage on another port, away to plain HTTP on a non-loopback host, in a loop), and
-/// an upload whose second chunk fails. Records every request it and the storage server see.
+/// show: Docker's bearer-token dance (`/token` grants `push-token` to alice with her password for
+/// `team/app`, `pull-token` for pull scopes, `anonymous-token` without credentials), refusals by
+/// `insufficient_scope` (`team/readonly`) and 403 (`team/forbidden`), redirects (to blob storage on
+/// another port, away to plain HTTP on a non-loopback host, in a loop), an upload whose second
+/// chunk fails, and a repository that is busy (`team/busy`: each route fails its first answers with
+/// a transient status) or broken (`team/down`: always 500; `team/full`: uploads refused with 503).
+/// Records every request it and the storage server see.
 final class RegistryDouble: Sendable {
     static let username = "alice"
     static let password = "s3cret-password"
@@ -28,6 +30,8 @@ final class RegistryDouble: Sendable {
     private let storageSeen = Mutex<[Seen]>([])
     private let tokenScopes = Mutex<[[String]]>([])
     private let patches = Mutex(0)
+    /// Answers given so far per busy route, to fail only the first ones.
+    private let busyAnswers = Mutex<[String: Int]>([:])
 
     var registryRequests: [Seen] { registrySeen.withLock { $0 } }
     var storageRequests: [Seen] { storageSeen.withLock { $0 } }
@@ -96,6 +100,34 @@ final class RegistryDouble: Sendable {
             return Response(status: .created)
         }
 
+        router.head("/v2/team/busy/blobs/:digest") { request, _ -> Response in
+            // Distribution 2.8 reading a link file another client is rewriting.
+            self.busy(request, failures: 2, status: .internalServerError) ?? Response(status: .ok)
+        }
+        router.get("/v2/team/busy/blobs/:digest") { request, _ -> Response in
+            self.busy(request, failures: 1, status: .serviceUnavailable, retryAfter: "0")
+                ?? Response(status: .ok, body: .init(byteBuffer: ByteBuffer(bytes: self.blob)))
+        }
+        router.put("/v2/team/busy/manifests/:reference") { request, _ -> Response in
+            _ = try await request.body.collect(upTo: 4 << 20)
+            return self.busy(request, failures: 1, status: .badGateway) ?? Response(status: .created)
+        }
+        router.get("/v2/team/slow/blobs/:digest") { request, _ -> Response in
+            self.busy(request, failures: 1, status: .tooManyRequests, retryAfter: "3600") ?? Response(status: .ok)
+        }
+        router.head("/v2/team/down/blobs/:digest") { request, _ -> Response in
+            self.record(request)
+            return Response(status: .internalServerError)
+        }
+        router.head("/v2/team/full/blobs/:digest") { request, _ -> Response in
+            self.record(request)
+            return Response(status: .notFound)
+        }
+        router.post("/v2/team/full/blobs/uploads/") { request, _ -> Response in
+            self.record(request)
+            return Response(status: .serviceUnavailable)
+        }
+
         router.put("/v2/team/readonly/manifests/:reference") { request, _ -> Response in
             self.authorize(request, repository: "team/readonly", push: true) ?? Response(status: .created)
         }
@@ -109,6 +141,20 @@ final class RegistryDouble: Sendable {
 
     private func record(_ request: Request) {
         registrySeen.withLock { $0.append(Seen(method: "\(request.method)", path: request.uri.path, authorization: request.headers[.authorization])) }
+    }
+
+    /// The transient failure for the first `failures` requests of this method and path, then nil.
+    private func busy(_ request: Request, failures: Int, status: HTTPResponse.Status, retryAfter: String? = nil) -> Response? {
+        record(request)
+        let key = "\(request.method) \(request.uri.path)"
+        let answered = busyAnswers.withLock { answers in
+            defer { answers[key, default: 0] += 1 }
+            return answers[key, default: 0]
+        }
+        guard answered < failures else { return nil }
+        var headers = HTTPFields()
+        if let retryAfter { headers[.retryAfter] = retryAfter }
+        return Response(status: status, headers: headers)
     }
 
     private static func redirect(to location: String) -> Response {

@@ -78,7 +78,26 @@ public struct RegistryClient: Sendable {
     }
 
     /// Sends `request` and returns once the answer's head is in; the caller reads the body.
+    /// A repeatable request is sent again after a transient failure (`TransientFailure`); the
+    /// last answer is returned whatever its status.
     func open(_ request: RegistryRequest) async throws(ImageStoreError) -> RegistryStreamingResponse {
+        var attempt = 1
+        while true {
+            let response = try await openOnce(request)
+            guard TransientFailure.retries(request, status: response.status, attempt: attempt),
+                  let pause = TransientFailure.pause(after: attempt, retryAfter: response.headers.first(name: "Retry-After")) else {
+                return response
+            }
+            _ = await drain(response)
+            do { try await Task.sleep(for: pause) } catch {
+                throw .registry("\(registry): \(request.subject) was cancelled")
+            }
+            attempt += 1
+        }
+    }
+
+    /// One try of `open`: the request, answering an authentication challenge once.
+    private func openOnce(_ request: RegistryRequest) async throws(ImageStoreError) -> RegistryStreamingResponse {
         let scopeKey = Self.scopeKey(request.scopes)
         var authorization = try await authorizationUpFront(for: request.scopes, scopeKey: scopeKey)
         var response = try await followingRedirects(request, authorization: authorization)

@@ -15,6 +15,14 @@ struct RegistryRequest: Sendable {
     var scopes: [RegistryScope]
     /// What the request is about, for messages: `manifest sha256:…`, `blob upload`.
     var subject: String
+    /// Set on a request other than `GET` or `HEAD` whose repetition changes nothing (a
+    /// manifest `PUT`: the same bytes under the same digest or tag).
+    var repeatsSafely = false
+
+    /// Whether sending the request twice has the effect of sending it once, so a transient
+    /// failure may be answered by sending it again. An upload's `POST`, `PATCH` and commit
+    /// `PUT` are not: each moves a session on.
+    var isRepeatable: Bool { method == .GET || method == .HEAD || repeatsSafely }
 }
 
 /// A registry's answer whose body has not been read: a blob being streamed.

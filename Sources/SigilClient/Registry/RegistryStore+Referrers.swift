@@ -71,7 +71,8 @@ extension RegistryStore {
     }
 
     /// A read of the referrers tag. Distribution's filesystem storage answers 500 when a tag is
-    /// read while another client writes it, so a writer retries such answers (and 429).
+    /// read while another client writes it. The client has already asked again
+    /// (`TransientFailure`); a registry still failing makes a writer start its cycle over.
     private enum IndexRead {
         case found(OCIIndex?)
         case transient(ImageStoreError)

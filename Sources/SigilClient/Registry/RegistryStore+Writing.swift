@@ -114,7 +114,8 @@ extension RegistryStore {
         let name = reference ?? descriptor.digest.description
         let request = RegistryRequest(method: .PUT, target: "/v2/\(repository)/manifests/\(name)",
                                       headers: [("Content-Type", descriptor.mediaType)], body: bytes, scopes: [.push(repository)],
-                                      subject: reference.map { "the tag \(JSONError.quoted($0))" } ?? "manifest \(descriptor.digest)")
+                                      subject: reference.map { "the tag \(JSONError.quoted($0))" } ?? "manifest \(descriptor.digest)",
+                                      repeatsSafely: true)
         let response = try await client.send(request, limit: RegistryClient.errorBodyLimit)
         guard (200..<300).contains(response.status) else { return (response, request) }
         if let header = response.header("Docker-Content-Digest"), let stored = OCIDigest(header),
