@@ -244,9 +244,12 @@ with sync_playwright() as playwright:
         expect("in-toto subject" in matched.get(lib_attestation_v2, ""), f"the attestation's row says {matched.get(lib_attestation_v2)!r}")
         open_entry(page, LOG, lib_attestation_v2[1], "v2")
         expect(verdict(page)[0] == "verified", verdict(page))
+        note = lambda: page.inner_text("[data-testid=signed-digest-note]")
+        expect("or for an attestation" in note(), f"a v2 digest is labelled as if it were an artifact's: {note()!r}")
         page.set_input_files("[data-testid=envelope-file]", lib + ".intoto.sigstore.json")
         page.wait_for_selector("[data-testid=subjects]")
         expect("lib.tar" in page.inner_text("[data-testid=subjects]"), page.inner_text("[data-testid=subjects]"))
+        expect("this entry logs an attestation" in note(), f"the attached envelope did not settle the label: {note()!r}")
     check("search by file finds an attestation logged only through Rekor v2 (the log indexed its subjects), and says what matched", v2_attestation_by_file)
 
     def by_email():

@@ -28,13 +28,14 @@ public struct RekorV2Client: Sendable {
     /// Posts a one-signature DSSE envelope as a `dsseRequestV002`, so the log can index its in-toto
     /// subjects; the log records `entry`, the hashedrekord over the envelope's PAE. A log that does
     /// not take envelopes (rekor-tiles v2.3 answers 400) or not one this large (413: the request
-    /// carries the whole payload) is sent `entry` itself, once.
-    public func add(envelope: DSSEEnvelope, loggedAs entry: HashedRekordV002) async throws -> BundleLogEntry {
+    /// carries the whole payload) is sent `entry` itself, once; `envelopeRefusal` then says why,
+    /// since the log has not indexed the statement's subjects.
+    public func add(envelope: DSSEEnvelope, loggedAs entry: HashedRekordV002) async throws -> (entry: BundleLogEntry, envelopeRefusal: String?) {
         let logged: BundleLogEntry
         do {
             logged = try await post(RekorV2EntryRequest.dsseRequestJSON(envelope: envelope, loggedAs: entry))
         } catch let refusal as ClientError where refusal.status == 400 || refusal.status == 413 {
-            do { return try await add(entry) } catch {
+            do { return (try await add(entry), refusal.description) } catch {
                 throw ClientError("\(error) (the envelope form was refused first: \(refusal.description))", status: (error as? ClientError)?.status)
             }
         }
@@ -43,7 +44,7 @@ public struct RekorV2Client: Sendable {
         guard logged.kind.isExactly(HashedRekordV002.kind), logged.version.isExactly(HashedRekordV002.apiVersion) else {
             throw ClientError("\(baseURL) recorded the envelope as a \(logged.kind) \(logged.version) entry (index \(logged.logIndex)), not as the hashedrekord 0.0.2 over its PAE that bundles carry (a rekor-tiles v2.0–v2.2 log does this); sign again with --rekor-v2-attestation hashedrekord")
         }
-        return logged
+        return (logged, nil)
     }
 
     private func post(_ request: JSONValue) async throws -> BundleLogEntry {
@@ -138,9 +139,14 @@ extension SigningSession {
             throw SigningError(.logEntry, "the timestamp from \(route.timestampAuthority.url) does not verify against the trusted root: \(error)")
         }
         let logged: BundleLogEntry
+        var notices: [String] = []
         do {
             if let envelope, route.sendsEnvelopes {
-                logged = try await route.log.add(envelope: envelope, loggedAs: entry)
+                let answer = try await route.log.add(envelope: envelope, loggedAs: entry)
+                logged = answer.entry
+                if let refusal = answer.envelopeRefusal {
+                    notices.append("the Rekor v2 log refused the envelope (\(refusal)); the attestation was logged as the hashedrekord over its PAE, so the log has not indexed its subjects and a search by the artifact will not find it")
+                }
             } else {
                 logged = try await route.log.add(entry)
             }
@@ -158,6 +164,6 @@ extension SigningSession {
                                     content: content)
         try await SelfVerification.verify(bundle, artifact: artifact, signer: selfCheck, trustedRoot: trustedRoot)
         return SigningResult(bundle: bundle, identity: identity, logIndex: logged.logIndex, integratedTime: logged.integratedTime,
-                             timestamp: signedTime)
+                             timestamp: signedTime, notices: notices)
     }
 }

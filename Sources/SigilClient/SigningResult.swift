@@ -11,6 +11,9 @@ public struct SigningResult: Sendable {
     public let integratedTime: Int64
     /// The TSA's `genTime` (Rekor v2 signing, whose entries carry no integrated time).
     public var timestamp: Date? = nil
+    /// What the signer should know although signing succeeded (a log that took a lesser form of
+    /// the entry), one sentence each; commands print them to standard error.
+    public var notices: [String] = []
 }
 
 /// The last gate before a bundle may be written: it must pass the same offline verification any

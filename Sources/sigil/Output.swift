@@ -1,4 +1,5 @@
 import Foundation
+import SigilClient
 import SigstoreKit
 import WireFormat
 
@@ -17,6 +18,11 @@ enum Output {
 
     static func note(_ text: String) {
         FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+
+    /// A signing result's notices on stderr (with `--json` too: they are not results).
+    static func notices(of result: SigningResult) {
+        for notice in result.notices { note("Note: \(notice)") }
     }
 }
 

@@ -100,7 +100,7 @@ import WireFormat
     static func refusal(_ v2: LiveV2Log, _ envelope: DSSEEnvelope, _ entry: HashedRekordV002) async -> String {
         do {
             let logged = try await v2.client.add(envelope: envelope, loggedAs: entry)
-            Issue.record("accepted as index \(logged.logIndex)")
+            Issue.record("accepted as index \(logged.entry.logIndex)")
             return ""
         } catch {
             return "\(error)"
@@ -111,8 +111,9 @@ import WireFormat
         let v2 = try await LiveV2Log()
         defer { Task { await v2.server.stop() } }
         let (envelope, entry) = TestSigner(email: "alice@example.com").attestation(subjects: [("app.tar", Self.file)])
-        let logged = try await v2.client.add(envelope: envelope, loggedAs: entry)
+        let (logged, refusal) = try await v2.client.add(envelope: envelope, loggedAs: entry)
         #expect(logged.canonicalizedBody == entry.canonicalBody && logged.logIndex == 0)
+        #expect(refusal == nil)
         #expect(try await v2.search(Self.file) == 1)
         #expect(try await v2.search(entry.digest) == 1)
     }
@@ -121,8 +122,9 @@ import WireFormat
         let v2 = try await LiveV2Log(envelopes: .status(.badRequest))
         defer { Task { await v2.server.stop() } }
         let (envelope, entry) = TestSigner(email: "alice@example.com").attestation(subjects: [("app.tar", Self.file)])
-        let logged = try await v2.client.add(envelope: envelope, loggedAs: entry)
+        let (logged, refusal) = try await v2.client.add(envelope: envelope, loggedAs: entry)
         #expect(logged.canonicalizedBody == entry.canonicalBody && v2.log.treeHead.treeSize == 1)
+        #expect(refusal?.contains("HTTP 400") == true, "the signer is told why: \(refusal ?? "nil")")
         #expect(try await v2.search(Self.file) == 0, "the log never saw the statement")
         #expect(try await v2.search(entry.digest) == 1)
 
@@ -139,8 +141,9 @@ import WireFormat
         let subjects = (0..<40).map { ("file-\($0).tar", Array(SHA256.hash(data: Array("file \($0)".utf8)))) }
         let (envelope, entry) = TestSigner(email: "alice@example.com").attestation(subjects: subjects)
         #expect(CanonicalJSON.encode(RekorV2EntryRequest.dsseRequestJSON(envelope: envelope, loggedAs: entry)).count > 4096)
-        let logged = try await v2.client.add(envelope: envelope, loggedAs: entry)
+        let (logged, refusal) = try await v2.client.add(envelope: envelope, loggedAs: entry)
         #expect(logged.canonicalizedBody == entry.canonicalBody && v2.log.treeHead.treeSize == 1)
+        #expect(refusal?.contains("HTTP 413") == true, "\(refusal ?? "nil")")
         #expect(try await v2.search(subjects[0].1) == 0)
     }
 

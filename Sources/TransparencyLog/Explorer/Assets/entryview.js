@@ -126,6 +126,8 @@ function envelopeSection(body, payloadBox, attach) {
     } }), payloadBox);
 }
 
+const UNTOLD_DIGEST = ' (the artifact\'s digest, or for an attestation the digest of its DSSE envelope\'s PAE: attach the envelope below to tell)';
+
 export async function showEntry(main, { uuid, index, log = 'v1' }) {
   replace(main, el('p', { role: 'status' }, 'Loading the entry…'));
   let entry;
@@ -145,6 +147,7 @@ export async function showEntry(main, { uuid, index, log = 'v1' }) {
   const proofBox = el('div', { 'aria-live': 'polite', 'data-testid': 'proof' }, el('p', { role: 'status' }, 'Verifying in this browser…'));
   const payloadBox = el('div');
   let envelope = null;
+  const digestNote = el('span', { class: 'note', 'data-testid': 'signed-digest-note' }, UNTOLD_DIGEST);
   const bundleButton = el('button', { type: 'button', 'data-testid': 'download-bundle' }, 'Download bundle');
   const bundleNote = el('span', { class: 'note' });
   const refreshBundle = () => {
@@ -169,7 +172,10 @@ export async function showEntry(main, { uuid, index, log = 'v1' }) {
       !v2 && ['Entry ID', el('span', { class: 'mono' }, entry.entryID)],
       v2 ? ['Sequenced', el('span', { 'data-testid': 'time' }, `${time.local} — ${time.utc} (UTC), as the log records it: a Rekor v2 log signs no time; the signing time is the RFC 3161 timestamp in the signer's bundle`)]
         : ['Integrated time', el('span', { 'data-testid': 'time' }, `${time.local} — ${time.utc} (UTC)`)],
-      body.dataHash && ['Artifact digest', el('span', { class: 'mono' }, `${body.dataHash.algorithm}:${body.dataHash.value}`)],
+      // Rekor v2 logs an attestation as a hashedrekord over its envelope's PAE, so a v2 digest
+      // is not always an artifact's: only an attached envelope tells.
+      body.dataHash && (v2 ? ['Signed digest', el('span', {}, el('span', { class: 'mono' }, `${body.dataHash.algorithm}:${body.dataHash.value}`), digestNote)]
+        : ['Artifact digest', el('span', { class: 'mono' }, `${body.dataHash.algorithm}:${body.dataHash.value}`)]),
       body.payloadHash && ['Payload hash', el('span', { class: 'mono' }, `${body.payloadHash.algorithm}:${body.payloadHash.value}`)],
       body.envelopeHash && ['Envelope hash', el('span', { class: 'mono' }, `${body.envelopeHash.algorithm}:${body.envelopeHash.value}`)],
       body.signature && ['Signature', el('span', { class: 'mono wrap' }, body.signature)],
@@ -178,7 +184,11 @@ export async function showEntry(main, { uuid, index, log = 'v1' }) {
     ])),
     body.error ? el('p', { class: 'error', role: 'alert' }, `The entry body could not be decoded: ${body.error}`) : body.verifiers.map(verifierView),
     body.kind === 'dsse' || (v2 && body.kind === 'hashedrekord')
-      ? envelopeSection(body, payloadBox, (attached) => { envelope = attached; refreshBundle(); }) : null,
+      ? envelopeSection(body, payloadBox, (attached) => {
+        envelope = attached;
+        refreshBundle();
+        digestNote.textContent = attached ? ' (the digest of the attached DSSE envelope\'s PAE: this entry logs an attestation)' : UNTOLD_DIGEST;
+      }) : null,
     el('section', { class: 'card', 'aria-label': 'Proof' }, el('h3', {}, 'Proof, checked in this browser'), proofBox));
   refreshBundle();
   document.getElementById('entry-heading').focus();
