@@ -13,7 +13,9 @@ struct TrustInstance: AsyncParsableCommand {
             Verifies the root, follows the repository's root rotations, timestamp, snapshot and targets
             through the TUF client workflow, and caches the verified trusted root and signing config under
             $XDG_DATA_HOME/sigil/tuf (or ~/.local/share/sigil/tuf). Any earlier cache for the instance is
-            replaced only if this succeeds. Then pass --instance URL instead of --trust-config.
+            replaced only if this succeeds, and its metadata versions still guard against rollback (a
+            re-initialised instance, with new keys, is not held to them). Then pass --instance URL
+            instead of --trust-config.
             Example:
               sigil trust-instance http://127.0.0.1:3000/tuf .sigil/tuf/repository/1.root.json
               sigil verify-blob artifact.txt --instance http://127.0.0.1:3000/tuf \\

@@ -145,6 +145,45 @@ final class TUFUpdaterTests: XCTestCase {
         XCTAssertEqual(snapshot(of: base.url), before)
     }
 
+    func testBootstrappingAgainKeepsTheRollbackProtection() async throws {
+        var repository = TUFTestRepository()
+        repository.files["1.root.json"] = try repository.root(version: 1)
+        try repository.publish(TUFTestRepository.sigstoreTargets, targetsVersion: 5, snapshotVersion: 5, timestampVersion: 5)
+        let base = TemporaryDirectory()
+        try await updater(MemoryTUFFetcher(repository.files), base: base).bootstrap(root: repository.files["1.root.json"]!)
+        let before = snapshot(of: base.url)
+        // Older metadata, validly signed, served to a user who runs trust-instance again.
+        var older = repository
+        try older.publish(TUFTestRepository.sigstoreTargets, targetsVersion: 4, snapshotVersion: 4, timestampVersion: 4)
+        await assertFails(.version, try await updater(MemoryTUFFetcher(older.files), base: base).bootstrap(root: repository.files["1.root.json"]!),
+                          mentioning: "timestamp version 4 < trusted 5")
+        XCTAssertEqual(snapshot(of: base.url), before, "the refused bootstrap must leave the cache as it was")
+        // The same versions again are no rollback.
+        try await updater(MemoryTUFFetcher(repository.files), base: base).bootstrap(root: repository.files["1.root.json"]!)
+
+        // The timestamp key rotated (root 2) after the root the user bootstraps from: the floors
+        // were written under root 2's keys, so they still hold.
+        let oldRootKeys = repository.keys[.root]!
+        repository.keys[.timestamp] = [SigningKey.generateP256()]
+        repository.files["2.root.json"] = try repository.root(version: 2, signedBy: oldRootKeys)
+        try repository.publish(TUFTestRepository.sigstoreTargets, targetsVersion: 6, snapshotVersion: 6, timestampVersion: 6)
+        _ = try await updater(MemoryTUFFetcher(repository.files), base: base).refresh()
+        var olderRotated = repository
+        try olderRotated.publish(TUFTestRepository.sigstoreTargets, targetsVersion: 5, snapshotVersion: 5, timestampVersion: 5)
+        await assertFails(.version, try await updater(MemoryTUFFetcher(olderRotated.files), base: base).bootstrap(root: repository.files["1.root.json"]!),
+                          mentioning: "timestamp version 5 < trusted 6")
+
+        // The instance re-initialised (new keys, versions from 1): the old floors verify under none
+        // of its keys, so they do not block it.
+        var fresh = TUFTestRepository()
+        fresh.files["1.root.json"] = try fresh.root(version: 1)
+        try fresh.publish(TUFTestRepository.sigstoreTargets, targetsVersion: 1, snapshotVersion: 1, timestampVersion: 1)
+        try await updater(MemoryTUFFetcher(fresh.files), base: base).bootstrap(root: fresh.files["1.root.json"]!)
+        let cached = try TUFMetadata(parsing: Array(try Data(contentsOf: base.url.appendingPathComponent(TUFCacheName.folder(instance))
+            .appendingPathComponent("timestamp.json"))), role: .timestamp)
+        XCTAssertEqual(cached.version, 1)
+    }
+
     func testFastForwardIsRecoveredByRotatingTheTimestampKey() async throws {
         var repository = try repository()
         let base = TemporaryDirectory()

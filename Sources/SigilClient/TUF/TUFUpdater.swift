@@ -31,6 +31,12 @@ public struct TUFUpdater: Sendable {
     /// Starts trusting the instance from `root`, the first root the operator handed out: checks it,
     /// runs a full refresh into a fresh cache, has `accept` check the targets, and only then
     /// replaces any cache the instance had.
+    ///
+    /// Bootstrapping again must not undo the rollback protection the old cache gave: its timestamp
+    /// and snapshot go into the fresh cache too, judged against the old cache's root as a refresh
+    /// judges its cached copies: if the chain of roots from `root` ends with the same timestamp
+    /// and snapshot keys, their versions are floors (older metadata served now is refused);
+    /// otherwise (a re-initialised instance, or keys rotated since) they are not consulted.
     @discardableResult
     public func bootstrap(root: [UInt8], now: Date = Date(),
                           accept: (Targets) throws(TUFError) -> Void = { _ in }) async throws(TUFError) -> Targets {
@@ -40,7 +46,15 @@ public struct TUFUpdater: Sendable {
         let staging = try cache.staging()
         do throws(TUFError) {
             try staging.write(root, to: staging.metadataFile(.root))
-            let targets = try await TUFUpdater(cache: staging, fetcher: fetcher).refresh(now: now)
+            var floorsRoot: TUFRootContent?
+            if (try? cache.checkOwnership()) != nil, let old = cache.read(cache.metadataFile(.root)),
+               let oldRoot = try? TUFTrustedSet(root: old, referenceTime: now).rootContent {
+                floorsRoot = oldRoot
+                for role in [TUFRole.timestamp, .snapshot] {
+                    if let kept = cache.read(cache.metadataFile(role)) { try staging.write(kept, to: staging.metadataFile(role)) }
+                }
+            }
+            let targets = try await TUFUpdater(cache: staging, fetcher: fetcher).refresh(now: now, cachedCopiesSignedUnder: floorsRoot)
             try accept(targets)
             try cache.replace(with: staging)
             return targets
@@ -57,9 +71,15 @@ public struct TUFUpdater: Sendable {
     /// is written until everything has verified: a refresh that fails part-way leaves the cache
     /// exactly as it was, still usable `--offline`.
     public func refresh(now: Date = Date()) async throws(TUFError) -> Targets {
+        try await refresh(now: now, cachedCopiesSignedUnder: nil)
+    }
+
+    /// `refresh`, with the cached timestamp and snapshot judged as written under `cachedRoot`
+    /// rather than under the cached root.json (a bootstrap's fresh cache holds the old cache's).
+    private func refresh(now: Date, cachedCopiesSignedUnder cachedRoot: TUFRootContent?) async throws(TUFError) -> Targets {
         try cache.checkOwnership()
         var trusted = try loadCachedRoot(referenceTime: now)
-        let startingRoot = trusted.rootContent
+        let startingRoot = cachedRoot ?? trusted.rootContent
         var verified: [(file: URL, bytes: [UInt8])] = []
 
         // The timestamp is fetched while the root chain is walked: only its bytes come early; it is
