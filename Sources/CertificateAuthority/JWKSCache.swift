@@ -11,6 +11,10 @@ import WireFormat
 /// at most one per `minimumRefreshInterval` per issuer, so a stream of tokens with made-up key IDs
 /// can't turn the CA into a traffic amplifier. Concurrent misses for the same issuer share one fetch.
 ///
+/// A fetch that fails is remembered for `failureBackoff`: tokens of that issuer get the same error
+/// at once meanwhile, so an issuer that is down (or slow to time out) is not asked again for every
+/// token, and requests do not pile up behind its timeouts.
+///
 /// Entries are keyed by the issuer URL's bytes (`ExactString`): `…/realms/Kelvin` and
 /// `…/realms/\u{212A}elvin` (KELVIN SIGN) are canonically equivalent `String`s, but different
 /// issuers with different keys, and must neither share nor evict each other's entry.
@@ -27,14 +31,16 @@ actor JWKSCache {
     private let maximumLifetime: TimeInterval
     private let defaultLifetime: TimeInterval
     private let minimumRefreshInterval: TimeInterval
+    private let failureBackoff: TimeInterval
     private var entries: [ExactString: Entry] = [:]
     private var inFlight: [ExactString: Task<FetchedKeySet, any Error>] = [:]
+    private var failures: [ExactString: (error: TokenError, at: Date)] = [:]
 
     /// The lower bound keeps an issuer that sends `no-store` (or `max-age=0`) from making the CA
     /// fetch its JWKS for every token; the upper bound is how long a removed key may stay trusted.
     init(fetcher: any OIDCKeyFetcher, now: @escaping @Sendable () -> Date,
          minimumLifetime: TimeInterval = 60, maximumLifetime: TimeInterval = 3600, defaultLifetime: TimeInterval = 3600,
-         minimumRefreshInterval: TimeInterval = 10) {
+         minimumRefreshInterval: TimeInterval = 10, failureBackoff: TimeInterval = 5) {
         precondition(minimumLifetime <= defaultLifetime && defaultLifetime <= maximumLifetime, "JWKSCache: lifetimes out of order")
         self.fetcher = fetcher
         self.now = now
@@ -42,6 +48,7 @@ actor JWKSCache {
         self.maximumLifetime = maximumLifetime
         self.defaultLifetime = defaultLifetime
         self.minimumRefreshInterval = minimumRefreshInterval
+        self.failureBackoff = failureBackoff
     }
 
     /// Keys of `issuer` that may verify a token naming `kid`; refetches once if none match, and
@@ -68,6 +75,7 @@ actor JWKSCache {
         if let running = inFlight[issuer] {
             task = running
         } else {
+            if let failure = failures[issuer], now().timeIntervalSince(failure.at) < failureBackoff { throw failure.error }
             let fetcher = self.fetcher
             let url = issuer.text
             task = Task { try await fetcher.fetchKeys(issuerURL: url) }
@@ -77,14 +85,37 @@ actor JWKSCache {
             let fetched = try await task.value
             if inFlight[issuer] == task {
                 inFlight[issuer] = nil
+                failures[issuer] = nil
                 let fetchedAt = now()
                 entries[issuer] = Entry(keys: fetched.keys, fetchedAt: fetchedAt,
                                         expiresAt: fetchedAt.addingTimeInterval(lifetime(advertised: fetched.maxAge)))
             }
             return fetched.keys
         } catch {
-            if inFlight[issuer] == task { inFlight[issuer] = nil }
-            throw error as? TokenError ?? .discoveryFailed(issuer: issuer.text, reason: "\(error)")
+            let failure = error as? TokenError ?? .discoveryFailed(issuer: issuer.text, reason: "\(error)")
+            if inFlight[issuer] == task {
+                inFlight[issuer] = nil
+                remember(remembered(failure), for: issuer)
+            }
+            throw failure
         }
+    }
+
+    /// Failures remembered at most: a meta-issuer pattern lets tokens name any number of issuers.
+    static let maximumRememberedFailures = 1024
+
+    private func remember(_ failure: TokenError, for issuer: ExactString) {
+        let current = now()
+        if failures.count >= Self.maximumRememberedFailures {
+            failures = failures.filter { current.timeIntervalSince($0.value.at) < failureBackoff }
+            if failures.count >= Self.maximumRememberedFailures { failures.removeAll() }
+        }
+        failures[issuer] = (failure, current)
+    }
+
+    /// `failure` as later tokens are told it, while it is remembered.
+    private func remembered(_ failure: TokenError) -> TokenError {
+        guard case .discoveryFailed(let issuer, let reason) = failure else { return failure }
+        return .discoveryFailed(issuer: issuer, reason: "\(reason) (the CA asks again \(Int(failureBackoff)) s after that failure)")
     }
 }

@@ -86,6 +86,31 @@ import WireFormat
         #expect(try await !Self.verifies(token, issuer: CAFixtures.plainIssuerURL, cache: cache))
     }
 
+    @Test func aFailedFetchIsRememberedBrieflyNotRepeatedForEveryToken() async throws {
+        let clock = ManualClock()
+        let issuer = CAFixtures.oidcIssuer()
+        let token = try await issuer.mintToken(subject: nil, email: "alice@example.com")
+        let fetcher = ScriptedKeyFetcher()   // serves nothing yet: the issuer is down
+        let cache = JWKSCache(fetcher: fetcher, now: { clock.now }, failureBackoff: 5)
+        for attempt in 0..<10 {
+            await #expect {
+                _ = try await Self.verifies(token, issuer: CAFixtures.plainIssuerURL, cache: cache)
+            } throws: { error in
+                guard case .discoveryFailed(_, let reason) = error as? TokenError else { return false }
+                return reason.contains("no such issuer") && (attempt == 0) != reason.contains("asks again 5 s after")
+            }
+        }
+        #expect(fetcher.fetches(of: CAFixtures.plainIssuerURL) == 1, "one fetch while the failure is remembered")
+
+        // Back up: the first token after the backoff fetches again and succeeds.
+        fetcher.serve(CAFixtures.plainIssuerURL, jwks: await issuer.jwks())
+        clock.advance(4)
+        await #expect(throws: TokenError.self) { _ = try await Self.verifies(token, issuer: CAFixtures.plainIssuerURL, cache: cache) }
+        clock.advance(1)
+        #expect(try await Self.verifies(token, issuer: CAFixtures.plainIssuerURL, cache: cache))
+        #expect(fetcher.fetches(of: CAFixtures.plainIssuerURL) == 2)
+    }
+
     @Test(arguments: [
         (advertised: nil, expected: 3600.0),        // no header: the default
         (advertised: 0, expected: 60),              // no-store / no-cache / max-age=0: the floor
