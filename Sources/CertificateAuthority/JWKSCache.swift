@@ -75,7 +75,7 @@ actor JWKSCache {
         if let running = inFlight[issuer] {
             task = running
         } else {
-            if let failure = failures[issuer], now().timeIntervalSince(failure.at) < failureBackoff { throw failure.error }
+            if let failure = failures[issuer], isRecent(failure.at) { throw failure.error }
             let fetcher = self.fetcher
             let url = issuer.text
             task = Task { try await fetcher.fetchKeys(issuerURL: url) }
@@ -104,18 +104,29 @@ actor JWKSCache {
     /// Failures remembered at most: a meta-issuer pattern lets tokens name any number of issuers.
     static let maximumRememberedFailures = 1024
 
+    /// Full, the oldest goes: never all at once, which would let a flood of made-up issuers wipe
+    /// the backoff of one that is really down.
     private func remember(_ failure: TokenError, for issuer: ExactString) {
-        let current = now()
         if failures.count >= Self.maximumRememberedFailures {
-            failures = failures.filter { current.timeIntervalSince($0.value.at) < failureBackoff }
-            if failures.count >= Self.maximumRememberedFailures { failures.removeAll() }
+            failures = failures.filter { isRecent($0.value.at) }
+            if failures.count >= Self.maximumRememberedFailures, let oldest = failures.min(by: { $0.value.at < $1.value.at }) {
+                failures[oldest.key] = nil
+            }
         }
-        failures[issuer] = (failure, current)
+        failures[issuer] = (failure, now())
+    }
+
+    /// Whether a failure at `moment` is still within the backoff. A wall clock stepped back makes
+    /// the age negative: that does not count as recent, or an issuer would stay blocked until the
+    /// clock caught up.
+    private func isRecent(_ moment: Date) -> Bool {
+        let age = now().timeIntervalSince(moment)
+        return age >= 0 && age < failureBackoff
     }
 
     /// `failure` as later tokens are told it, while it is remembered.
     private func remembered(_ failure: TokenError) -> TokenError {
         guard case .discoveryFailed(let issuer, let reason) = failure else { return failure }
-        return .discoveryFailed(issuer: issuer, reason: "\(reason) (the CA asks again \(Int(failureBackoff)) s after that failure)")
+        return .discoveryFailed(issuer: issuer, reason: "\(reason) (the CA asks again \(String(format: "%g", failureBackoff)) s after that failure)")
     }
 }

@@ -43,7 +43,7 @@ struct Attest: AsyncParsableCommand {
                                                          predicate: predicateValue)
             let result = try await signing.session().sign(.statement(statement))
             try BundleWriter.write(result.bundle, to: output)
-            Output.notices(of: result)
+            Output.notices(of: [result])
             if json {
                 try Output.json(SignReport(result, bundle: output))
             } else {

@@ -20,9 +20,14 @@ enum Output {
         FileHandle.standardError.write(Data((text + "\n").utf8))
     }
 
-    /// A signing result's notices on stderr (with `--json` too: they are not results).
-    static func notices(of result: SigningResult) {
-        for notice in result.notices { note("Note: \(notice)") }
+    /// Signing results' notices on stderr (with `--json` too: they are not results), each
+    /// distinct one once: the platforms of one image share their log's answer.
+    static func notices(of results: [SigningResult]) {
+        var printed: [String] = []
+        for notice in results.flatMap(\.notices) where !printed.containsExactly(notice) {
+            printed.append(notice)
+            note("note: \(notice)")
+        }
     }
 }
 

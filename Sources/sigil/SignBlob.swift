@@ -38,7 +38,7 @@ struct SignBlob: AsyncParsableCommand {
             let digest = try ArtifactDigest(fileAt: file)
             let result = try await signing.session().sign(.digest(digest))
             try BundleWriter.write(result.bundle, to: output)
-            Output.notices(of: result)
+            Output.notices(of: [result])
             try report(result, bundlePath: output)
         } catch let error as SigningError {
             throw CLIError(error.description)

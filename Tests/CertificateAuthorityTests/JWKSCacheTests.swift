@@ -111,6 +111,27 @@ import WireFormat
         #expect(fetcher.fetches(of: CAFixtures.plainIssuerURL) == 2)
     }
 
+    @Test func rememberedFailuresStayPerIssuerBoundedAndNeverOutliveAClockStep() async throws {
+        let clock = ManualClock()
+        let fetcher = ScriptedKeyFetcher()   // every issuer is down
+        let cache = JWKSCache(fetcher: fetcher, now: { clock.now }, failureBackoff: 5)
+        let down = "https://down.example"
+        _ = try? await cache.candidates(issuer: down, kid: nil)
+        clock.advance(0.001)
+        // A flood of made-up issuers (a meta-issuer pattern allows any number) fills the map; the
+        // oldest is dropped one at a time, so the flood costs one fetch each and never clears it all.
+        for k in 0..<(JWKSCache.maximumRememberedFailures - 1) { _ = try? await cache.candidates(issuer: "https://made-up-\(k).example", kid: nil) }
+        _ = try? await cache.candidates(issuer: down, kid: nil)
+        #expect(fetcher.fetches(of: down) == 1, "the down issuer's failure survived a full map")
+        _ = try? await cache.candidates(issuer: "https://one-more.example", kid: nil)
+        _ = try? await cache.candidates(issuer: down, kid: nil)
+        #expect(fetcher.fetches(of: down) == 2, "past the bound, the oldest failure (the down issuer's) went first")
+        // The wall clock stepped back an hour: the failure is not "recent" for an hour more.
+        clock.advance(-3600)
+        _ = try? await cache.candidates(issuer: down, kid: nil)
+        #expect(fetcher.fetches(of: down) == 3)
+    }
+
     @Test(arguments: [
         (advertised: nil, expected: 3600.0),        // no header: the default
         (advertised: 0, expected: 60),              // no-store / no-cache / max-age=0: the floor

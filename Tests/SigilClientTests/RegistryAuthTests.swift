@@ -175,7 +175,18 @@ import WireFormat
             guard case .registry(let message) = error as? ImageStoreError else { return false }
             return message.contains("HTTP 429")
         }
+        // A tag may have moved since a PUT that failed (and may have been applied): another
+        // signer's referrers index must not be overwritten by a repeat, so a tag's PUT goes once.
+        let manifest = Array(#"{"schemaVersion":2,"tagged":true}"#.utf8)
+        await #expect {
+            try await servers.store("team/busy").putManifest(manifest, as: OCIDescriptor(mediaType: "application/vnd.oci.image.manifest.v1+json", of: manifest),
+                                                             role: .image(tag: "v1"))
+        } throws: { error in
+            guard case .registry(let message) = error as? ImageStoreError else { return false }
+            return message.contains("the tag \"v1\"") && message.contains("HTTP 502")
+        }
         let seen = servers.double.registryRequests.map { "\($0.method) \($0.path)" }
+        #expect(seen.filter { $0 == "PUT /v2/team/busy/manifests/v1" }.count == 1, "\(seen)")
         #expect(seen.filter { $0 == "HEAD /v2/team/down/blobs/\(descriptor.digest)" }.count == TransientFailure.maximumAttempts, "\(seen)")
         #expect(seen.filter { $0.hasPrefix("POST /v2/team/full/") }.count == 1, "\(seen)")
         #expect(seen.filter { $0.hasPrefix("GET /v2/team/slow/") }.count == 1, "\(seen)")
@@ -190,6 +201,8 @@ import WireFormat
             #expect(third >= .milliseconds(450) && third <= .milliseconds(1350))
         }
         #expect(TransientFailure.pause(after: 1, retryAfter: "2") == .seconds(2))
+        // "Now" still waits the client's own pause: four tries in a row would only add load.
+        #expect(TransientFailure.pause(after: 1, retryAfter: "0")! >= .milliseconds(50))
         #expect(TransientFailure.pause(after: 1, retryAfter: "6") == nil)
         #expect(TransientFailure.pause(after: 1, retryAfter: "99999999999999999999") == nil)
         // An HTTP-date is not read; the client's own pause applies.

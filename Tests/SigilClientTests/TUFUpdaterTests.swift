@@ -173,15 +173,45 @@ final class TUFUpdaterTests: XCTestCase {
         await assertFails(.version, try await updater(MemoryTUFFetcher(olderRotated.files), base: base).bootstrap(root: repository.files["1.root.json"]!),
                           mentioning: "timestamp version 5 < trusted 6")
 
-        // The instance re-initialised (new keys, versions from 1): the old floors verify under none
-        // of its keys, so they do not block it.
+        // A repository that withholds root 2 (which rotated the timestamp key away) is refused,
+        // rather than trusted with the old key and without the floors.
+        var withheld = olderRotated.files
+        withheld["2.root.json"] = nil
+        await assertFails(.version, try await updater(MemoryTUFFetcher(withheld), base: base).bootstrap(root: repository.files["1.root.json"]!),
+                          mentioning: "newest root is version 1, older than the version 2")
+    }
+
+    func testAReinitialisedInstanceIsNotHeldToTheOldCachesVersions() async throws {
+        var repository = TUFTestRepository()
+        repository.files["1.root.json"] = try repository.root(version: 1)
+        try repository.publish(TUFTestRepository.sigstoreTargets, targetsVersion: 5, snapshotVersion: 5, timestampVersion: 5)
+        let base = TemporaryDirectory()
+        try await updater(MemoryTUFFetcher(repository.files), base: base).bootstrap(root: repository.files["1.root.json"]!)
+
+        // Re-initialised with new root keys but the same online key (copied, or in a KMS): versions
+        // from 1, a different root 1. Its timestamp verifies under the old keys, yet is no rollback.
         var fresh = TUFTestRepository()
+        fresh.keys[.timestamp] = repository.keys[.timestamp]
+        fresh.keys[.snapshot] = repository.keys[.snapshot]
         fresh.files["1.root.json"] = try fresh.root(version: 1)
         try fresh.publish(TUFTestRepository.sigstoreTargets, targetsVersion: 1, snapshotVersion: 1, timestampVersion: 1)
         try await updater(MemoryTUFFetcher(fresh.files), base: base).bootstrap(root: fresh.files["1.root.json"]!)
-        let cached = try TUFMetadata(parsing: Array(try Data(contentsOf: base.url.appendingPathComponent(TUFCacheName.folder(instance))
-            .appendingPathComponent("timestamp.json"))), role: .timestamp)
-        XCTAssertEqual(cached.version, 1)
+        let folder = base.url.appendingPathComponent(TUFCacheName.folder(instance))
+        XCTAssertEqual(try TUFMetadata(parsing: Array(try Data(contentsOf: folder.appendingPathComponent("timestamp.json"))), role: .timestamp).version, 1)
+
+        // One whose roots stop below the trusted version cannot be told from a withholding
+        // repository: refused, saying how to start over.
+        var rotated = fresh
+        let freshRootKeys = rotated.keys[.root]!
+        rotated.files["2.root.json"] = try rotated.root(version: 2, signedBy: freshRootKeys)
+        try await updater(MemoryTUFFetcher(rotated.files), base: base).refresh()
+        var again = TUFTestRepository()
+        again.files["1.root.json"] = try again.root(version: 1)
+        try again.publish(TUFTestRepository.sigstoreTargets, targetsVersion: 1, snapshotVersion: 1, timestampVersion: 1)
+        await assertFails(.version, try await updater(MemoryTUFFetcher(again.files), base: base).bootstrap(root: again.files["1.root.json"]!),
+                          mentioning: "remove \(folder.path)")
+        try FileManager.default.removeItem(at: folder)
+        try await updater(MemoryTUFFetcher(again.files), base: base).bootstrap(root: again.files["1.root.json"]!)
     }
 
     func testFastForwardIsRecoveredByRotatingTheTimestampKey() async throws {

@@ -16,7 +16,7 @@ struct RegistryRequest: Sendable {
     /// What the request is about, for messages: `manifest sha256:…`, `blob upload`.
     var subject: String
     /// Set on a request other than `GET` or `HEAD` whose repetition changes nothing (a
-    /// manifest `PUT`: the same bytes under the same digest or tag).
+    /// manifest `PUT` by digest: the same bytes under the same name).
     var repeatsSafely = false
 
     /// Whether sending the request twice has the effect of sending it once, so a transient

@@ -115,7 +115,10 @@ extension RegistryStore {
         let request = RegistryRequest(method: .PUT, target: "/v2/\(repository)/manifests/\(name)",
                                       headers: [("Content-Type", descriptor.mediaType)], body: bytes, scopes: [.push(repository)],
                                       subject: reference.map { "the tag \(JSONError.quoted($0))" } ?? "manifest \(descriptor.digest)",
-                                      repeatsSafely: true)
+                                      // By digest, the same bytes land in the same place however often. A tag
+                                      // may have moved meanwhile (the referrers index is read, changed and
+                                      // written by every signer), so a tag's PUT is its caller's to repeat.
+                                      repeatsSafely: reference == nil)
         let response = try await client.send(request, limit: RegistryClient.errorBodyLimit)
         guard (200..<300).contains(response.status) else { return (response, request) }
         if let header = response.header("Docker-Content-Digest"), let stored = OCIDigest(header),

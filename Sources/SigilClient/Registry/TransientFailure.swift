@@ -19,17 +19,18 @@ enum TransientFailure {
         request.isRepeatable && attempt < maximumAttempts && statuses.contains(status)
     }
 
-    /// The pause before try `attempt + 1`: the registry's `Retry-After` in seconds when it gives
-    /// one (up to `longestRequestedPause`), else 100 ms tripled per try, with jitter so that
-    /// signers racing for the same blob do not ask again in step. nil when the registry asks for
+    /// The pause before try `attempt + 1`: 100 ms tripled per try, with jitter so that signers
+    /// racing for the same blob do not ask again in step, or the registry's `Retry-After` in
+    /// seconds when that is longer (up to `longestRequestedPause`). nil when the registry asks for
     /// longer than this client waits.
     static func pause(after attempt: Int, retryAfter: String?) -> Duration? {
-        if let retryAfter, !retryAfter.isEmpty, retryAfter.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) {
-            guard retryAfter.utf8.count <= 4, let seconds = Int(retryAfter), Duration.seconds(seconds) <= longestRequestedPause else { return nil }
-            return .seconds(seconds)
-        }
         var base = 100
         for _ in 1..<max(attempt, 1) { base *= 3 }
-        return .milliseconds(Int.random(in: base / 2...base * 3 / 2))
+        let own = Duration.milliseconds(Int.random(in: base / 2...base * 3 / 2))
+        guard let retryAfter, !retryAfter.isEmpty, retryAfter.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else {
+            return own   // absent, or an HTTP-date: the client's own pause
+        }
+        guard retryAfter.utf8.count <= 4, let seconds = Int(retryAfter), Duration.seconds(seconds) <= longestRequestedPause else { return nil }
+        return max(.seconds(seconds), own)
     }
 }

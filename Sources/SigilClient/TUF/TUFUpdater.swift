@@ -32,11 +32,11 @@ public struct TUFUpdater: Sendable {
     /// runs a full refresh into a fresh cache, has `accept` check the targets, and only then
     /// replaces any cache the instance had.
     ///
-    /// Bootstrapping again must not undo the rollback protection the old cache gave: its timestamp
-    /// and snapshot go into the fresh cache too, judged against the old cache's root as a refresh
-    /// judges its cached copies: if the chain of roots from `root` ends with the same timestamp
-    /// and snapshot keys, their versions are floors (older metadata served now is refused);
-    /// otherwise (a re-initialised instance, or keys rotated since) they are not consulted.
+    /// Bootstrapping again must not undo the rollback protection the old cache gave (see
+    /// `EarlierTrust`): the chain of roots must reach the old cache's root version, and where it
+    /// passes through that very root, the old timestamp and snapshot are floors, judged against its
+    /// keys as a refresh judges its cached copies. A chain through another root at that version
+    /// is another instance's (re-initialised), not held to them.
     @discardableResult
     public func bootstrap(root: [UInt8], now: Date = Date(),
                           accept: (Targets) throws(TUFError) -> Void = { _ in }) async throws(TUFError) -> Targets {
@@ -46,15 +46,15 @@ public struct TUFUpdater: Sendable {
         let staging = try cache.staging()
         do throws(TUFError) {
             try staging.write(root, to: staging.metadataFile(.root))
-            var floorsRoot: TUFRootContent?
+            var earlier: EarlierTrust?
             if (try? cache.checkOwnership()) != nil, let old = cache.read(cache.metadataFile(.root)),
-               let oldRoot = try? TUFTrustedSet(root: old, referenceTime: now).rootContent {
-                floorsRoot = oldRoot
+               let oldSet = try? TUFTrustedSet(root: old, referenceTime: now) {
+                earlier = EarlierTrust(rootBytes: old, root: oldSet.rootContent, version: oldSet.root.version, directory: cache.directory.path)
                 for role in [TUFRole.timestamp, .snapshot] {
                     if let kept = cache.read(cache.metadataFile(role)) { try staging.write(kept, to: staging.metadataFile(role)) }
                 }
             }
-            let targets = try await TUFUpdater(cache: staging, fetcher: fetcher).refresh(now: now, cachedCopiesSignedUnder: floorsRoot)
+            let targets = try await TUFUpdater(cache: staging, fetcher: fetcher).refresh(now: now, earlier: earlier)
             try accept(targets)
             try cache.replace(with: staging)
             return targets
@@ -71,15 +71,31 @@ public struct TUFUpdater: Sendable {
     /// is written until everything has verified: a refresh that fails part-way leaves the cache
     /// exactly as it was, still usable `--offline`.
     public func refresh(now: Date = Date()) async throws(TUFError) -> Targets {
-        try await refresh(now: now, cachedCopiesSignedUnder: nil)
+        try await refresh(now: now, earlier: nil)
     }
 
-    /// `refresh`, with the cached timestamp and snapshot judged as written under `cachedRoot`
-    /// rather than under the cached root.json (a bootstrap's fresh cache holds the old cache's).
-    private func refresh(now: Date, cachedCopiesSignedUnder cachedRoot: TUFRootContent?) async throws(TUFError) -> Targets {
+    /// What an instance's cache trusted before a bootstrap replaces it: the newest root it had
+    /// verified, under whose keys its timestamp and snapshot (copied into the fresh cache) were
+    /// written.
+    private struct EarlierTrust {
+        let rootBytes: [UInt8]
+        let root: TUFRootContent
+        let version: Int
+        /// The cache's folder, for the message that tells how to start over.
+        let directory: String
+    }
+
+    /// `refresh`; after a bootstrap, with `earlier` holding the cache it replaces, whose root the
+    /// chain must reach and whose timestamp and snapshot are judged under that root's keys.
+    private func refresh(now: Date, earlier: EarlierTrust?) async throws(TUFError) -> Targets {
         try cache.checkOwnership()
         var trusted = try loadCachedRoot(referenceTime: now)
-        let startingRoot = cachedRoot ?? trusted.rootContent
+        let startingRoot = earlier?.root ?? trusted.rootContent
+        // Whether the chain passes through the earlier root itself (nil: not at its version).
+        var throughEarlierRoot: Bool?
+        if let earlier, trusted.root.version == earlier.version {
+            throughEarlierRoot = cache.read(cache.metadataFile(.root)) == earlier.rootBytes
+        }
         var verified: [(file: URL, bytes: [UInt8])] = []
 
         // The timestamp is fetched while the root chain is walked: only its bytes come early; it is
@@ -94,12 +110,17 @@ public struct TUFUpdater: Sendable {
             guard let bytes = try await fetcher.fetch("\(next).root.json", maxLength: TUFRole.root.maximumLength) else { break }
             try trusted.updateRoot(bytes)
             verified.append((cache.metadataFile(.root), bytes))
+            if let earlier, next == earlier.version { throughEarlierRoot = bytes == earlier.rootBytes }
+        }
+        if let earlier, trusted.root.version < earlier.version {
+            throw TUFError(.version, "the repository's newest root is version \(trusted.root.version), older than the version \(earlier.version) this machine trusted for \(cache.instance): it withholds its newer roots; if the instance was re-initialised, remove \(earlier.directory) and run trust-instance again")
         }
         try trusted.checkRootFresh()
         // §5.3.11: new timestamp or snapshot keys make the cached copies worthless (and, after a
         // fast-forward attack, harmful: their versions would block the real ones), so they are
-        // not consulted, and are replaced below.
-        let keysRotated = [TUFRole.timestamp, .snapshot].contains { !Self.sameKeys(startingRoot, trusted.rootContent, role: $0) }
+        // not consulted, and are replaced below. So are copies from another instance's cache.
+        let keysRotated = throughEarlierRoot == false
+            || [TUFRole.timestamp, .snapshot].contains { !Self.sameKeys(startingRoot, trusted.rootContent, role: $0) }
 
         // §5.3.5: the cached timestamp guards against rollback even if it has expired.
         if !keysRotated, let cached = cache.read(cache.metadataFile(.timestamp)) { _ = try? trusted.updateTimestamp(cached) }

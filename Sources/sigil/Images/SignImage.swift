@@ -128,7 +128,7 @@ enum ImageReport {
     }
 
     static func print(_ attached: [ImageSigner.Attached], verb: String, opened: ImageInput.Opened, json: Bool) async throws {
-        for a in attached { Output.notices(of: a.result) }
+        Output.notices(of: attached.map(\.result))
         var lines: [Line] = []
         for a in attached {
             lines.append(Line(image: await opened.describe(a.target), digest: a.target.digest.description, referrer: a.referrer.digest.description,
