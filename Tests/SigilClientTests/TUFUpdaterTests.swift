@@ -23,6 +23,17 @@ final class TUFUpdaterTests: XCTestCase {
         TUFUpdater(cache: TUFCache(instance: instance ?? self.instance, base: base.url), fetcher: fetcher)
     }
 
+    /// A repository whose targets, snapshot and timestamp are at version 5, and a cache
+    /// bootstrapped from it.
+    private func bootstrappedAtVersion5() async throws -> (TUFTestRepository, TemporaryDirectory) {
+        var repository = TUFTestRepository()
+        repository.files["1.root.json"] = try repository.root(version: 1)
+        try repository.publish(TUFTestRepository.sigstoreTargets, targetsVersion: 5, snapshotVersion: 5, timestampVersion: 5)
+        let base = TemporaryDirectory()
+        try await updater(MemoryTUFFetcher(repository.files), base: base).bootstrap(root: repository.files["1.root.json"]!)
+        return (repository, base)
+    }
+
     /// Every file under the cache folder with its bytes, to prove a failure changed nothing.
     private func snapshot(of directory: URL) -> [String: Data] {
         var files: [String: Data] = [:]
@@ -126,15 +137,10 @@ final class TUFUpdaterTests: XCTestCase {
     }
 
     func testRollbackIsRefusedAcrossProcessesByTheCachedVersions() async throws {
-        var repository = TUFTestRepository()
-        repository.files["1.root.json"] = try repository.root(version: 1)
-        try repository.publish(TUFTestRepository.sigstoreTargets, targetsVersion: 5, snapshotVersion: 5, timestampVersion: 5)
-        let base = TemporaryDirectory()
-        try await updater(MemoryTUFFetcher(repository.files), base: base).bootstrap(root: repository.files["1.root.json"]!)
+        let (repository, base) = try await bootstrappedAtVersion5()
         let before = snapshot(of: base.url)
         // Another process, later: the repository (or a man in the middle) serves older metadata.
-        var older = repository
-        try older.publish(TUFTestRepository.sigstoreTargets, targetsVersion: 4, snapshotVersion: 4, timestampVersion: 4)
+        let older = try repository.republished(at: 4)
         await assertFails(.version, try await updater(MemoryTUFFetcher(older.files), base: base).refresh(), mentioning: "timestamp version 4 < trusted 5")
         // A newer timestamp over an older snapshot.
         var mixed = repository
@@ -146,15 +152,11 @@ final class TUFUpdaterTests: XCTestCase {
     }
 
     func testBootstrappingAgainKeepsTheRollbackProtection() async throws {
-        var repository = TUFTestRepository()
-        repository.files["1.root.json"] = try repository.root(version: 1)
-        try repository.publish(TUFTestRepository.sigstoreTargets, targetsVersion: 5, snapshotVersion: 5, timestampVersion: 5)
-        let base = TemporaryDirectory()
-        try await updater(MemoryTUFFetcher(repository.files), base: base).bootstrap(root: repository.files["1.root.json"]!)
+        let (bootstrapped, base) = try await bootstrappedAtVersion5()
+        var repository = bootstrapped
         let before = snapshot(of: base.url)
         // Older metadata, validly signed, served to a user who runs trust-instance again.
-        var older = repository
-        try older.publish(TUFTestRepository.sigstoreTargets, targetsVersion: 4, snapshotVersion: 4, timestampVersion: 4)
+        let older = try repository.republished(at: 4)
         await assertFails(.version, try await updater(MemoryTUFFetcher(older.files), base: base).bootstrap(root: repository.files["1.root.json"]!),
                           mentioning: "timestamp version 4 < trusted 5")
         XCTAssertEqual(snapshot(of: base.url), before, "the refused bootstrap must leave the cache as it was")
@@ -168,8 +170,7 @@ final class TUFUpdaterTests: XCTestCase {
         repository.files["2.root.json"] = try repository.root(version: 2, signedBy: oldRootKeys)
         try repository.publish(TUFTestRepository.sigstoreTargets, targetsVersion: 6, snapshotVersion: 6, timestampVersion: 6)
         _ = try await updater(MemoryTUFFetcher(repository.files), base: base).refresh()
-        var olderRotated = repository
-        try olderRotated.publish(TUFTestRepository.sigstoreTargets, targetsVersion: 5, snapshotVersion: 5, timestampVersion: 5)
+        let olderRotated = try repository.republished(at: 5)
         await assertFails(.version, try await updater(MemoryTUFFetcher(olderRotated.files), base: base).bootstrap(root: repository.files["1.root.json"]!),
                           mentioning: "timestamp version 5 < trusted 6")
 
@@ -182,11 +183,7 @@ final class TUFUpdaterTests: XCTestCase {
     }
 
     func testAReinitialisedInstanceIsNotHeldToTheOldCachesVersions() async throws {
-        var repository = TUFTestRepository()
-        repository.files["1.root.json"] = try repository.root(version: 1)
-        try repository.publish(TUFTestRepository.sigstoreTargets, targetsVersion: 5, snapshotVersion: 5, timestampVersion: 5)
-        let base = TemporaryDirectory()
-        try await updater(MemoryTUFFetcher(repository.files), base: base).bootstrap(root: repository.files["1.root.json"]!)
+        let (repository, base) = try await bootstrappedAtVersion5()
 
         // Re-initialised with new root keys but the same online key (copied, or in a KMS): versions
         // from 1, a different root 1. Its timestamp verifies under the old keys, yet is no rollback.
@@ -336,5 +333,15 @@ final class TUFUpdaterTests: XCTestCase {
 enum TUFCacheName {
     static func folder(_ instance: String) -> String {
         TUFCache(instance: instance, base: URL(fileURLWithPath: "/")).directory.lastPathComponent
+    }
+}
+
+extension TUFTestRepository {
+    /// The same repository with targets, snapshot and timestamp published again at `version`,
+    /// validly signed: what a rollback serves.
+    func republished(at version: Int) throws -> TUFTestRepository {
+        var copy = self
+        try copy.publish(TUFTestRepository.sigstoreTargets, targetsVersion: version, snapshotVersion: version, timestampVersion: version)
+        return copy
     }
 }
