@@ -13,9 +13,10 @@ struct TrustInstance: AsyncParsableCommand {
             Verifies the root, follows the repository's root rotations, timestamp, snapshot and targets
             through the TUF client workflow, and caches the verified trusted root and signing config under
             $XDG_DATA_HOME/sigil/tuf (or ~/.local/share/sigil/tuf). Any earlier cache for the instance is
-            replaced only if this succeeds, and its metadata versions still guard against rollback (a
-            re-initialised instance, with new keys, is not held to them). Then pass --instance URL
-            instead of --trust-config.
+            replaced only if this succeeds, and still guards against rollback: the repository's roots must
+            reach the version it trusted, and its metadata versions stay floors (an instance re-initialised
+            with a new root is not held to them; if its roots stop below that version, remove the cache
+            first). Then pass --instance URL instead of --trust-config.
             Example:
               sigil trust-instance http://127.0.0.1:3000/tuf .sigil/tuf/repository/1.root.json
               sigil verify-blob artifact.txt --instance http://127.0.0.1:3000/tuf \\

@@ -1,3 +1,5 @@
+import WireFormat
+
 /// When a registry's answer is worth asking again, and how long to wait first.
 ///
 /// Distribution 2.8 on its filesystem driver rewrites a blob's link file in place, so while one
@@ -27,7 +29,7 @@ enum TransientFailure {
         var base = 100
         for _ in 1..<max(attempt, 1) { base *= 3 }
         let own = Duration.milliseconds(Int.random(in: base / 2...base * 3 / 2))
-        guard let retryAfter, !retryAfter.isEmpty, retryAfter.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else {
+        guard let retryAfter, !retryAfter.isEmpty, retryAfter.utf8.allSatisfy(\.isASCIIDigit) else {
             return own   // absent, or an HTTP-date: the client's own pause
         }
         guard retryAfter.utf8.count <= 4, let seconds = Int(retryAfter), Duration.seconds(seconds) <= longestRequestedPause else { return nil }

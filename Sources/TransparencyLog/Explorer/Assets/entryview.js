@@ -174,8 +174,8 @@ export async function showEntry(main, { uuid, index, log = 'v1' }) {
         : ['Integrated time', el('span', { 'data-testid': 'time' }, `${time.local} — ${time.utc} (UTC)`)],
       // Rekor v2 logs an attestation as a hashedrekord over its envelope's PAE, so a v2 digest
       // is not always an artifact's: only an attached envelope tells.
-      body.dataHash && (v2 ? ['Signed digest', el('span', {}, el('span', { class: 'mono' }, `${body.dataHash.algorithm}:${body.dataHash.value}`), digestNote)]
-        : ['Artifact digest', el('span', { class: 'mono' }, `${body.dataHash.algorithm}:${body.dataHash.value}`)]),
+      body.dataHash && [v2 ? 'Signed digest' : 'Artifact digest',
+        el('span', {}, el('span', { class: 'mono' }, `${body.dataHash.algorithm}:${body.dataHash.value}`), v2 && digestNote)],
       body.payloadHash && ['Payload hash', el('span', { class: 'mono' }, `${body.payloadHash.algorithm}:${body.payloadHash.value}`)],
       body.envelopeHash && ['Envelope hash', el('span', { class: 'mono' }, `${body.envelopeHash.algorithm}:${body.envelopeHash.value}`)],
       body.signature && ['Signature', el('span', { class: 'mono wrap' }, body.signature)],
