@@ -12,7 +12,7 @@ struct Attest: AsyncParsableCommand {
         commandName: "attest",
         abstract: "Attest a file: sign an in-toto statement (DSSE) about it and log it; writes a Sigstore bundle.",
         discussion: """
-            --type takes cosign's short names (\(PredicateTypes.shortNames.map(\.name).joined(separator: ", ")))
+            --type takes cosign's short names (\(PredicateTypes.shortNameList))
             or any absolute predicate-type URI. The bundle goes to FILE.intoto.sigstore.json unless --bundle is given,
             so it does not replace the FILE.sigstore.json of sign-blob.
             Examples:

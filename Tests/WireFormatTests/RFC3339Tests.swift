@@ -18,6 +18,24 @@ struct RFC3339Tests {
         }
     }
 
+    @Test("instant agrees with Foundation's Gregorian calendar in UTC, before 1970 and after 2049 too")
+    func instantMatchesFoundationsCalendar() {
+        #expect(RFC3339.instant(year: 2021, month: 1, day: 12, hour: 11, minute: 53, second: 27) == Date(timeIntervalSince1970: 1_610_452_407))
+        #expect(RFC3339.instant(year: 1950, month: 1, day: 1, hour: 0, minute: 0, second: 0) == Date(timeIntervalSince1970: -631_152_000))
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<1_000 {
+            let (year, month) = (Int.random(in: 1900...2200, using: &generator), Int.random(in: 1...12, using: &generator))
+            let days = calendar.range(of: .day, in: .month, for: calendar.date(from: DateComponents(year: year, month: month))!)!
+            let components = DateComponents(year: year, month: month, day: Int.random(in: days, using: &generator),
+                                            hour: Int.random(in: 0...23, using: &generator), minute: Int.random(in: 0...59, using: &generator),
+                                            second: Int.random(in: 0...59, using: &generator))
+            #expect(RFC3339.instant(year: components.year!, month: components.month!, day: components.day!, hour: components.hour!,
+                                    minute: components.minute!, second: components.second!) == calendar.date(from: components)!)
+        }
+    }
+
     @Test("format writes a fraction only when there is one, and parse reads it back")
     func formatRoundTrips() {
         #expect(RFC3339.format(Date(timeIntervalSince1970: 1_610_452_407)) == "2021-01-12T11:53:27Z")

@@ -16,6 +16,11 @@ public enum PredicateTypes {
         ("custom", "https://cosign.sigstore.dev/attestation/v1"),
     ]
 
+    /// The short names, comma-separated, for help and messages. A closure, not the key path
+    /// `\.name`: a tuple element's key path is built at run time, the first time noticeably slowly,
+    /// and `sigil`'s command tree reads this on every start.
+    public static var shortNameList: String { shortNames.map { $0.name }.joined(separator: ", ") }
+
     /// The URI for a short name or an absolute URI.
     public static func resolve(_ value: String) throws(PredicateTypeError) -> String {
         if let known = shortNames.first(where: { $0.name.isExactly(value) }) { return known.uri }
@@ -32,6 +37,6 @@ public enum PredicateTypes {
 public struct PredicateTypeError: Error, Equatable, Sendable, CustomStringConvertible {
     public let value: String
     public var description: String {
-        "unknown predicate type \"\(value)\": use an absolute URI or one of \(PredicateTypes.shortNames.map(\.name).joined(separator: ", "))"
+        "unknown predicate type \"\(value)\": use an absolute URI or one of \(PredicateTypes.shortNameList)"
     }
 }

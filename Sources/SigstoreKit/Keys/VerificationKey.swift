@@ -50,21 +50,33 @@ public struct VerificationKey: Sendable, Hashable {
     /// Reads a DER SubjectPublicKeyInfo. RSA keys must have a 2048, 3072 or 4096-bit modulus.
     public init(spkiDER der: some DataProtocol) throws(KeyError) {
         let bytes = Array(der)
-        if let k = try? P256.Signing.PublicKey(derRepresentation: bytes) {
-            self.init(backing: .p256(k), kind: .ecdsaP256, spkiDER: bytes)
-        } else if let k = try? P384.Signing.PublicKey(derRepresentation: bytes) {
-            self.init(backing: .p384(k), kind: .ecdsaP384, spkiDER: bytes)
-        } else if let k = try? P521.Signing.PublicKey(derRepresentation: bytes) {
-            self.init(backing: .p521(k), kind: .ecdsaP521, spkiDER: bytes)
-        } else if let k = try? Curve25519.Signing.PublicKey(derRepresentation: bytes) {
-            self.init(backing: .ed25519(k), kind: .ed25519, spkiDER: bytes)
-        } else if let k = try? _RSA.Signing.PublicKey(unsafeDERRepresentation: bytes) {
-            guard [2048, 3072, 4096].contains(k.keySizeInBits) else {
-                throw .unsupported("RSA keys must be 2048, 3072 or 4096 bits, not \(k.keySizeInBits)")
+        // Only the parser the SPKI's algorithm identifier names: a P-256 point under a P-384
+        // identifier is refused, not read as P-256 (swift-crypto's EC parsers go by the point's
+        // size). Bytes that name no known algorithm (a bare PKCS#1 RSA key) get every parser in turn.
+        // One parse, not a chain of failing ones, also spares a starting client their thrown errors.
+        let families = Family(namedBy: bytes).map { [$0] } ?? Family.allCases
+        for family in families {
+            if let (backing, kind) = try Self.read(bytes, as: family) {
+                self.init(backing: backing, kind: kind, spkiDER: bytes)
+                return
             }
-            self.init(backing: .rsa(k), kind: .rsa(bits: k.keySizeInBits), spkiDER: bytes)
-        } else {
-            throw .unparseable("not a DER SubjectPublicKeyInfo of an ECDSA P-256/P-384/P-521, Ed25519 or RSA key")
+        }
+        throw .unparseable("not a DER SubjectPublicKeyInfo of an ECDSA P-256/P-384/P-521, Ed25519 or RSA key")
+    }
+
+    /// `bytes` read as a key of `family`, nil when they are not one.
+    private static func read(_ bytes: [UInt8], as family: Family) throws(KeyError) -> (Backing, Kind)? {
+        switch family {
+        case .p256: return (try? P256.Signing.PublicKey(derRepresentation: bytes)).map { (.p256($0), .ecdsaP256) }
+        case .p384: return (try? P384.Signing.PublicKey(derRepresentation: bytes)).map { (.p384($0), .ecdsaP384) }
+        case .p521: return (try? P521.Signing.PublicKey(derRepresentation: bytes)).map { (.p521($0), .ecdsaP521) }
+        case .ed25519: return (try? Curve25519.Signing.PublicKey(derRepresentation: bytes)).map { (.ed25519($0), .ed25519) }
+        case .rsa:
+            guard let key = try? _RSA.Signing.PublicKey(unsafeDERRepresentation: bytes) else { return nil }
+            guard [2048, 3072, 4096].contains(key.keySizeInBits) else {
+                throw .unsupported("RSA keys must be 2048, 3072 or 4096 bits, not \(key.keySizeInBits)")
+            }
+            return (.rsa(key), .rsa(bits: key.keySizeInBits))
         }
     }
 

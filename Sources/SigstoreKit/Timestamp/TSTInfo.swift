@@ -1,5 +1,6 @@
 import Foundation
 import SwiftASN1
+import WireFormat
 
 /// The signed content of an RFC 3161 timestamp token (RFC 3161 §2.4.2 `TSTInfo`): which hash was
 /// timestamped, and when.
@@ -39,16 +40,7 @@ public struct TSTInfo: Sendable, Hashable {
     }
 
     static func date(_ t: GeneralizedTime) -> Date {
-        var components = DateComponents()
-        components.year = t.year
-        components.month = t.month
-        components.day = t.day
-        components.hour = t.hours
-        components.minute = t.minutes
-        components.second = t.seconds
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let whole = calendar.date(from: components) ?? .distantPast
-        return whole.addingTimeInterval(t.fractionalSeconds)
+        RFC3339.instant(year: t.year, month: t.month, day: t.day, hour: t.hours, minute: t.minutes, second: t.seconds)
+            .addingTimeInterval(t.fractionalSeconds)
     }
 }
