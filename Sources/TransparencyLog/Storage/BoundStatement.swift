@@ -1,10 +1,11 @@
 import GRDB
 import GRDBSQLite
 
-/// Runs one prepared INSERT many times with values bound straight from memory. Blobs are bound
+/// Runs one prepared statement many times with values bound straight from memory: the batch's
+/// inserts, and its lookups of leaf hashes already stored. Blobs are bound
 /// without a copy (`SQLITE_STATIC`), so each must stay alive until `step` returns; callers bind inside
 /// `withUnsafeBytes` and step there. Use only inside the write transaction that owns the statement.
-struct RowWriter {
+struct BoundStatement {
     let statement: SQLiteStatement
 
     init(_ statement: SQLiteStatement) { self.statement = statement }
@@ -34,6 +35,16 @@ struct RowWriter {
         guard code == SQLITE_DONE else {
             throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
         }
+    }
+
+    /// Runs a query and says whether it found a row, then resets the statement for the next one.
+    mutating func findsRow(_ db: Database) throws -> Bool {
+        let code = sqlite3_step(statement)
+        sqlite3_reset(statement)
+        guard code == SQLITE_ROW || code == SQLITE_DONE else {
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+        }
+        return code == SQLITE_ROW
     }
 
     /// SQLite copies the value before the call returns.

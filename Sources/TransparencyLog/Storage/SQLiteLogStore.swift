@@ -148,10 +148,10 @@ public final class SQLiteLogStore: LogStore {
         let insertEntry = try db.cachedStatement(sql: "INSERT INTO entries(idx, leaf_key, leaf_hash, body, integrated_time, kind, extra) VALUES (?, ?, ?, ?, ?, ?, ?)")
         let insertTree = try db.cachedStatement(sql: "INSERT INTO tree(idx, hashes) VALUES (?, ?)")
         let insertSearch = try db.cachedStatement(sql: "INSERT OR IGNORE INTO search(key, idx) VALUES (?, ?)")
-        // The per-entry inserts bind straight from our buffers (see `RowWriter`): at ~100k
+        // The per-entry inserts bind straight from our buffers (see `BoundStatement`): at ~100k
         // entries/s, GRDB's argument arrays and the `Data` copies were a tenth of the append.
-        var entryRow = RowWriter(insertEntry.sqliteStatement)
-        var treeRow = RowWriter(insertTree.sqliteStatement)
+        var entryRow = BoundStatement(insertEntry.sqliteStatement)
+        var treeRow = BoundStatement(insertTree.sqliteStatement)
         var blob: [UInt8] = []
         for (entry, hashes) in zip(batch.entries, batch.treeHashes) {
             entryRow.bind(1, entry.index)
@@ -175,8 +175,11 @@ public final class SQLiteLogStore: LogStore {
             treeRow.bind(1, entry.index)
             try blob.withUnsafeBytes { treeRow.bind(2, $0); try treeRow.step(db) }
         }
+        var searchRow = BoundStatement(insertSearch.sqliteStatement)
         for row in batch.searchRows {
-            try insertSearch.execute(arguments: [row.key, row.index])
+            searchRow.bind(1, text: row.key)
+            searchRow.bind(2, row.index)
+            try searchRow.step(db)
         }
         try db.execute(sql: "INSERT INTO checkpoints(tree_size, root_hash, note) VALUES (?, ?, ?)",
                        arguments: [batch.treeSize, Data(batch.rootHash.bytes), batch.checkpoint])
