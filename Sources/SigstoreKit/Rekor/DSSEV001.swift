@@ -76,7 +76,7 @@ public struct DSSEV001: Sendable, Equatable {
             guard case .string(let content) = value, !content.isEmpty else { throw .malformed("\(field) must be a non-empty string") }
             guard let pem = StrictBase64.decode(content) else { throw .malformed("\(field) is not valid base64") }
             let material = try PublicKeyMaterial(pemBytes: pem, field: field)
-            verifiers.append((StrictBase64.encode(Array(material.canonicalPEM.utf8)), material))
+            verifiers.append((material.canonicalContent, material))
         }
 
         let pae = envelope.preAuthenticationEncoding

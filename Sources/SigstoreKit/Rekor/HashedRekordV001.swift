@@ -42,7 +42,7 @@ public struct HashedRekordV001: Sendable, Equatable {
         self.signature = signature
         self.signatureContent = StrictBase64.encode(signature)
         self.publicKey = try PublicKeyMaterial(pem: publicKeyPEM)
-        self.publicKeyContent = StrictBase64.encode(Array(publicKey.canonicalPEM.utf8))
+        self.publicKeyContent = publicKey.canonicalContent
     }
 
     private init(copying entry: HashedRekordV001, publicKeyContent: String) {
@@ -56,7 +56,7 @@ public struct HashedRekordV001: Sendable, Equatable {
 
     /// This entry with the key in its one stored form: what the log stores for a proposal.
     public var withCanonicalKey: HashedRekordV001 {
-        HashedRekordV001(copying: self, publicKeyContent: StrictBase64.encode(Array(publicKey.canonicalPEM.utf8)))
+        HashedRekordV001(copying: self, publicKeyContent: publicKey.canonicalContent)
     }
 
     /// Reads `spec`: every field required, no others, strict encodings. Does not check the signature.
