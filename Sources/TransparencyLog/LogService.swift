@@ -78,9 +78,10 @@ public final class LogService: TileServing {
         }
         switch result {
         case .appended(let entry, let head):
-            return (try await view(of: entry, head: head), true)
+            return (try await LogError.answering(entryAt: entry.index) { try await view(of: entry, head: head) }, true)
         case .duplicate(let entry):
-            return (try await view(of: entry, head: treeHead), false)
+            let head = treeHead
+            return (try await LogError.answering(entryAt: entry.index) { try await view(of: entry, head: head) }, false)
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import SwiftASN1
 import Testing
 @testable import SigstoreKit
 
@@ -15,6 +16,13 @@ import Testing
         let (response, signature, root) = try Self.material(dir)
         let time = try await TimestampVerifier.verify(response: response, signature: signature, authorities: root.timestampAuthorities)
         #expect(time == (try TimeStampToken(response: response)).info.genTime)
+    }
+
+    @Test func genTimeKeepsItsFractionOnEitherSideOf1970() throws {
+        let leapDay = try GeneralizedTime(year: 2024, month: 2, day: 29, hours: 23, minutes: 59, seconds: 59, fractionalSeconds: 0.25)
+        #expect(TSTInfo.date(leapDay) == Date(timeIntervalSince1970: 1_709_251_199.25))
+        let before = try GeneralizedTime(year: 1969, month: 12, day: 31, hours: 23, minutes: 59, seconds: 59, fractionalSeconds: 0.5)
+        #expect(TSTInfo.date(before) == Date(timeIntervalSince1970: -0.5))
     }
 
     @Test func embeddedCertificatesAreParsed() throws {

@@ -22,7 +22,7 @@ import Testing
              Array(try rsa.signature(for: Self.message, padding: .insecurePKCS1v1_5).rawRepresentation)),
         ]
         for item in cases {
-            #expect(VerificationKey.Family(namedBy: item.spki) == item.family)
+            #expect(VerificationKey.Family.naming(item.spki) == .family(item.family))
             let key = try VerificationKey(spkiDER: item.spki)
             #expect(key.kind == item.kind)
             #expect(key.spkiDER == item.spki)
@@ -34,7 +34,7 @@ import Testing
     @Test func aBarePKCS1RSAKeyIsStillReadByTryingEveryParser() throws {
         let rsa = try _RSA.Signing.PrivateKey(keySize: .bits2048)
         let pkcs1 = Array(rsa.publicKey.pkcs1DERRepresentation)
-        #expect(VerificationKey.Family(namedBy: pkcs1) == nil)
+        #expect(VerificationKey.Family.naming(pkcs1) == .none)
         #expect(try VerificationKey(spkiDER: pkcs1).kind == .rsa(bits: 2048))
     }
 
@@ -54,7 +54,22 @@ import Testing
         mislabelled.replaceSubrange(start..<start + curve.count, with: [0x06, 0x05, 0x2B, 0x81, 0x04, 0x00, 0x22])
         mislabelled[1] -= 3
         mislabelled[3] -= 3
-        #expect(VerificationKey.Family(namedBy: mislabelled) == .p384)
+        #expect(VerificationKey.Family.naming(mislabelled) == .family(.p384))
         #expect(throws: refusal) { try VerificationKey(spkiDER: mislabelled) }
+        // The same point under secp256k1 (1.3.132.0.10), a curve this verifier does not read.
+        var secp256k1 = mislabelled
+        secp256k1[start + 6] = 0x0A
+        #expect(VerificationKey.Family.naming(secp256k1) == .unsupported)
+        #expect(throws: refusal) { try VerificationKey(spkiDER: secp256k1) }
+    }
+
+    @Test func anRSASSAPSSKeyIsReadAsRSA() throws {
+        let rsa = try _RSA.Signing.PrivateKey(keySize: .bits2048)
+        var spki = Array(rsa.publicKey.derRepresentation)
+        let rsaEncryption: [UInt8] = [0x06, 0x09, 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x01, 0x01]
+        let at = try #require(spki.firstRange(of: rsaEncryption)).upperBound - 1
+        spki[at] = 0x0A   // id-RSASSA-PSS, 1.2.840.113549.1.1.10
+        #expect(VerificationKey.Family.naming(spki) == .family(.rsa))
+        #expect(try VerificationKey(spkiDER: spki).kind == .rsa(bits: 2048))
     }
 }

@@ -50,4 +50,19 @@ import WireFormat
         // 1029 shares its slot with 5 and replaced it.
         #expect(cache.lookup([0, 5, 1029]) == [hashes[0], nil, hashes[2]])
     }
+
+    /// A database that fails after the commit, while the answer's proof is read: 503 with
+    /// Retry-After (the entry is stored; a retry gets it), never a 500. A refusal passes unchanged.
+    @Test func aProofReadFailingAfterTheCommitIsAnswered503() async throws {
+        struct DatabaseGone: Error {}
+        let failure = await #expect(throws: LogError.self) {
+            try await LogError.answering(entryAt: 7) { () async throws -> Int in throw DatabaseGone() }
+        }
+        #expect(failure?.code == .unavailable)
+        #expect(failure?.retryAfter == 1)
+        #expect(failure?.message.contains("stored at index 7") == true)
+        let refusal = LogError(.notFound, "gone")
+        await #expect(throws: refusal) { try await LogError.answering(entryAt: 7) { () async throws -> Int in throw refusal } }
+        #expect(try await LogError.answering(entryAt: 7) { 42 } == 42)
+    }
 }

@@ -142,6 +142,29 @@ func prepared(_ n: Int) -> PreparedEntry {
         try store.close()
     }
 
+    /// The store's duplicate check probes an index on the first 8 bytes of each leaf hash: a hash
+    /// that shares them with a stored one, in a batch beside a stored leaf, is not taken for it.
+    @Test func aMixedBatchIsRefusedNamingOnlyItsStoredLeaf() async throws {
+        let log = try TestLog()
+        let service = try await log.service()
+        guard case .appended(let entry, let head) = try await service.sequencer.submit(prepared(0)) else {
+            Issue.record("not appended"); return
+        }
+        let store = try await log.openStore(sequencing: true)
+        var twin = entry.leafHash.bytes
+        twin[31] ^= 0xFF
+        let hashes = [try #require(Hash(twin)), entry.leafHash, try #require(Hash([UInt8](repeating: 7, count: 32)))]
+        let batch = AppendBatch(entries: hashes.enumerated().map { offset, hash in
+                                    StoredEntry(index: 1 + Int64(offset), leafHash: hash, body: [UInt8(offset)], integratedTime: 0, kind: "test")
+                                },
+                                treeHashes: [[], [], []], searchRows: [], checkpoint: head.checkpoint, treeSize: 4, rootHash: head.rootHash)
+        let refusal = await #expect(throws: AlreadyStored.self) { try await store.append(batch) }
+        #expect(refusal?.entries.keys.map(\.bytes) == [entry.leafHash.bytes])
+        #expect(refusal?.entries[entry.leafHash]?.index == 0)
+        #expect(try await store.latestTreeHead().treeSize == 1)
+        try store.close()
+    }
+
     @Test func fullQueueAnswersQueueFull() async throws {
         let log = try TestLog { $0.sequencer = .init(queueCapacity: 2, maxBatchSize: 1) }
         let store = FaultyStore(try await log.openStore(sequencing: true))

@@ -50,19 +50,26 @@ public struct VerificationKey: Sendable, Hashable {
     /// Reads a DER SubjectPublicKeyInfo. RSA keys must have a 2048, 3072 or 4096-bit modulus.
     public init(spkiDER der: some DataProtocol) throws(KeyError) {
         let bytes = Array(der)
-        // Only the parser the SPKI's algorithm identifier names: a P-256 point under a P-384
-        // identifier is refused, not read as P-256 (swift-crypto's EC parsers go by the point's
-        // size). Bytes that name no known algorithm (a bare PKCS#1 RSA key) get every parser in turn.
-        // One parse, not a chain of failing ones, also spares a starting client their thrown errors.
-        let families = Family(namedBy: bytes).map { [$0] } ?? Family.allCases
+        // Only the parser the SPKI's algorithm identifier names: swift-crypto's EC parsers go by
+        // the point's size, so a P-256 point under a P-384 or secp256k1 identifier would otherwise
+        // be read as P-256. Bytes that name nothing (a bare PKCS#1 RSA key) get every parser in
+        // turn. One parse, not a chain of failing ones, also spares a starting client their throws.
+        let families: [Family]
+        switch Family.naming(bytes) {
+        case .family(let family): families = [family]
+        case .none: families = Family.allCases
+        case .unsupported: throw .unparseable(Self.unreadable)
+        }
         for family in families {
             if let (backing, kind) = try Self.read(bytes, as: family) {
                 self.init(backing: backing, kind: kind, spkiDER: bytes)
                 return
             }
         }
-        throw .unparseable("not a DER SubjectPublicKeyInfo of an ECDSA P-256/P-384/P-521, Ed25519 or RSA key")
+        throw .unparseable(Self.unreadable)
     }
+
+    private static let unreadable = "not a DER SubjectPublicKeyInfo of an ECDSA P-256/P-384/P-521, Ed25519 or RSA key"
 
     /// `bytes` read as a key of `family`, nil when they are not one.
     private static func read(_ bytes: [UInt8], as family: Family) throws(KeyError) -> (Backing, Kind)? {

@@ -30,8 +30,8 @@ public struct PublicKeyMaterial: Sendable, Equatable {
     /// concatenated leaf first. CRLF, other line lengths or a missing final newline in what the
     /// client sent all give this same text, so one key has one log entry.
     public let canonicalPEM: String
-    /// Base64 of `canonicalPEM`: the key as a Rekor v1 body carries it. Made once with the material,
-    /// which the log caches: entries from one signer all carry it.
+    /// Base64 of `canonicalPEM`: the key as a Rekor v1 body carries it. Made once with the material:
+    /// the log caches a hashedrekord signer's material, so that signer's entries share it.
     public let canonicalContent: String
 
     /// Reads PEM text: one `PUBLIC KEY` block or a certificate chain.

@@ -115,7 +115,9 @@ public final class RekorV2Log: TileServing {
         }
         switch result {
         case .appended(let stored, let head):
-            let proof = try await makeInclusionProof(leafIndex: stored.index, treeSize: head.treeSize, reader: reader)
+            let proof = try await LogError.answering(entryAt: stored.index) {
+                try await makeInclusionProof(leafIndex: stored.index, treeSize: head.treeSize, reader: reader)
+            }
             return RekorV2Entry(logIndex: stored.index, keyID: keyID, body: stored.body, proof: proof,
                                 rootHash: head.rootHash, checkpoint: head.checkpoint)
         case .duplicate(let stored):

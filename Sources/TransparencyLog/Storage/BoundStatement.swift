@@ -32,6 +32,8 @@ struct BoundStatement {
     mutating func step(_ db: Database) throws {
         let code = sqlite3_step(statement)
         sqlite3_reset(statement)
+        // The statement is GRDB's cached one: leave it holding no pointer into our buffers.
+        sqlite3_clear_bindings(statement)
         guard code == SQLITE_DONE else {
             throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
         }
@@ -41,6 +43,7 @@ struct BoundStatement {
     mutating func findsRow(_ db: Database) throws -> Bool {
         let code = sqlite3_step(statement)
         sqlite3_reset(statement)
+        sqlite3_clear_bindings(statement)
         guard code == SQLITE_ROW || code == SQLITE_DONE else {
             throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
         }

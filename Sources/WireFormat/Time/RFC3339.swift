@@ -47,7 +47,8 @@ public enum RFC3339 {
 
     /// The instant of a UTC calendar date and time (proleptic Gregorian, no leap seconds), as ASN.1
     /// `GeneralizedTime` and `UTCTime` name one. Plain arithmetic: Foundation's `Calendar` would load
-    /// the time-zone database and ICU first, about half a millisecond of a client's start.
+    /// the time-zone database and ICU first, about half a millisecond of a client's start. The fields
+    /// must name a real date and time, as a parsed ASN.1 time's do; others roll over unchecked.
     public static func instant(year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int) -> Date {
         let days = daysFromCivil(year: year, month: month, day: day)
         return Date(timeIntervalSince1970: Double(days * 86400 + hour * 3600 + minute * 60 + second))
