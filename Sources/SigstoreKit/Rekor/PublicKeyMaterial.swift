@@ -23,16 +23,22 @@ public struct PublicKeyMaterial: Sendable, Equatable {
     public var leafCertificate: Certificate? { certificates.first }
 
     /// Lowercase hex SHA-256 of the key's DER SubjectPublicKeyInfo.
-    public let fingerprint: String
+    public var fingerprint: String { LowercaseHex.encode(key.keyID) }
 
     /// The one stored form of this material, as Rekor re-encodes it (`CanonicalValue`): each
     /// block re-encoded by `PEMEncoding` (64-character lines, LF, final newline), certificates
     /// concatenated leaf first. CRLF, other line lengths or a missing final newline in what the
     /// client sent all give this same text, so one key has one log entry.
-    public let canonicalPEM: String
-    /// Base64 of `canonicalPEM`: the key as a Rekor v1 body carries it. Made once with the material:
-    /// the log caches a hashedrekord signer's material, so that signer's entries share it.
-    public let canonicalContent: String
+    public var canonicalPEM: String {
+        if certificates.isEmpty { return PEMEncoding.encode(key.spkiDER, label: "PUBLIC KEY") }
+        return certificateDER.map { PEMEncoding.encode($0, label: "CERTIFICATE") }.joined()
+    }
+
+    /// Base64 of `canonicalPEM`: the key as a Rekor v1 body carries it.
+    public var canonicalContent: String { StrictBase64.encode(Array(canonicalPEM.utf8)) }
+
+    /// The DER of each certificate in `certificates`, exactly as decoded from the PEM.
+    private let certificateDER: [[UInt8]]
 
     /// Reads PEM text: one `PUBLIC KEY` block or a certificate chain.
     public init(pem: String) throws(EntryError) {
@@ -61,8 +67,8 @@ public struct PublicKeyMaterial: Sendable, Equatable {
         if types.count == 1 && types[0].isExactly("PUBLIC KEY") {
             key = try Self.key(field: field) { () throws(KeyError) in try VerificationKey(spkiDER: documents[0].der) }
             certificates = []
+            certificateDER = []
             identities = []
-            (fingerprint, canonicalPEM, canonicalContent) = Self.derived(key: key, pem: PEMEncoding.encode(key.spkiDER, label: "PUBLIC KEY"))
             return
         }
         guard types.allSatisfy({ $0.isExactly("CERTIFICATE") }) else {
@@ -88,13 +94,8 @@ public struct PublicKeyMaterial: Sendable, Equatable {
         let leaf = chain[0]
         key = try Self.key(field: field) { () throws(KeyError) in try VerificationKey(certificate: leaf) }
         certificates = chain
+        certificateDER = documents.map(\.der)
         identities = try CertificateIdentities.subjectAlternativeNames(of: leaf, field: field)
-        (fingerprint, canonicalPEM, canonicalContent) = Self.derived(
-            key: key, pem: documents.map { PEMEncoding.encode($0.der, label: "CERTIFICATE") }.joined())
-    }
-
-    private static func derived(key: VerificationKey, pem: String) -> (fingerprint: String, pem: String, content: String) {
-        (LowercaseHex.encode(key.keyID), pem, StrictBase64.encode(Array(pem.utf8)))
     }
 
     private static func key(field: String, _ read: () throws(KeyError) -> VerificationKey) throws(EntryError) -> VerificationKey {

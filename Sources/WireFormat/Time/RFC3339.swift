@@ -40,9 +40,8 @@ public enum RFC3339 {
             return nil
         }
         guard i == b.count else { return nil }
-        let days = daysFromCivil(year: year, month: month, day: day)
-        let seconds = days * 86400 + hour * 3600 + minute * 60 + second - offset
-        return Date(timeIntervalSince1970: Double(seconds) + fraction)
+        return instant(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
+            .addingTimeInterval(Double(-offset)).addingTimeInterval(fraction)
     }
 
     /// The instant of a UTC calendar date and time (proleptic Gregorian, no leap seconds), as ASN.1
