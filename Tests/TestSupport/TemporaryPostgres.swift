@@ -1,11 +1,13 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// A throwaway PostgreSQL server for tests: `initdb` into a temporary folder, `pg_ctl start` on a
-/// free loopback port with trust authentication, stopped when the test process exits. One server
-/// per test process; each test takes its own database (`createDatabase`).
+/// free loopback port with trust authentication, stopped when the test process exits. One shared
+/// server per test process, each test taking its own database (`createDatabase`); a test that
+/// stops the server takes a `dedicated` one.
 ///
 /// PostgreSQL refuses to run as root, so under root the server runs as the `postgres` user (which
 /// Debian's package creates) through `runuser`.
@@ -44,6 +46,12 @@ public final class TemporaryPostgres: @unchecked Sendable {
         try sharedServer.get()
     }
 
+    /// A server of its own, for a test that stops it while other tests use the shared one. Stopped
+    /// at exit like the shared server.
+    public static func dedicated() throws -> TemporaryPostgres {
+        try TemporaryPostgres()
+    }
+
     private static let sharedServer: Result<TemporaryPostgres, Unavailable> = Result { try TemporaryPostgres() }
         .mapError { $0 as? Unavailable ?? Unavailable(description: "\($0)") }
 
@@ -62,11 +70,17 @@ public final class TemporaryPostgres: @unchecked Sendable {
         port = try FreePort.find()
         let initdb = try Self.run(bin + "/initdb", ["-D", dataDirectory, "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8", "--locale=C"])
         guard initdb.status == 0 else { throw Unavailable(description: "initdb failed: \(initdb.output)") }
-        TemporaryPostgres.stopAtExit = (bin + "/pg_ctl", dataDirectory)
-        atexit {
-            guard let (pgctl, data) = TemporaryPostgres.stopAtExit else { return }
-            _ = try? TemporaryPostgres.run(pgctl, ["-D", data, "-m", "immediate", "stop"])
-            try? FileManager.default.removeItem(atPath: (data as NSString).deletingLastPathComponent)
+        let first = Self.stopAtExit.withLock { servers in
+            servers.append((bin + "/pg_ctl", dataDirectory))
+            return servers.count == 1
+        }
+        if first {
+            atexit {
+                for (pgctl, data) in TemporaryPostgres.stopAtExit.withLock({ $0 }) {
+                    _ = try? TemporaryPostgres.run(pgctl, ["-D", data, "-m", "immediate", "stop"])
+                    try? FileManager.default.removeItem(atPath: (data as NSString).deletingLastPathComponent)
+                }
+            }
         }
         try start()
     }
@@ -76,7 +90,8 @@ public final class TemporaryPostgres: @unchecked Sendable {
         return chown(path, user.pointee.pw_uid, user.pointee.pw_gid) == 0
     }
 
-    nonisolated(unsafe) static var stopAtExit: (String, String)?
+    /// Every server this process started: (pg_ctl, data folder), stopped by one `atexit` handler.
+    static let stopAtExit = Mutex<[(String, String)]>([])
 
     /// Starts the server (again, after `stop`), waiting until it accepts connections.
     public func start() throws {

@@ -12,10 +12,11 @@ struct PostgresTestLog {
     let url: PostgresURL
     let databaseName: String
 
-    init(configure: (inout LogConfiguration) -> Void = { _ in }) throws {
+    /// In a fresh database of `server`, by default the test process's shared one.
+    init(server: TemporaryPostgres? = nil, configure: (inout LogConfiguration) -> Void = { _ in }) throws {
         template = try TestLog(configure: configure)
-        server = try TemporaryPostgres.shared()
-        let text = try server.createDatabase()
+        self.server = try server ?? TemporaryPostgres.shared()
+        let text = try self.server.createDatabase()
         url = try PostgresURL(parsing: text)
         databaseName = url.database
     }

@@ -27,6 +27,17 @@ extension LogError: JSONResponseError {
     }
 }
 
+/// A database outage during a read: 503, retry in a second (as an append that cannot commit).
+extension StorageUnavailable: JSONResponseError {
+    public var status: HTTPResponse.Status { .serviceUnavailable }
+
+    public var responseHeaders: HTTPFields {
+        var headers = HTTPFields()
+        headers[.retryAfter] = "1"
+        return headers
+    }
+}
+
 extension Request {
     /// The body, or 413 naming the limit.
     func collectBody(limit: Int) async throws -> [UInt8] {

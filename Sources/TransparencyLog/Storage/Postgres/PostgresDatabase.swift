@@ -29,7 +29,18 @@ public final class PostgresDatabase: Sendable {
     /// Why the database cannot be used.
     public struct Failure: Error, CustomStringConvertible {
         public let description: String
-        public init(_ description: String) { self.description = description }
+        /// The database gave no answer within a deadline (`answering(within:what:_:)`), which
+        /// may pass, as opposed to an answer this server cannot use.
+        let isUnanswered: Bool
+
+        public init(_ description: String) {
+            self.init(description, isUnanswered: false)
+        }
+
+        init(_ description: String, isUnanswered: Bool) {
+            self.description = description
+            self.isUnanswered = isUnanswered
+        }
     }
 
     private init(url: PostgresURL, poolSize: Int, sessionTimeout: Duration, logger: Logger) {
@@ -248,7 +259,7 @@ public final class PostgresDatabase: Sendable {
                 try? await Task.sleep(for: limit)
                 if claim() {
                     worker.cancel()
-                    continuation.resume(throwing: Failure("\(what): no answer from the database within \(limit)"))
+                    continuation.resume(throwing: Failure("\(what): no answer from the database within \(limit)", isUnanswered: true))
                 }
             }
         }

@@ -16,8 +16,14 @@ extension PostgresLogStore {
     public func search(key: String, limit: Int) async throws -> [Int64] { try await bounded { try await self.unboundedSearch(key: key, limit: limit) } }
     public func readHashes(at indexes: [Int64]) async throws -> [Hash] { try await bounded { try await self.unboundedReadHashes(at: indexes) } }
 
+    /// A database that is down or silent fails the read with ``StorageUnavailable`` (a 503 at the
+    /// edge); any other failure is rethrown as it came.
     private func bounded<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
-        try await PostgresDatabase.answering(within: commitTimeout, what: "reading the \(tables.prefix) log", body)
+        do {
+            return try await PostgresDatabase.answering(within: commitTimeout, what: "reading the \(tables.prefix) log", body)
+        } catch where PostgresDatabase.isOutage(error) {
+            throw StorageUnavailable(reason: PostgresDatabase.describe(error))
+        }
     }
 
     private func unboundedLatestTreeHead() async throws -> StoredTreeHead {
