@@ -48,7 +48,11 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
     private var responsesOwed = 0
     /// Bytes of a pipelined request arrived while a response was still owed.
     private var bytesWhileResponding = false
+    /// When the current phase's deadline passes; nil outside `.head` and `.body`.
+    private var phaseDeadline: NIODeadline?
+    /// The connection's one timer (or, once refusing, the linger before the close) and when it fires.
     private var deadline: Scheduled<Void>?
+    private var scheduledFor: NIODeadline?
 
     init(limits: ConnectionLimits) {
         self.limits = limits
@@ -88,12 +92,13 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
             responsesOwed += 1
             bytesWhileResponding = false
             phase = .body
-            schedule(after: limits.bodyTimeout) { $0.bodyDeadlinePassed() }
+            arm(for: limits.bodyTimeout)
         case .body:
             if phase == .closing { return }
         case .end:
             if phase == .closing { return }
-            cancelDeadline()
+            // The timer stays: the next request will likely want it, and if not it lapses.
+            phaseDeadline = nil
             // A response can end before its request does (an early 413); then nothing is owed.
             phase = responsesOwed > 0 ? .responding : .idle
         }
@@ -142,7 +147,7 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
 
     private func startRequest() {
         phase = .head
-        schedule(after: limits.headerTimeout) { $0.headerDeadlinePassed() }
+        arm(for: limits.headerTimeout)
     }
 
     private func headerDeadlinePassed() {
@@ -158,18 +163,46 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
         close(reason: "body timeout")
     }
 
-    private func schedule(after delay: Duration, _ action: @escaping (RequestDeadlineHandler) -> Void) {
-        cancelDeadline()
+    /// Starts the current phase's deadline, `timeout` from now. One timer per connection, not one
+    /// per phase: a keep-alive connection serving thousands of requests would otherwise schedule and
+    /// cancel two timers for each (a visible share of the log's appends). A timer due later than this
+    /// deadline is moved earlier; one due earlier fires, finds the deadline not yet passed, and re-arms.
+    private func arm(for timeout: Duration) {
+        let due = NIODeadline.now() + TimeAmount(timeout)
+        phaseDeadline = due
+        if let scheduledFor, scheduledFor <= due { return }
+        schedule(at: due)
+    }
+
+    private func schedule(at due: NIODeadline) {
+        deadline?.cancel()
         guard let context else { return }
-        deadline = context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(delay)) { [self] in
+        scheduledFor = due
+        deadline = context.eventLoop.assumeIsolated().scheduleTask(deadline: due) { [self] in
             deadline = nil
-            action(self)
+            scheduledFor = nil
+            timerFired()
+        }
+    }
+
+    private func timerFired() {
+        guard let due = phaseDeadline else { return }
+        guard NIODeadline.now() >= due else {
+            schedule(at: due)
+            return
+        }
+        switch phase {
+        case .head: headerDeadlinePassed()
+        case .body: bodyDeadlinePassed()
+        case .idle, .responding, .closing: break
         }
     }
 
     private func cancelDeadline() {
+        phaseDeadline = nil
         deadline?.cancel()
         deadline = nil
+        scheduledFor = nil
     }
 
     // MARK: Ending the connection

@@ -66,6 +66,23 @@ import WireFormat
         }
     }
 
+    @Test func aSlowHeadAfterASlowBodyOnOneConnectionIsCutOffByTheHeaderDeadline() async throws {
+        // The connection's one timer fires during the first request's body and is re-armed for the
+        // long body deadline; the second request's header deadline, sooner, must move it earlier.
+        let limits = ConnectionLimits(headerTimeout: .seconds(1), bodyTimeout: never, idleTimeout: never)
+        try await withServer(limits) { port in
+            let connection = try RawConnection(port: port)
+            try await connection.send("POST /echo HTTP/1.1\r\nHost: localhost\r\nContent-Length: 5\r\n\r\nhe")
+            try await Task.sleep(for: .milliseconds(1_500))
+            try await connection.send("llo")
+            #expect(await connection.receive(until: "hello", within: patience).text.hasPrefix("HTTP/1.1 200"))
+            try await connection.send("GET /hello HTTP/1.1\r\nHost: localhost\r\nX-Slow: ")
+            let cutOff = await connection.receive(within: patience)
+            #expect(cutOff.closed)
+            #expect(cutOff.text.hasPrefix("HTTP/1.1 408"))
+        }
+    }
+
     @Test func idleConnectionsAreClosed() async throws {
         let limits = ConnectionLimits(headerTimeout: never, bodyTimeout: never, idleTimeout: .seconds(1))
         try await withServer(limits) { port in

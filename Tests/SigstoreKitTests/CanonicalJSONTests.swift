@@ -43,6 +43,19 @@ struct CanonicalJSONTests {
         #expect(CanonicalJSON.precedes("B", "a"))
     }
 
+    @Test("the byte-wise shortcut in `precedes` orders every pair as UTF-16 code units do")
+    func precedesMatchesUTF16Order() {
+        // Prefixes shared and not, ASCII against multi-byte at the first difference, and the code
+        // points where UTF-8 and UTF-16 order disagree (U+E000...U+FFFF against the planes above).
+        let pieces = ["a", "b", "B", "1", "\u{7f}", "\u{80}", "é", "e\u{301}", "€", "\u{d7ff}", "\u{e000}", "\u{fb33}", "\u{ffff}", "😀", "\u{10000}"]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<5_000 {
+            let a = (0..<Int.random(in: 0...4, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            let b = (0..<Int.random(in: 0...4, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            #expect(CanonicalJSON.precedes(a, b) == a.utf16.lexicographicallyPrecedes(b.utf16), "\(Array(a.unicodeScalars)) vs \(Array(b.unicodeScalars))")
+        }
+    }
+
     @Test("string escaping: only \" and \\ and controls; \\u00xx in lowercase hex")
     func escaping() {
         var all = ""

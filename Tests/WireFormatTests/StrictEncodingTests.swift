@@ -30,6 +30,17 @@ struct StrictEncodingTests {
         }
     }
 
+    @Test("decoding reads Foundation's encoding back for every length up to 300, from strings and substrings")
+    func decodesFoundationsEncoding() {
+        var generator = SystemRandomNumberGenerator()
+        for n in 0...300 {
+            let bytes = (0..<n).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            let text = Data(bytes).base64EncodedString()
+            #expect(StrictBase64.decode(text) == bytes, "\(n) bytes")
+            #expect(StrictBase64.decode(("[" + text + "]").dropFirst().dropLast()) == bytes, "\(n) bytes, a substring")
+        }
+    }
+
     @Test("anything but the one canonical encoding is rejected", arguments: [
         "Zg", "Zg=", "Zg===", "Zh==", "Zm9=", "Z g==", "Zg==\n", " Zg==", "Zm9v\r\nYmFy", "-_-_", "Zm9v_w==",
         "=Zg=", "Zg==Zg==", "Z===", "====", "Zm9vY", "Zm!v", "Zm9vYg=a", "Zm9vYg\u{0}=",
@@ -41,6 +52,9 @@ struct StrictEncodingTests {
     @Test("hex is lowercase, even-length, 0-9a-f only")
     func hex() {
         #expect(LowercaseHex.encode([0x00, 0xAB, 0xFF]) == "00abff")
+        #expect(LowercaseHex.encode([]) == "")
+        // A sequence without contiguous storage takes the other path.
+        #expect(LowercaseHex.encode((0...255).lazy.map(UInt8.init)) == (0...255).map { String(format: "%02x", $0) }.joined())
         #expect(LowercaseHex.decode("00abff") == [0x00, 0xAB, 0xFF])
         #expect(LowercaseHex.decode("") == [])
         #expect(LowercaseHex.decode("00ABFF") == nil)

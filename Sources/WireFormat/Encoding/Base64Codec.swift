@@ -69,8 +69,15 @@ enum Base64Codec {
 
     /// The bytes the ASCII symbols `text` encode under `rules`, or nil.
     static func decode(_ text: some Collection<UInt8>, _ rules: Rules) -> [UInt8]? {
+        if !rules.skipsLineBreaks, let decoded = text.withContiguousStorageIfAvailable({ decode(symbols: $0, rules) }) {
+            return decoded
+        }
         var symbols = Array(text)
         if rules.skipsLineBreaks { symbols.removeAll { $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\n") } }
+        return symbols.withUnsafeBufferPointer { decode(symbols: $0, rules) }
+    }
+
+    private static func decode(symbols: UnsafeBufferPointer<UInt8>, _ rules: Rules) -> [UInt8]? {
         var padding = 0
         while padding < symbols.count, symbols[symbols.count - 1 - padding] == UInt8(ascii: "=") { padding += 1 }
         let dataCount = symbols.count - padding
@@ -81,28 +88,42 @@ enum Base64Codec {
         case (.required, _), (.optional, _): guard padding == (4 - remainder) % 4 else { return nil }
         case (.forbidden, _): return nil
         }
-        var out: [UInt8] = []
-        out.reserveCapacity(dataCount / 4 * 3 + 2)
-        var group: UInt32 = 0
-        for (k, symbol) in symbols[..<dataCount].enumerated() {
-            let value = rules.table[Int(symbol)]
-            guard value != 0xFF else { return nil }
-            group = group << 6 | UInt32(value)
-            if k % 4 == 3 {
-                out += [UInt8(group >> 16 & 0xFF), UInt8(group >> 8 & 0xFF), UInt8(group & 0xFF)]
-                group = 0
+        let byteCount = dataCount / 4 * 3 + (remainder == 0 ? 0 : remainder - 1)
+        var valid = true
+        // Written straight into the array's storage: certificates and signatures in every entry the
+        // log takes are decoded here, and an array per three bytes showed in its profile.
+        let out = [UInt8](unsafeUninitializedCapacity: byteCount) { out, written in
+            rules.table.withUnsafeBufferPointer { table in
+                var o = 0
+                var group: UInt32 = 0
+                for k in 0..<dataCount {
+                    let value = table[Int(symbols[k])]
+                    guard value != 0xFF else { valid = false; return }
+                    group = group << 6 | UInt32(value)
+                    if k & 3 == 3 {
+                        out[o] = UInt8(truncatingIfNeeded: group >> 16)
+                        out[o + 1] = UInt8(truncatingIfNeeded: group >> 8)
+                        out[o + 2] = UInt8(truncatingIfNeeded: group)
+                        o += 3
+                        group = 0
+                    }
+                }
+                switch remainder {
+                case 2:   // 12 bits: one byte and 4 unused bits
+                    guard !rules.canonicalBits || group & 0x0F == 0 else { valid = false; return }
+                    out[o] = UInt8(truncatingIfNeeded: group >> 4)
+                    o += 1
+                case 3:   // 18 bits: two bytes and 2 unused bits
+                    guard !rules.canonicalBits || group & 0x03 == 0 else { valid = false; return }
+                    out[o] = UInt8(truncatingIfNeeded: group >> 10)
+                    out[o + 1] = UInt8(truncatingIfNeeded: group >> 2)
+                    o += 2
+                default:
+                    break
+                }
+                written = o
             }
         }
-        switch remainder {
-        case 2:   // 12 bits: one byte and 4 unused bits
-            guard !rules.canonicalBits || group & 0x0F == 0 else { return nil }
-            out.append(UInt8(group >> 4 & 0xFF))
-        case 3:   // 18 bits: two bytes and 2 unused bits
-            guard !rules.canonicalBits || group & 0x03 == 0 else { return nil }
-            out += [UInt8(group >> 10 & 0xFF), UInt8(group >> 2 & 0xFF)]
-        default:
-            break
-        }
-        return out
+        return valid ? out : nil
     }
 }

@@ -22,7 +22,21 @@ public enum CanonicalJSON {
 
     /// The UTF-16 code-unit order JCS sorts member names by (RFC 8785 §3.2.3).
     public static func precedes(_ a: String, _ b: String) -> Bool {
-        a.utf16.lexicographicallyPrecedes(b.utf16)
+        // Byte by byte while the names agree: where they first differ in two ASCII bytes, those are
+        // whole characters after an identical prefix, so they decide the UTF-16 order too (names
+        // here are nearly always ASCII). Any other first difference is settled in UTF-16, since
+        // UTF-8 order puts U+E000...U+FFFF before the supplementary planes and UTF-16 does not.
+        var x = a.utf8.makeIterator(), y = b.utf8.makeIterator()
+        while true {
+            switch (x.next(), y.next()) {
+            case (nil, nil): return false
+            case (nil, _): return true
+            case (_, nil): return false
+            case let (p?, q?) where p == q: continue
+            case let (p?, q?) where p < 0x80 && q < 0x80: return p < q
+            default: return a.utf16.lexicographicallyPrecedes(b.utf16)
+            }
+        }
     }
 
     private static func write(_ value: JSONValue, into out: inout [UInt8]) {
@@ -51,11 +65,11 @@ public enum CanonicalJSON {
             out.append(UInt8(ascii: "]"))
         case .object(let members):
             out.append(UInt8(ascii: "{"))
-            for (k, name) in members.keys.sorted(by: precedes).enumerated() {
+            for (k, member) in members.sorted(by: { precedes($0.key, $1.key) }).enumerated() {
                 if k > 0 { out.append(UInt8(ascii: ",")) }
-                writeString(name, into: &out)
+                writeString(member.key, into: &out)
                 out.append(UInt8(ascii: ":"))
-                write(members[name]!, into: &out)
+                write(member.value, into: &out)
             }
             out.append(UInt8(ascii: "}"))
         }
