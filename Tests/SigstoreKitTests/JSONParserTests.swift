@@ -65,6 +65,12 @@ struct JSONParserTests {
         #expect(try Self.parse(#""\ud83d\ude00""#) == .string("😀"))
         #expect(try Self.parse(#""\u0000""#) == .string("\u{0}"))
         #expect(try Self.parse("\"é€😀\u{7f}\"") == .string("é€😀\u{7f}"))
+        // A plain ASCII run, then an escape or a multi-byte character: the run is kept.
+        #expect(try Self.parse(#""plain ascii\nafter""#) == .string("plain ascii\nafter"))
+        #expect(try Self.parse("\"plain é after\"") == .string("plain é after"))
+        #expect(try Self.parse(#""""#) == .string(""))
+        #expect(throws: JSONError(.unexpectedEnd, at: 6)) { try Self.parse(#""plain"#) }
+        #expect(throws: JSONError(.controlCharacterInString(0x01), at: 6)) { try JSONValue(parsing: Array("\"plain\u{1}\"".utf8)) }
         // Strings keep their exact scalars (no Unicode normalization).
         #expect(try Self.parse(#""e\u0301""#).stringValue?.unicodeScalars.count == 2)
     }

@@ -161,7 +161,20 @@ struct JSONParser {
     /// Reads a string starting at its opening quote; returns its value.
     private mutating func parseString() throws(JSONError) -> String {
         index += 1  // "
-        var utf8: [UInt8] = []
+        // Nearly every string here is printable ASCII without escapes (base64, hex, names, URLs):
+        // such a run up to the closing quote becomes the string in one copy.
+        let start = index
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                index += 1
+                return String(decoding: bytes[start..<index - 1], as: UTF8.self)
+            }
+            guard byte >= 0x20, byte < 0x80, byte != UInt8(ascii: "\\") else { break }
+            index += 1
+        }
+        // Anything else from here on, byte by byte, with the run so far kept.
+        var utf8 = Array(bytes[start..<index])
         while true {
             guard let byte = peek() else { throw JSONError(.unexpectedEnd, at: index) }
             switch byte {
