@@ -221,6 +221,7 @@ let package = Package(
         ]),
         .testTarget(name: "TransparencyLogTests", dependencies: [
             "TransparencyLog", "SigstoreKit", "WireFormat", "Merkle", "TestSupport",
+            .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -1,8 +1,10 @@
 import ArgumentParser
+import Crypto
 import Foundation
 import Merkle
 import SigstoreKit
 import TransparencyLog
+import WireFormat
 
 /// Storage-layer appends: tree hashing, checkpoint signing and one durable SQLite transaction per batch.
 struct StorageBench: AsyncParsableCommand {
@@ -20,6 +22,18 @@ struct StorageBench: AsyncParsableCommand {
         print("storage append: \(entries) entries of \(entryBytes) B, batches of \(batch), \(searchKeys) search rows each")
         print("  throughput: \(rate(entries, result.total)) entries/s (\(String(format: "%.2f", result.total)) s total)")
         print("  batch commit p50: \(String(format: "%.1f ms", result.batchP50 * 1000)) → \(rate(batch, result.batchP50)) entries/s per batch (median)")
+    }
+
+    /// The `k`th search key of entry `index`, spelled as the log spells a hashedrekord's (`SearchKey`):
+    /// its artifact digest and its signing key's fingerprint are new with every entry (keyless
+    /// signing makes a key per signature), its identity is one of a thousand signers'.
+    static func searchKey(_ k: Int, index: Int64, leaf: Hash) -> String {
+        switch k {
+        case 0: SearchKey.artifactHash("sha256:" + leaf.hex)
+        case 1: SearchKey.identity("signer-\(index % 1000)@example.com")
+        case 2: SearchKey.publicKey(LowercaseHex.encode(SHA256.hash(data: leaf.bytes)))
+        default: "k\(k):\(index % 1000)"
+        }
     }
 
     /// Total seconds, and the median seconds per batch.
@@ -50,7 +64,7 @@ struct StorageBench: AsyncParsableCommand {
                 let index = tree.treeSize
                 hashes.append(tree.append(leafHash: leaf))
                 stored.append(StoredEntry(index: index, leafHash: leaf, body: body, integratedTime: 1_700_000_000, kind: "bench"))
-                for k in 0..<searchKeys { rows.append(("k\(k):\(index % 1000)", index)) }
+                for k in 0..<searchKeys { rows.append((Self.searchKey(k, index: index, leaf: leaf), index)) }
             }
             let checkpoint = Checkpoint(origin: identity.origin, treeSize: tree.treeSize, rootHash: tree.rootHash)
             let note = try SignedCheckpoint.sign(checkpoint, signers: [signer]).note.formatted

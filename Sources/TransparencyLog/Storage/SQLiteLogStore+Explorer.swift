@@ -1,13 +1,12 @@
 import GRDB
 
 // The explorer's reads (`ExplorerReads`), each one indexed query: `search` walks the
-// (key, idx) primary key from `from`; `checkpoints` walks the tree_size primary key downwards. Both
+// (key_hash, idx) primary key from `from`; `checkpoints` walks the tree_size primary key downwards. Both
 // run through `read(_:)`, off the cooperative pool, like every other read.
 extension SQLiteLogStore {
     public func search(key: String, from: Int64, limit: Int) async throws -> [Int64] {
         try await read { db in
-            try Int64.fetchAll(db, sql: "SELECT idx FROM search WHERE key = ? AND idx >= ? ORDER BY idx LIMIT ?",
-                               arguments: [key, from, limit])
+            try Self.search(key: key, from: from, limit: limit, in: db)
         }
     }
 

@@ -17,14 +17,14 @@ extension SQLiteLogStore {
         }
     }
 
-    /// Search rows after `after` in (key, index) order, at most `limit`.
+    /// Search rows after `after` in (index, key) order, at most `limit`.
     public func searchRows(after: (key: String, index: Int64)?, limit: Int) async throws -> [(key: String, index: Int64)] {
         try await read { db in
             let rows = if let after {
-                try Row.fetchAll(db, sql: "SELECT key, idx FROM search WHERE (key, idx) > (?, ?) ORDER BY key, idx LIMIT ?",
-                                 arguments: [after.key, after.index, limit])
+                try Row.fetchAll(db, sql: "SELECT key, idx FROM search_keys WHERE (idx, key) > (?, ?) ORDER BY idx, key LIMIT ?",
+                                 arguments: [after.index, after.key, limit])
             } else {
-                try Row.fetchAll(db, sql: "SELECT key, idx FROM search ORDER BY key, idx LIMIT ?", arguments: [limit])
+                try Row.fetchAll(db, sql: "SELECT key, idx FROM search_keys ORDER BY idx, key LIMIT ?", arguments: [limit])
             }
             return rows.map { ($0["key"], $0["idx"]) }
         }

@@ -8,7 +8,8 @@ import Merkle
 /// transaction per batch, concurrent readers.
 ///
 /// Tables: `entries` (one row per leaf: the canonical body as stored and hashed), `tree` (per leaf,
-/// the stored hashes its append created, concatenated), `search` (key → index), `checkpoints`
+/// the stored hashes its append created, concatenated), `search` and `search_keys` (key → index, see
+/// `SQLiteLogStore+SearchIndex.swift`), `checkpoints`
 /// (every published signed checkpoint by tree size) and `meta` (the log's identity).
 public final class SQLiteLogStore: LogStore {
     let pool: DatabasePool
@@ -79,7 +80,8 @@ public final class SQLiteLogStore: LogStore {
     static func open(path: String, walRestartFrames: Int, walCheckpointInterval: DispatchTimeInterval) throws -> SQLiteLogStore {
         guard FileManager.default.fileExists(atPath: path) else { throw StoreError.missing(path: path) }
         return try SQLiteLogStore(path: path, walRestartFrames: walRestartFrames, walCheckpointInterval: walCheckpointInterval) { pool in
-            try pool.read(Self.readIdentity)
+            try Self.upgradeSearchIndex(pool)
+            return try pool.read(Self.readIdentity)
         }
     }
 
@@ -90,6 +92,7 @@ public final class SQLiteLogStore: LogStore {
                                   walCheckpointInterval: WALCheckpointer.defaultInterval) { pool in
             try pool.write { db in
                 try db.execute(sql: Self.schema)
+                try db.execute(sql: Self.searchSchema)
                 try db.execute(sql: "INSERT INTO meta(key, value) VALUES ('log_id', ?), ('tree_id', ?), ('origin', ?)",
                                arguments: [identity.logID, String(identity.treeID), identity.origin])
                 try db.execute(sql: "INSERT INTO checkpoints(tree_size, root_hash, note) VALUES (0, ?, ?)",
@@ -112,7 +115,6 @@ public final class SQLiteLogStore: LogStore {
         );
         CREATE INDEX entries_by_leaf ON entries(leaf_key);
         CREATE TABLE tree (idx INTEGER PRIMARY KEY, hashes BLOB NOT NULL);
-        CREATE TABLE search (key TEXT NOT NULL, idx INTEGER NOT NULL, PRIMARY KEY (key, idx)) WITHOUT ROWID;
         CREATE TABLE checkpoints (tree_size INTEGER PRIMARY KEY, root_hash BLOB NOT NULL, note TEXT NOT NULL);
         """
 
@@ -147,7 +149,6 @@ public final class SQLiteLogStore: LogStore {
     private static func insert(_ batch: AppendBatch, into db: Database) throws {
         let insertEntry = try db.cachedStatement(sql: "INSERT INTO entries(idx, leaf_key, leaf_hash, body, integrated_time, kind, extra) VALUES (?, ?, ?, ?, ?, ?, ?)")
         let insertTree = try db.cachedStatement(sql: "INSERT INTO tree(idx, hashes) VALUES (?, ?)")
-        let insertSearch = try db.cachedStatement(sql: "INSERT OR IGNORE INTO search(key, idx) VALUES (?, ?)")
         // The per-entry inserts bind straight from our buffers (see `BoundStatement`): at ~100k
         // entries/s, GRDB's argument arrays and the `Data` copies were a tenth of the append.
         var entryRow = BoundStatement(insertEntry.sqliteStatement)
@@ -175,12 +176,7 @@ public final class SQLiteLogStore: LogStore {
             treeRow.bind(1, entry.index)
             try blob.withUnsafeBytes { treeRow.bind(2, $0); try treeRow.step(db) }
         }
-        var searchRow = BoundStatement(insertSearch.sqliteStatement)
-        for row in batch.searchRows {
-            searchRow.bind(1, text: row.key)
-            searchRow.bind(2, row.index)
-            try searchRow.step(db)
-        }
+        try insert(searchRows: batch.searchRows, into: db)
         try db.execute(sql: "INSERT INTO checkpoints(tree_size, root_hash, note) VALUES (?, ?, ?)",
                        arguments: [batch.treeSize, Data(batch.rootHash.bytes), batch.checkpoint])
     }

@@ -90,7 +90,7 @@ extension SQLiteLogStore {
 
     public func search(key: String, limit: Int) async throws -> [Int64] {
         try await read { db in
-            try Int64.fetchAll(db, sql: "SELECT idx FROM search WHERE key = ? ORDER BY idx LIMIT ?", arguments: [key, limit])
+            try Self.search(key: key, from: 0, limit: limit, in: db)
         }
     }
 
