@@ -43,6 +43,28 @@ struct CanonicalJSONTests {
         #expect(CanonicalJSON.precedes("B", "a"))
     }
 
+    @Test("strings are escaped wherever the bytes to escape fall against the eight-byte steps")
+    func escapesAtEveryOffset() {
+        let specials: [(raw: String, escaped: String)] = [("\"", "\\\""), ("\\", "\\\\"), ("\n", "\\n"), ("\u{1}", "\\u0001"), ("\u{1f}", "\\u001f")]
+        for length in 0..<20 {
+            for position in 0...length {
+                for special in specials {
+                    // Bytes either side of the class boundaries: space, DEL, 0x80 and up, `!` and `#`, `[` and `]`.
+                    let filler = Array(" \u{7f}é!#[]abc012345678".unicodeScalars)
+                    var raw = "", escaped = ""
+                    for i in 0..<length {
+                        if i == position { raw += special.raw; escaped += special.escaped }
+                        let scalar = String(filler[(i * 7 + length) % filler.count])
+                        raw += scalar
+                        escaped += scalar
+                    }
+                    if position == length { raw += special.raw; escaped += special.escaped }
+                    #expect(String(decoding: CanonicalJSON.encode(.string(raw)), as: UTF8.self) == "\"" + escaped + "\"", "\(Array(raw.utf8))")
+                }
+            }
+        }
+    }
+
     @Test("the byte-wise shortcut in `precedes` orders every pair as UTF-16 code units do")
     func precedesMatchesUTF16Order() {
         // Prefixes shared and not, ASCII against multi-byte at the first difference, and the code
@@ -93,6 +115,18 @@ struct CanonicalJSONTests {
     ] as [(Double, String)])
     func es6Forms(value: Double, expected: String) {
         #expect(String(decoding: CanonicalJSON.encode(.number(value)), as: UTF8.self) == expected)
+    }
+
+    @Test("numbers read back as the same Double, across the whole range")
+    func numbersRoundTrip() {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<20_000 {
+            let value = Double(bitPattern: generator.next())
+            guard value.isFinite else { continue }
+            let text = String(decoding: CanonicalJSON.encode(.number(value)), as: UTF8.self)
+            #expect(Double(text) == (value == 0 ? 0 : value), "\(value) printed as \(text)")
+            #expect(!text.contains(".e") && !text.hasSuffix(".") && !text.contains("e+0") && !text.contains("e-0"), "\(text)")
+        }
     }
 
     @Test("integers print plainly within ±2^53 and as the nearest Double beyond")
