@@ -52,6 +52,7 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
     private var phaseDeadline: NIODeadline?
     /// The connection's one timer (or, once refusing, the linger before the close) and when it fires.
     private var deadline: Scheduled<Void>?
+    /// When `deadline` fires, if it is the phase timer.
     private var scheduledFor: NIODeadline?
 
     init(limits: ConnectionLimits) {
@@ -176,6 +177,8 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
 
     private func schedule(at due: NIODeadline) {
         deadline?.cancel()
+        deadline = nil
+        scheduledFor = nil
         guard let context else { return }
         scheduledFor = due
         deadline = context.eventLoop.assumeIsolated().scheduleTask(deadline: due) { [self] in

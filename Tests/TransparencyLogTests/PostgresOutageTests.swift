@@ -31,7 +31,8 @@ struct PostgresOutageTests {
                 #expect(response.status == .serviceUnavailable, "\(uri) during the outage")
                 #expect(response.headers[.retryAfter] == "1")
                 let message = String(buffer: response.body)
-                #expect(message.contains("the log's database is unavailable"), "\(message)")
+                #expect(message.contains("the log's database is unavailable; retry shortly"), "\(message)")
+                #expect(!message.contains("127.0.0.1") && !message.contains("\(server.port)"), "\(message)")
             }
 
             try server.start()
@@ -43,6 +44,10 @@ struct PostgresOutageTests {
                 if status != .ok { try await Task.sleep(for: .milliseconds(200)) }
             }
             #expect(status == .ok, "after the server came back")
+
+            // A database that answers, but not with what the log needs, is the log's fault: 500.
+            _ = try server.psql(log.databaseName, "DROP TABLE rekor_checkpoints")
+            #expect(try await client.execute(uri: reads[1], method: .get).status == .internalServerError)
         }
         try store.close()
         try server.stop()

@@ -48,8 +48,13 @@ import Testing
         }
         try queue.close()
 
-        let reopened = try SQLiteLogStore.open(path: log.databasePath)
+        // Two servers starting on the file at once: one rewrites it, the other then finds it done.
+        async let first = Task.detached { try SQLiteLogStore.open(path: log.databasePath) }.value
+        async let second = Task.detached { try SQLiteLogStore.open(path: log.databasePath) }.value
+        let (reopened, other) = try await (first, second)
+        try other.close()
         #expect(try await reopened.read { db in try db.columns(in: "search").map(\.name) } == ["key_hash", "idx"])
+        #expect(try await reopened.read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") } == SQLiteLogStore.layoutVersion)
         for key in Self.keys { #expect(try await reopened.search(key: key, limit: 100) == before[key], "\(key)") }
         #expect(try await reopened.search(key: "identity:signer-3@example.com", from: 20, limit: 2) == [23, 28])
         let again = try await reopened.searchRows(after: nil, limit: 1_000)
@@ -59,5 +64,13 @@ import Testing
         _ = try await next.sequencer.submit(Self.entry(53))
         #expect(try await reopened.search(key: "identity:signer-3@example.com", limit: 100) == before["identity:signer-3@example.com"]! + [50])
         try reopened.close()
+    }
+
+    @Test func aFileOfANewerLayoutIsRefused() async throws {
+        let log = try TestLog()
+        let queue = try DatabaseQueue(path: log.databasePath)
+        try await queue.write { db in try db.execute(sql: "PRAGMA user_version = \(SQLiteLogStore.layoutVersion + 1)") }
+        try queue.close()
+        #expect(throws: SQLiteLogStore.StoreError.self) { try SQLiteLogStore.open(path: log.databasePath) }
     }
 }

@@ -14,12 +14,15 @@ import GRDB
 // so a hash collision (2^32 work to make one) can add no result.
 extension SQLiteLogStore {
     /// The index key of a search key: the first 8 bytes of the SHA-256 of its UTF-8, as an integer.
+    /// Only the bytes before a NUL count: SQLite stores bound text up to its first NUL, and a file
+    /// upgraded from the first layout can hash only what was stored.
     static func keyHash(_ key: String) -> Int64 {
-        SHA256.hash(data: Array(key.utf8)).withUnsafeBytes { bytes in
+        SHA256.hash(data: Array(key.utf8.prefix { $0 != 0 })).withUnsafeBytes { bytes in
             bytes.prefix(8).reduce(Int64(0)) { $0 << 8 | Int64($1) }
         }
     }
 
+    /// The two tables, as `create` makes them and the upgrade rewrites the first layout into.
     static let searchSchema = """
         CREATE TABLE search (key_hash INTEGER NOT NULL, idx INTEGER NOT NULL, PRIMARY KEY (key_hash, idx)) WITHOUT ROWID;
         CREATE TABLE search_keys (idx INTEGER NOT NULL, key TEXT NOT NULL, PRIMARY KEY (idx, key)) WITHOUT ROWID;
@@ -34,6 +37,7 @@ extension SQLiteLogStore {
             """, arguments: [keyHash(key), from, key, limit])
     }
 
+    /// Writes a batch's search rows to both tables, inside the batch's write transaction.
     static func insert(searchRows rows: [(key: String, index: Int64)], into db: Database) throws {
         let insertHash = try db.cachedStatement(sql: "INSERT OR IGNORE INTO search(key_hash, idx) VALUES (?, ?)")
         let insertKey = try db.cachedStatement(sql: "INSERT OR IGNORE INTO search_keys(idx, key) VALUES (?, ?)")
@@ -50,12 +54,19 @@ extension SQLiteLogStore {
     }
 
     /// Rewrites a search index of the first layout (one table, text keys) into this one, once, when
-    /// a database made by an earlier sigil-server is opened: in one transaction, so a crash leaves
-    /// either layout whole.
+    /// a database made by an earlier sigil-server is opened: in one write transaction, so a crash
+    /// leaves either layout whole, and a second process opening the file at the same time waits,
+    /// then finds the work done. The copy needs free disk about the size of the old index.
     static func upgradeSearchIndex(_ pool: DatabasePool) throws {
-        let columns = try pool.read { db in try db.columns(in: "search").map(\.name) }
-        guard columns.contains("key") else { return }
         try pool.write { db in
+            let version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
+            guard version <= layoutVersion else {
+                throw StoreError.corrupt("the file's layout (version \(version)) is newer than this sigil-server understands (\(layoutVersion)); run the sigil-server that wrote it, or a newer one")
+            }
+            guard try db.columns(in: "search").contains(where: { $0.name == "key" }) else {
+                if version < layoutVersion { try db.execute(sql: "PRAGMA user_version = \(layoutVersion)") }
+                return
+            }
             db.add(function: DatabaseFunction("sigil_search_key_hash", argumentCount: 1, pure: true) { values in
                 guard let key = String.fromDatabaseValue(values[0]) else { return nil }
                 return keyHash(key)
@@ -68,6 +79,11 @@ extension SQLiteLogStore {
                 SELECT sigil_search_key_hash(key), idx FROM search_text_keys ORDER BY 1, 2
                 """)
             try db.execute(sql: "DROP TABLE search_text_keys")
+            try db.execute(sql: "PRAGMA user_version = \(layoutVersion)")
         }
     }
+
+    /// The layout this build writes, in SQLite's `user_version`: 0 (never set) is the first, with
+    /// text search keys; 1 is this one. A file with a higher number is refused when opened.
+    static let layoutVersion = 1
 }

@@ -93,6 +93,7 @@ public final class SQLiteLogStore: LogStore {
             try pool.write { db in
                 try db.execute(sql: Self.schema)
                 try db.execute(sql: Self.searchSchema)
+                try db.execute(sql: "PRAGMA user_version = \(Self.layoutVersion)")
                 try db.execute(sql: "INSERT INTO meta(key, value) VALUES ('log_id', ?), ('tree_id', ?), ('origin', ?)",
                                arguments: [identity.logID, String(identity.treeID), identity.origin])
                 try db.execute(sql: "INSERT INTO checkpoints(tree_size, root_hash, note) VALUES (0, ?, ?)",

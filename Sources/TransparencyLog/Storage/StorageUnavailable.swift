@@ -5,13 +5,11 @@
 /// is when the sequencer cannot commit: a 500 would tell an auditor or a monitor that the log itself
 /// is broken. A database that answers wrongly (a short hash, a missing checkpoint) is not this: that
 /// stays a 500.
+///
+/// Its text is what clients read, so it says no more than that: the reason (hosts, addresses) goes
+/// to the server's own log where the read failed.
 public struct StorageUnavailable: Error, CustomStringConvertible {
-    /// What was being read and why it failed, without credentials.
-    public let reason: String
+    public init() {}
 
-    public init(reason: String) {
-        self.reason = reason
-    }
-
-    public var description: String { "the log's database is unavailable (\(reason)); retry shortly" }
+    public var description: String { "the log's database is unavailable; retry shortly" }
 }

@@ -20,7 +20,9 @@ extension PostgresDatabase {
         case .serverClosedConnection, .clientClosedConnection, .connectionError, .uncleanShutdown, .poolClosed, .queryCancelled:
             return true
         case .server:
-            guard let state = error.serverInfo?[.sqlState] else { return false }
+            guard let state = error.serverInfo?[.sqlState], !permanentStates.contains(where: { state.utf8.elementsEqual($0.utf8) }) else {
+                return false
+            }
             return outageStates.contains { state.utf8.starts(with: $0.utf8) }
         default:
             return false
@@ -32,4 +34,6 @@ extension PostgresDatabase {
     /// operator intervention (57: shutting down, starting up, statement cancelled) and
     /// serialization or deadlock failures (40001, 40P01).
     private static let outageStates = ["08", "53", "57", "40001", "40P01"]
+    /// Codes in those classes that waiting does not cure: a protocol violation, a dropped database.
+    private static let permanentStates = ["08P01", "57P04"]
 }

@@ -22,7 +22,9 @@ extension PostgresLogStore {
         do {
             return try await PostgresDatabase.answering(within: commitTimeout, what: "reading the \(tables.prefix) log", body)
         } catch where PostgresDatabase.isOutage(error) {
-            throw StorageUnavailable(reason: PostgresDatabase.describe(error))
+            // The reason names hosts and addresses: for the operator's log, not the client's answer.
+            logger.warning("database read failed", metadata: ["log": "\(tables.prefix)", "reason": "\(PostgresDatabase.describe(error))"])
+            throw StorageUnavailable()
         }
     }
 
