@@ -56,7 +56,9 @@ class Table:
 
     def add(self, name, value, peer, ratio, target, ok, load_avg, note=""):
         verdict = "n/a" if ok is None else ("PASS" if ok else "MISS")
-        self.rows.append([name, value, peer, "" if ratio is None else f"{ratio:.2f}×", target, verdict,
+        # Three significant digits below 1: a ratio of 0.498 printed as "0.50×" beside MISS reads as a bug.
+        shown = "" if ratio is None else (f"{ratio:.3f}×" if ratio < 1 else f"{ratio:.2f}×")
+        self.rows.append([name, value, peer, shown, target, verdict,
                           f"{load_avg:.2f}", note])
         say(f"  → {name}: {value} | {peer} | {self.rows[-1][3]} | {target} | {verdict} (load {load_avg:.2f})")
 
