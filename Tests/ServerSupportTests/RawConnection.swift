@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -42,7 +43,7 @@ final class RawConnection: @unchecked Sendable {
     func send(_ text: String) async throws { try await send(Array(text.utf8)) }
 
     func send(_ bytes: [UInt8]) async throws {
-        try await offPool {
+        try await offCooperativePool {
             var sent = 0
             while sent < bytes.count {
                 // MSG_NOSIGNAL: a closed peer is an error to report, not a SIGPIPE that kills the tests.
@@ -64,7 +65,7 @@ final class RawConnection: @unchecked Sendable {
     /// Reads until the server closes, `marker` has arrived, or `limit` passes, whichever is first.
     func receive(until marker: String? = nil, within limit: Duration) async -> Received {
         let deadline = ContinuousClock.now + limit
-        return (try? await offPool {
+        return (try? await offCooperativePool {
             var received = Received()
             var buffer = [UInt8](repeating: 0, count: 65_536)
             while true {
@@ -85,11 +86,5 @@ final class RawConnection: @unchecked Sendable {
                 }
             }
         }) ?? Received()
-    }
-
-    private func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
-        }
     }
 }

@@ -15,8 +15,8 @@ struct PostgresOutageTests {
         // Its own server: stopping the shared one would fail every other PostgreSQL test running.
         // Starting and stopping it block for seconds, so they run off Swift's cooperative pool,
         // whose two threads every other test of the suite is waiting on.
-        let server = try await Self.offPool { try TemporaryPostgres.dedicated() }
-        let log = try await Self.offPool { try PostgresTestLog(server: server) }
+        let server = try await offCooperativePool { try TemporaryPostgres.dedicated() }
+        let log = try await offCooperativePool { try PostgresTestLog(server: server) }
         let store = try await log.openStore(try await log.connect())
         store.setFence(try await store.acquireLease(holder: "test", duration: .seconds(600)))
         let service = try await log.service(store: store)
@@ -27,7 +27,7 @@ struct PostgresOutageTests {
         try await app.test(.router) { client in
             for uri in reads { #expect(try await client.execute(uri: uri, method: .get).status == .ok, "\(uri) before the outage") }
 
-            try await Self.offPool { try server.stop() }
+            try await offCooperativePool { try server.stop() }
             for uri in reads {
                 let response = try await client.execute(uri: uri, method: .get)
                 #expect(response.status == .serviceUnavailable, "\(uri) during the outage")
@@ -37,7 +37,7 @@ struct PostgresOutageTests {
                 #expect(!message.contains("127.0.0.1") && !message.contains("\(server.port)"), "\(message)")
             }
 
-            try await Self.offPool { try server.start() }
+            try await offCooperativePool { try server.start() }
             // The pool reconnects on its own, with backoff.
             let deadline = ContinuousClock.now + .seconds(60)
             var status = HTTPResponse.Status.serviceUnavailable
@@ -48,17 +48,11 @@ struct PostgresOutageTests {
             #expect(status == .ok, "after the server came back")
 
             // A database that answers, but not with what the log needs, is the log's fault: 500.
-            _ = try await Self.offPool { try server.psql(log.databaseName, "DROP TABLE rekor_checkpoints") }
+            _ = try await offCooperativePool { try server.psql(log.databaseName, "DROP TABLE rekor_checkpoints") }
             #expect(try await client.execute(uri: reads[1], method: .get).status == .internalServerError)
         }
         try store.close()
-        try await Self.offPool { try server.stop() }
-    }
-
-    static func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
-        }
+        try await offCooperativePool { try server.stop() }
     }
 
     @Test func onlyFailuresThatPassCountAsAnOutage() {

@@ -17,9 +17,7 @@ extension SQLiteLogStore {
     /// Only the bytes before a NUL count: SQLite stores bound text up to its first NUL, and a file
     /// upgraded from the first layout can hash only what was stored.
     static func keyHash(_ key: String) -> Int64 {
-        SHA256.hash(data: Array(key.utf8.prefix { $0 != 0 })).withUnsafeBytes { bytes in
-            bytes.prefix(8).reduce(Int64(0)) { $0 << 8 | Int64($1) }
-        }
+        SHA256.hash(data: Array(key.utf8.prefix { $0 != 0 })).withUnsafeBytes(indexKey)
     }
 
     /// The two tables, as `create` makes them and the upgrade rewrites the first layout into.
@@ -58,6 +56,11 @@ extension SQLiteLogStore {
     /// leaves either layout whole, and a second process opening the file at the same time waits,
     /// then finds the work done. The copy needs free disk about the size of the old index.
     static func upgradeSearchIndex(_ pool: DatabasePool) throws {
+        // Nearly every open finds the file current: a read says so without taking the write lock.
+        let current = try pool.read { db in
+            try Int.fetchOne(db, sql: "PRAGMA user_version") == layoutVersion && !db.columns(in: "search").contains { $0.name == "key" }
+        }
+        if current { return }
         try pool.write { db in
             let version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
             guard version <= layoutVersion else {

@@ -186,7 +186,12 @@ public final class SQLiteLogStore: LogStore {
     /// integer key keeps the index a quarter of the size of one on the whole hash; the sequencer, the
     /// only writer, is what keeps leaf hashes unique.
     static func leafKey(_ hash: Hash) -> Int64 {
-        hash.withUnsafeBytes { bytes in bytes.prefix(8).reduce(Int64(0)) { $0 << 8 | Int64($1) } }
+        hash.withUnsafeBytes(indexKey)
+    }
+
+    /// The first 8 bytes of a hash as a big-endian integer: the key of the leaf and search indexes.
+    static func indexKey(_ bytes: UnsafeRawBufferPointer) -> Int64 {
+        bytes.prefix(8).reduce(Int64(0)) { $0 << 8 | Int64($1) }
     }
 
     /// The leaf whose append stored hash `storedIndex`, and its position within that leaf's row.
