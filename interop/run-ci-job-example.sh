@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
+source interop/lib/ports.sh
+require_default_stack_ports
 work=$(mktemp -d)
 .build/debug/sigil-server all --data "$work/.sigil" --ca-config ca >"$work/server.log" 2>&1 &
 pid=$!

@@ -107,9 +107,8 @@ for tool in docker-registry skopeo htpasswd openssl curl python3 sigstore; do
 done
 [ -x "$sigil" ] && [ -x "$server" ] || { echo "missing $sigil or $server (swift build first)"; exit 1; }
 if ! "$sigil" copy --help >/dev/null 2>&1; then echo "$sigil has no 'copy' command: it predates the registry CLI"; exit 1; fi
-for port in 3000 5555 5556; do
-  if curl -s -o /dev/null "http://127.0.0.1:$port/"; then echo "port $port is in use: stop the server there first"; exit 1; fi
-done
+source interop/lib/ports.sh
+require_default_stack_ports
 
 data="$work/sigil"
 "$server" all --data "$data" --ca-config ca >"$work/server.log" 2>&1 &

@@ -4,6 +4,8 @@
 # trust config, and that the new trusted root records validFor windows. Needs the debug build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source interop/lib/ports.sh
+require_default_stack_ports
 work=$(mktemp -d)
 data="$work/sigil"
 sigil=.build/debug/sigil

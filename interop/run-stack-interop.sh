@@ -8,6 +8,8 @@ work=$(mktemp -d)
 data="$work/sigil"
 sigil=.build/debug/sigil
 source interop/lib/checks.sh
+source interop/lib/ports.sh
+require_default_stack_ports
 
 .build/debug/sigil-server all --data "$data" --ca-config ca >"$work/server.log" 2>&1 &
 pid=$!

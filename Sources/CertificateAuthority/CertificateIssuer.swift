@@ -72,11 +72,16 @@ public struct CertificateIssuer: Sendable {
         }
         let publicKey = try ProofOfPossession.verify(request.keyProof, challenge: identity.challenge,
                                                      claimName: token.issuer.challengeClaim)
-        let builder = LeafCertificateBuilder(
-            keys: keys, identity: identity, publicKey: publicKey, serialNumber: options.serialNumber(),
-            now: options.now(), lifetime: TimeInterval(options.profile.leafValiditySeconds))
+        let builder: LeafCertificateBuilder
         let precertificate: Certificate
-        do { precertificate = try builder.precertificate() } catch { throw .signingFailed("\(error)") }
+        do {
+            builder = try LeafCertificateBuilder(
+                keys: keys, identity: identity, publicKey: publicKey, serialNumber: options.serialNumber(),
+                now: options.now(), lifetime: TimeInterval(options.profile.leafValiditySeconds))
+            precertificate = try builder.precertificate()
+        } catch {
+            throw .signingFailed("\(error)")
+        }
         let sct = try await submit(precertificate)
         do {
             let leaf = try builder.finalCertificate(embedding: SignedCertificateTimestampList([sct]))

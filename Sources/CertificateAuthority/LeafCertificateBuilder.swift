@@ -14,11 +14,14 @@ struct LeafCertificateBuilder {
     let serialNumber: Certificate.SerialNumber
     let notBefore: Date
     let notAfter: Date
+    /// The extensions both forms share, made once: the SKI hashes the key's encoding, which
+    /// swift-certificates rebuilds from the parsed point each time (a field inversion per call).
+    private var shared: [Certificate.Extension] = []
 
     /// `now` is floored to a whole second: swift-certificates rounds to the nearest second, which
     /// could otherwise put notBefore up to 0.5 s in the future and make fresh certificates "not yet valid".
     init(keys: CAKeyMaterial, identity: IssuedIdentity, publicKey: Certificate.PublicKey,
-         serialNumber: Certificate.SerialNumber, now: Date, lifetime: TimeInterval) {
+         serialNumber: Certificate.SerialNumber, now: Date, lifetime: TimeInterval) throws {
         self.keys = keys
         self.identity = identity
         self.publicKey = publicKey
@@ -27,18 +30,19 @@ struct LeafCertificateBuilder {
         let latest = keys.intermediate.notValidAfter
         // A leaf must not outlive its issuer.
         notAfter = min(notBefore.addingTimeInterval(lifetime), latest)
+        shared = try baseExtensions()
     }
 
     static let poison = Certificate.Extension(oid: SignedCertificateTimestampList.poisonOID, critical: true, value: [0x05, 0x00])
 
     func precertificate() throws -> Certificate {
-        try sign(extensions: try baseExtensions() + [Self.poison])
+        try sign(extensions: shared + [Self.poison])
     }
 
     func finalCertificate(embedding scts: SignedCertificateTimestampList) throws -> Certificate {
         let value = try scts.extensionValue()
         let sctExtension = Certificate.Extension(oid: SignedCertificateTimestampList.extensionOID, critical: false, value: value[...])
-        return try sign(extensions: try baseExtensions() + [sctExtension])
+        return try sign(extensions: shared + [sctExtension])
     }
 
     private func sign(extensions: [Certificate.Extension]) throws -> Certificate {

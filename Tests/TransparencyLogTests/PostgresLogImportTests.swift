@@ -27,7 +27,7 @@ struct PostgresLogImportTests {
     @Test func aCopiedLogServesTheSameTreeAndKeepsGrowing() async throws {
         let (log, source) = try await Self.filledSQLiteLog(300)
         let head = try await source.latestTreeHead()
-        let database = try await PostgresTestLog.connect(try PostgresURL(parsing: try TemporaryPostgres.shared().createDatabase()))
+        let database = try await PostgresTestLog.connect(try PostgresURL(parsing: try await offCooperativePool { try TemporaryPostgres.shared().createDatabase() }))
         // Small chunks, so the copy crosses many chunk boundaries.
         let report = try await PostgresLogStore.importing(source, into: database, log: "rekor", chunk: 37)
         #expect(report.treeSize == 300 && report.rootHash == head.rootHash)
@@ -62,7 +62,7 @@ struct PostgresLogImportTests {
     @Test func aSourceWhoseTreeDoesNotAddUpIsNotCopied() async throws {
         let (_, source) = try await Self.filledSQLiteLog(60)
         try await source.pool.write { db in try db.execute(sql: "UPDATE tree SET hashes = zeroblob(length(hashes)) WHERE idx = 41") }
-        let database = try await PostgresTestLog.connect(try PostgresURL(parsing: try TemporaryPostgres.shared().createDatabase()))
+        let database = try await PostgresTestLog.connect(try PostgresURL(parsing: try await offCooperativePool { try TemporaryPostgres.shared().createDatabase() }))
         await #expect(throws: PostgresLogStore.ImportError.self) { _ = try await PostgresLogStore.importing(source, into: database, log: "rekor", chunk: 16) }
         // Rolled back whole: not even the tables remain, so a fixed source can be copied later.
         #expect(try await PostgresLogStore.exists(database: database, log: "rekor") == false)
@@ -87,7 +87,7 @@ struct PostgresLogImportTests {
         let (_, source) = try await Self.filledSQLiteLog(10)
         try await source.markMoved(to: "postgres://sigil@elsewhere:5432/sigil")
         #expect(try await source.movedTo() == "postgres://sigil@elsewhere:5432/sigil")
-        let database = try await PostgresTestLog.connect(try PostgresURL(parsing: try TemporaryPostgres.shared().createDatabase()))
+        let database = try await PostgresTestLog.connect(try PostgresURL(parsing: try await offCooperativePool { try TemporaryPostgres.shared().createDatabase() }))
         await #expect(throws: PostgresLogStore.ImportError.self) { _ = try await PostgresLogStore.importing(source, into: database, log: "rekor") }
     }
 }

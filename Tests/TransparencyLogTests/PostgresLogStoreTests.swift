@@ -9,7 +9,7 @@ import TestSupport
 @Suite(.enabled(if: TemporaryPostgres.available, Comment(rawValue: TemporaryPostgres.skipReason)))
 struct PostgresLogStoreTests {
     @Test func appendsReadBackLikeTheSQLiteStore() async throws {
-        let log = try PostgresTestLog()
+        let log = try await PostgresTestLog.make()
         let database = try await log.connect()
         let store = try await log.openStore(database)
         store.setFence(try await store.acquireLease(holder: "test", duration: .seconds(30)))
@@ -56,7 +56,7 @@ struct PostgresLogStoreTests {
     }
 
     @Test func aBatchHoldingAStoredEntryWritesNothing() async throws {
-        let log = try PostgresTestLog()
+        let log = try await PostgresTestLog.make()
         let store = try await log.openStore(try await log.connect())
         store.setFence(try await store.acquireLease(holder: "test", duration: .seconds(30)))
         let service = try await log.service(store: store)
@@ -73,7 +73,7 @@ struct PostgresLogStoreTests {
     }
 
     @Test func aReplicaWhoseLeaseWasTakenOverCannotWrite() async throws {
-        let log = try PostgresTestLog()
+        let log = try await PostgresTestLog.make()
         let first = try await log.openStore(try await log.connect())
         let second = try await log.openStore(try await log.connect())
         let lease = Duration.seconds(1)
@@ -99,7 +99,7 @@ struct PostgresLogStoreTests {
     }
 
     @Test func aNewerSchemaIsRefused() async throws {
-        let log = try PostgresTestLog()
+        let log = try await PostgresTestLog.make()
         _ = try await log.connect()
         _ = try log.server.psql(log.databaseName, "UPDATE sigil_schema SET version = \(PostgresDatabase.schemaVersion + 1)")
         let error = await #expect(throws: PostgresDatabase.Failure.self) { _ = try await log.connect() }

@@ -33,7 +33,7 @@ struct PostgresReplicaTests {
     }
 
     @Test func everyReplicaAcceptsWritesAndAllShareOneTree() async throws {
-        let log = try PostgresTestLog()
+        let log = try await PostgresTestLog.make()
         let a = try await Self.replica(log, name: "a")
         let b = try await Self.replica(log, name: "b")
         let c = try await Self.replica(log, name: "c")
@@ -67,7 +67,7 @@ struct PostgresReplicaTests {
     }
 
     @Test func theSameEntryAtTwoReplicasAtOnceIsCreatedOnce() async throws {
-        let log = try PostgresTestLog()
+        let log = try await PostgresTestLog.make()
         let a = try await Self.replica(log, name: "a")
         let b = try await Self.replica(log, name: "b")
         for round in 0..<10 {
@@ -86,7 +86,7 @@ struct PostgresReplicaTests {
     }
 
     @Test func anotherReplicaTakesOverWhenTheSequencerStops() async throws {
-        let log = try PostgresTestLog()
+        let log = try await PostgresTestLog.make()
         let lease = Duration.seconds(2)
         let a = try await Self.replica(log, name: "a", lease: lease)
         let b = try await Self.replica(log, name: "b", lease: lease)

@@ -21,6 +21,13 @@ struct PostgresTestLog {
         databaseName = url.database
     }
 
+    /// A log in a fresh database of the shared server, made off Swift's cooperative pool: the first
+    /// call starts the server (`initdb`, `pg_ctl`: seconds) and every call runs `createdb`, and a
+    /// blocked cooperative thread on this 2-core machine stalls every other test's server.
+    static func make() async throws -> PostgresTestLog {
+        try await offCooperativePool { try PostgresTestLog() }
+    }
+
     /// A new connection pool, as one replica process would have.
     func connect(sessionTimeout: Duration = .seconds(3)) async throws -> PostgresDatabase {
         try await Self.connect(url, sessionTimeout: sessionTimeout)

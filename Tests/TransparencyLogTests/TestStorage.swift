@@ -30,7 +30,7 @@ enum TestStorage {
     static func openStore(templatePath: String, log: String, sequencing: Bool = true) async throws -> any LogStore {
         guard isPostgres else { return try SQLiteLogStore.open(path: templatePath) }
         if !sequencing, let reader = readers.withLock({ $0[templatePath + "#" + log] }) { return reader }
-        let url = try PostgresURL(parsing: try databaseURL(for: templatePath))
+        let url = try PostgresURL(parsing: try await databaseURL(for: templatePath))
         // A generous deadline: under the whole suite's parallel load, other tests' blocking waits
         // can hold this 2-core machine's cooperative threads for a minute and more.
         let database = try await PostgresDatabase.connect(url: url, poolSize: 4, sessionTimeout: .seconds(60), timeout: .seconds(600))
@@ -56,16 +56,18 @@ enum TestStorage {
     /// `postgres` (table names prefixed with the log's name) in the template's database.
     static func tamper(templatePath: String, sqlite: String, postgres: String) async throws {
         if isPostgres {
-            let url = try PostgresURL(parsing: try databaseURL(for: templatePath))
-            _ = try TemporaryPostgres.shared().psql(url.database, postgres)
+            let url = try PostgresURL(parsing: try await databaseURL(for: templatePath))
+            _ = try await offCooperativePool { try TemporaryPostgres.shared().psql(url.database, postgres) }
         } else {
             try await SQLiteLogStore.open(path: templatePath).pool.write { db in try db.execute(sql: sqlite) }
         }
     }
 
-    private static func databaseURL(for templatePath: String) throws -> String {
+    /// Off Swift's cooperative pool: the first call starts the shared server (seconds), every new
+    /// template runs `createdb`.
+    private static func databaseURL(for templatePath: String) async throws -> String {
         if let known = databases.withLock({ $0[templatePath] }) { return known }
-        let created = try TemporaryPostgres.shared().createDatabase()
+        let created = try await offCooperativePool { try TemporaryPostgres.shared().createDatabase() }
         return databases.withLock { known in
             if let raced = known[templatePath] { return raced }
             known[templatePath] = created

@@ -24,7 +24,15 @@ public final class CTLogService: Sendable {
     /// by SHA-256 of their DER, with their parsed first certificate. The same CA submits the same
     /// chain every time, and re-parsing it and re-verifying its P-384 root signature per certificate
     /// would cost more than the rest of the request.
-    let trustedIssuerChains = Mutex<[[UInt8]: Certificate]>([:])
+    let trustedIssuerChains = Mutex<[[UInt8]: TrustedIssuer]>([:])
+
+    /// The certificate that issued precertificates, and the SHA-256 of its SubjectPublicKeyInfo that
+    /// each precertificate entry carries (re-encoding the key from its parsed point per request
+    /// costs a field inversion).
+    struct TrustedIssuer {
+        let certificate: Certificate
+        let keyHash: [UInt8]
+    }
 
     /// Most entries one `get-entries` call answers.
     public static let maxEntriesPerRequest: Int64 = 256
@@ -67,14 +75,12 @@ public final class CTLogService: Sendable {
     /// `add-pre-chain`: validates the chain, logs the precertificate and answers its SCT.
     public func addPreChain(_ chain: [[UInt8]]) async throws -> SignedCertificateTimestamp {
         let (precert, issuer) = try validate(chain)
-        var issuerSPKI = DER.Serializer()
-        try issuerSPKI.serialize(issuer.publicKey)
         let tbs: [UInt8]
         do { tbs = try PrecertificateTBS.fromPrecertificate(precert) } catch {
             throw LogError(.badRequest, "precertificate: \(error)")
         }
         let entry = PrecertLogEntry(timestamp: UInt64(now().timeIntervalSince1970 * 1000),
-                                    issuerKeyHash: Array(SHA256.hash(data: issuerSPKI.serializedBytes)), tbsCertificate: tbs)
+                                    issuerKeyHash: issuer.keyHash, tbsCertificate: tbs)
         let extra = try PrecertLogEntry.chainEntry(precertificate: chain[0], chain: Array(chain.dropFirst()))
         let prepared = PreparedEntry(body: try entry.leafInput(), kind: "precert", searchKeys: [], extra: extra)
         do {
@@ -93,7 +99,7 @@ public final class CTLogService: Sendable {
 
     /// Checks that `chain[0]` is a precertificate (critical poison extension) issued by `chain[1]`,
     /// every link is signed by the next, and the chain ends at or under an accepted root.
-    func validate(_ chain: [[UInt8]]) throws -> (precert: Certificate, issuer: Certificate) {
+    func validate(_ chain: [[UInt8]]) throws -> (precert: Certificate, issuer: TrustedIssuer) {
         guard chain.count >= 2, chain.count <= 10 else {
             throw LogError(.badRequest, "chain must hold the precertificate and 1 to 9 issuers, got \(chain.count) certificates")
         }
@@ -104,12 +110,12 @@ public final class CTLogService: Sendable {
         }
         let issuerChainKey = Array(SHA256.hash(data: Array(chain.dropFirst().joined())))
         let issuer = try trustedIssuerChains.withLock({ $0[issuerChainKey] }) ?? validateIssuerChain(chain, key: issuerChainKey)
-        try checkSignature(of: precert, by: issuer)
+        try checkSignature(of: precert, by: issuer.certificate)
         return (precert, issuer)
     }
 
     /// Checks `chain[1...]` link by link up to an accepted root and remembers it; returns `chain[1]`.
-    func validateIssuerChain(_ chain: [[UInt8]], key: [UInt8]) throws -> Certificate {
+    func validateIssuerChain(_ chain: [[UInt8]], key: [UInt8]) throws -> TrustedIssuer {
         let issuers = try chain.enumerated().dropFirst().map { index, der in try Self.parse(der, index: index) }
         for (child, parent) in zip(issuers, issuers.dropFirst()) {
             try checkSignature(of: child, by: parent)
@@ -119,11 +125,14 @@ public final class CTLogService: Sendable {
             root == last || (last.issuer == root.subject && root.publicKey.isValidSignature(last.signature, for: last))
         }
         guard anchored else { throw LogError(.badRequest, "the chain does not end at a root this log accepts") }
+        var issuerSPKI = DER.Serializer()
+        try issuerSPKI.serialize(issuers[0].publicKey)
+        let trusted = TrustedIssuer(certificate: issuers[0], keyHash: Array(SHA256.hash(data: issuerSPKI.serializedBytes)))
         trustedIssuerChains.withLock { chains in
             if chains.count >= 64 { chains.removeAll() }
-            chains[key] = issuers[0]
+            chains[key] = trusted
         }
-        return issuers[0]
+        return trusted
     }
 
     static func parse(_ der: [UInt8], index: Int) throws -> Certificate {

@@ -3,6 +3,7 @@ import Logging
 import Merkle
 import NIOCore
 import PostgresNIO
+import ServerSupport
 import Synchronization
 
 /// `LogStore` on PostgreSQL, shared by every replica of the log server that points at the database.
@@ -26,6 +27,8 @@ public final class PostgresLogStore: LogStore {
     private let closed = Mutex(false)
     /// The longest a batch's commit may take before the sequencer treats it as unconfirmed.
     let commitTimeout: Duration
+    /// Reads during an outage fail by the hundred a second; their warning is logged once a second.
+    let readFailureWarnings = RepeatedWarningLimiter()
 
     var logger: Logger { database.logger }
 

@@ -23,7 +23,10 @@ extension PostgresLogStore {
             return try await PostgresDatabase.answering(within: commitTimeout, what: "reading the \(tables.prefix) log", body)
         } catch where PostgresDatabase.isOutage(error) {
             // The reason names hosts and addresses: for the operator's log, not the client's answer.
-            logger.warning("database read failed", metadata: ["log": "\(tables.prefix)", "reason": "\(PostgresDatabase.describe(error))"])
+            if let held = readFailureWarnings.admit() {
+                logger.warning("database read failed", metadata: ["log": "\(tables.prefix)", "reason": "\(PostgresDatabase.describe(error))",
+                                                                  "similarFailuresNotLogged": "\(held)"])
+            }
             throw StorageUnavailable()
         }
     }
