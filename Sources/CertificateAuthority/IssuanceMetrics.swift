@@ -42,6 +42,7 @@ extension TokenError {
         case .algorithmNotAllowed: "algorithm_not_allowed"
         case .unknownIssuer: "unknown_issuer"
         case .discoveryFailed: "discovery_failed"
+        case .discoveryBusy: "discovery_busy"
         case .unknownKeyID: "unknown_key_id"
         case .keyAlgorithmMismatch: "key_algorithm_mismatch"
         case .badSignature: "bad_signature"

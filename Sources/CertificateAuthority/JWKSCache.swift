@@ -15,6 +15,12 @@ import WireFormat
 /// at once meanwhile, so an issuer that is down (or slow to time out) is not asked again for every
 /// token, and requests do not pile up behind its timeouts.
 ///
+/// Issuers it has no keys for are fetched at most `maximumNewIssuerFetchesPerHost` at a time per
+/// host; more get `discoveryBusy` (a 503 to retry), and are not remembered as failures. A
+/// meta-issuer pattern lets tokens name any number of made-up issuers on one real host, and their
+/// fetches would otherwise fill the HTTP client's connections to that host, so that a known
+/// issuer's refresh there waited behind them, timed out, and had its failure remembered.
+///
 /// Entries are keyed by the issuer URL's bytes (`ExactString`): `…/realms/Kelvin` and
 /// `…/realms/\u{212A}elvin` (KELVIN SIGN) are canonically equivalent `String`s, but different
 /// issuers with different keys, and must neither share nor evict each other's entry.
@@ -32,15 +38,19 @@ actor JWKSCache {
     private let defaultLifetime: TimeInterval
     private let minimumRefreshInterval: TimeInterval
     private let failureBackoff: TimeInterval
+    private let maximumNewIssuerFetchesPerHost: Int
     private var entries: [ExactString: Entry] = [:]
     private var inFlight: [ExactString: Task<FetchedKeySet, any Error>] = [:]
     private var failures: [ExactString: (error: TokenError, at: Date)] = [:]
+    /// Running first fetches per host, and the host of each issuer whose first fetch is running.
+    private var newIssuerFetches: [String: Int] = [:]
+    private var newIssuerHosts: [ExactString: String] = [:]
 
     /// The lower bound keeps an issuer that sends `no-store` (or `max-age=0`) from making the CA
     /// fetch its JWKS for every token; the upper bound is how long a removed key may stay trusted.
     init(fetcher: any OIDCKeyFetcher, now: @escaping @Sendable () -> Date,
          minimumLifetime: TimeInterval = 60, maximumLifetime: TimeInterval = 3600, defaultLifetime: TimeInterval = 3600,
-         minimumRefreshInterval: TimeInterval = 10, failureBackoff: TimeInterval = 5) {
+         minimumRefreshInterval: TimeInterval = 10, failureBackoff: TimeInterval = 5, maximumNewIssuerFetchesPerHost: Int = 4) {
         precondition(minimumLifetime <= defaultLifetime && defaultLifetime <= maximumLifetime, "JWKSCache: lifetimes out of order")
         self.fetcher = fetcher
         self.now = now
@@ -49,6 +59,7 @@ actor JWKSCache {
         self.defaultLifetime = defaultLifetime
         self.minimumRefreshInterval = minimumRefreshInterval
         self.failureBackoff = failureBackoff
+        self.maximumNewIssuerFetchesPerHost = maximumNewIssuerFetchesPerHost
     }
 
     /// Keys of `issuer` that may verify a token naming `kid`; refetches once if none match, and
@@ -76,6 +87,7 @@ actor JWKSCache {
             task = running
         } else {
             if let failure = failures[issuer], isRecent(failure.at) { throw failure.error }
+            if entries[issuer] == nil { try takeNewIssuerSlot(issuer) }
             let fetcher = self.fetcher
             let url = issuer.text
             task = Task { try await fetcher.fetchKeys(issuerURL: url) }
@@ -85,6 +97,7 @@ actor JWKSCache {
             let fetched = try await task.value
             if inFlight[issuer] == task {
                 inFlight[issuer] = nil
+                releaseNewIssuerSlot(issuer)
                 failures[issuer] = nil
                 let fetchedAt = now()
                 entries[issuer] = Entry(keys: fetched.keys, fetchedAt: fetchedAt,
@@ -95,10 +108,37 @@ actor JWKSCache {
             let failure = error as? TokenError ?? .discoveryFailed(issuer: issuer.text, reason: "\(error)")
             if inFlight[issuer] == task {
                 inFlight[issuer] = nil
+                releaseNewIssuerSlot(issuer)
                 remember(remembered(failure), for: issuer)
             }
             throw failure
         }
+    }
+
+    /// Counts a first fetch of `issuer` against its host, or refuses it when the host has its fill.
+    private func takeNewIssuerSlot(_ issuer: ExactString) throws(TokenError) {
+        let host = Self.host(of: issuer.text)
+        guard newIssuerFetches[host, default: 0] < maximumNewIssuerFetchesPerHost else {
+            throw .discoveryBusy(issuer: issuer.text, host: host)
+        }
+        newIssuerFetches[host, default: 0] += 1
+        newIssuerHosts[issuer] = host
+    }
+
+    private func releaseNewIssuerSlot(_ issuer: ExactString) {
+        guard let host = newIssuerHosts.removeValue(forKey: issuer) else { return }
+        let running = newIssuerFetches[host, default: 1] - 1
+        newIssuerFetches[host] = running > 0 ? running : nil
+    }
+
+    /// `scheme://host:port` of an issuer URL, lowercased: what the HTTP client pools connections by.
+    /// A URL it cannot read counts as a host of its own.
+    static func host(of issuerURL: String) -> String {
+        guard let parts = URLComponents(string: issuerURL), let scheme = parts.scheme, let host = parts.host, !host.isEmpty else {
+            return issuerURL
+        }
+        let port = parts.port ?? (scheme.lowercased() == "https" ? 443 : 80)
+        return "\(scheme)://\(host):\(port)".lowercased()
     }
 
     /// Failures remembered at most: a meta-issuer pattern lets tokens name any number of issuers.

@@ -9,6 +9,9 @@ public enum TokenError: Error, Equatable, Sendable, CustomStringConvertible {
     case algorithmNotAllowed(String)
     case unknownIssuer(String)
     case discoveryFailed(issuer: String, reason: String)
+    /// Too many issuers the CA has never fetched are being fetched from one host right now; the
+    /// token may well be good, so this is a 503 to retry, not a refusal (see `JWKSCache`).
+    case discoveryBusy(issuer: String, host: String)
     case unknownKeyID(String)
     case keyAlgorithmMismatch(alg: String)
     case badSignature
@@ -31,6 +34,8 @@ public enum TokenError: Error, Equatable, Sendable, CustomStringConvertible {
         case .algorithmNotAllowed(let alg): "signature algorithm \(quoted(alg)) is not allowed (only RS256, ES256, EdDSA)"
         case .unknownIssuer(let iss): "issuer \(quoted(iss)) is not configured"
         case .discoveryFailed(let iss, let why): "couldn't fetch the keys of issuer \(quoted(iss)): \(why)"
+        case .discoveryBusy(let iss, let host):
+            "couldn't fetch the keys of issuer \(quoted(iss)) now: the CA is already fetching those of other new issuers at \(quoted(host)); retry shortly"
         case .unknownKeyID(let kid): "no key with kid \(quoted(kid)) in the issuer's JWKS"
         case .keyAlgorithmMismatch(let alg): "the key the token names cannot verify \(alg) signatures"
         case .badSignature: "signature does not verify"

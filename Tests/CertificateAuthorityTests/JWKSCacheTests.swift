@@ -2,6 +2,7 @@ import Foundation
 @testable import CertificateAuthority
 import OIDCIssuer
 import SigstoreKit
+import Synchronization
 import Testing
 import WireFormat
 
@@ -109,6 +110,62 @@ import WireFormat
         clock.advance(1)
         #expect(try await Self.verifies(token, issuer: CAFixtures.plainIssuerURL, cache: cache))
         #expect(fetcher.fetches(of: CAFixtures.plainIssuerURL) == 2)
+    }
+
+    @Test func newIssuersOnAStalledHostCannotCrowdOutAKnownOne() async throws {
+        let clock = ManualClock()
+        let host = "https://oidc.example.com"
+        let known = host + "/known"
+        let issuer = CAFixtures.oidcIssuer(url: known)
+        let token = try await issuer.mintToken(subject: nil, email: "alice@example.com")
+        let fetcher = ScriptedKeyFetcher()
+        fetcher.serve(known, jwks: await issuer.jwks(), maxAge: 60)
+        let cache = JWKSCache(fetcher: fetcher, now: { clock.now }, maximumNewIssuerFetchesPerHost: 2)
+        #expect(try await Self.verifies(token, issuer: known, cache: cache))
+
+        // Made-up issuers under a meta-issuer pattern, on the same host, which does not answer them.
+        let madeUp = (0..<3).map { "\(host)/made-up-\($0)" }
+        for url in madeUp { fetcher.stall(url) }
+        let running = (0..<2).map { n in Task { try await cache.candidates(issuer: madeUp[n], kid: nil) } }
+        while fetcher.stalledFetches < 2 { try await Task.sleep(for: .milliseconds(5)) }
+        // Refused at once; without the limit it would stall like the others (then released, so the
+        // test fails rather than hangs).
+        let thirdEnded = Mutex(false)
+        let third = Task {
+            defer { thirdEnded.withLock { $0 = true } }
+            return try await cache.candidates(issuer: madeUp[2], kid: nil)
+        }
+        while !thirdEnded.withLock({ $0 }), fetcher.stalledFetches < 3 { try await Task.sleep(for: .milliseconds(5)) }
+        #expect(fetcher.stalledFetches == 2, "a third new issuer's fetch went to the stalled host")
+        if fetcher.stalledFetches > 2 { fetcher.releaseStalled() }
+        await #expect {
+            _ = try await third.value
+        } throws: { error in
+            guard case .discoveryBusy(let named, let busyHost) = error as? TokenError else { return false }
+            return named == madeUp[2] && busyHost == "https://oidc.example.com:443"
+        }
+        #expect(fetcher.fetches(of: madeUp[2]) == 0, "refused before any request to the host")
+        #expect(IssuanceError.token(.discoveryBusy(issuer: madeUp[2], host: host)).status == .serviceUnavailable)
+
+        // The known issuer's keys expire meanwhile: its refresh is not held behind the made-up ones,
+        // and neither is a new issuer on another host.
+        clock.advance(61)
+        #expect(try await Self.verifies(token, issuer: known, cache: cache))
+        #expect(fetcher.fetches(of: known) == 2)
+        await #expect(throws: TokenError.self) { _ = try await cache.candidates(issuer: "https://other.example.org/new", kid: nil) }
+        #expect(fetcher.fetches(of: "https://other.example.org/new") == 1)
+
+        // Once the stalled fetches end (as failures), the refused issuer was not remembered as failed:
+        // its next token fetches.
+        fetcher.releaseStalled()
+        for task in running { _ = try? await task.value }
+        await #expect {
+            _ = try await cache.candidates(issuer: madeUp[2], kid: nil)
+        } throws: { error in
+            guard case .discoveryFailed = error as? TokenError else { return false }
+            return true
+        }
+        #expect(fetcher.fetches(of: madeUp[2]) == 1)
     }
 
     @Test func rememberedFailuresStayPerIssuerBoundedAndNeverOutliveAClockStep() async throws {

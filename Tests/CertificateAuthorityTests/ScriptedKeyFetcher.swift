@@ -14,6 +14,26 @@ final class ScriptedKeyFetcher: OIDCKeyFetcher {
     }
 
     private let state = Mutex<(answers: [ExactString: Answer], fetches: [ExactString: Int])>(([:], [:]))
+    /// Issuers whose fetches wait until `releaseStalled()`, the fetches waiting, and whether released.
+    private let stalls = Mutex<(issuers: Set<ExactString>, waiting: [CheckedContinuation<Void, Never>], released: Bool)>(([], [], false))
+
+    /// Fetches of `issuerURL` wait (an issuer host that does not answer) until `releaseStalled()`.
+    func stall(_ issuerURL: String) {
+        stalls.withLock { _ = $0.issuers.insert(ExactString(issuerURL)) }
+    }
+
+    /// How many fetches are waiting on a stall.
+    var stalledFetches: Int { stalls.withLock { $0.waiting.count } }
+
+    /// Lets every stalled fetch, and any later one, go on.
+    func releaseStalled() {
+        let waiting = stalls.withLock { stalls in
+            stalls.released = true
+            defer { stalls.waiting = [] }
+            return stalls.waiting
+        }
+        for continuation in waiting { continuation.resume() }
+    }
 
     func serve(_ issuerURL: String, jwks: JSONValue, maxAge: Double? = nil) {
         state.withLock { $0.answers[ExactString(issuerURL)] = Answer(jwks: jwks, maxAge: maxAge) }
@@ -24,6 +44,15 @@ final class ScriptedKeyFetcher: OIDCKeyFetcher {
     }
 
     func fetchKeys(issuerURL: String) async throws(TokenError) -> FetchedKeySet {
+        if stalls.withLock({ $0.issuers.contains(ExactString(issuerURL)) && !$0.released }) {
+            await withCheckedContinuation { continuation in
+                let waits = stalls.withLock { stalls in
+                    if !stalls.released { stalls.waiting.append(continuation) }
+                    return !stalls.released
+                }
+                if !waits { continuation.resume() }
+            }
+        }
         let answer = state.withLock { state -> Answer? in
             state.fetches[ExactString(issuerURL), default: 0] += 1
             return state.answers[ExactString(issuerURL)]
