@@ -4,12 +4,12 @@
 # line per check and ends with "N passed, M failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
+source interop/lib/ports.sh
+require_default_stack_ports
 work=$(mktemp -d)
 data="$work/sigil"
 sigil=.build/debug/sigil
 source interop/lib/checks.sh
-source interop/lib/ports.sh
-require_default_stack_ports
 
 .build/debug/sigil-server all --data "$data" --ca-config ca >"$work/server.log" 2>&1 &
 pid=$!

@@ -15,11 +15,13 @@ import WireFormat
 /// at once meanwhile, so an issuer that is down (or slow to time out) is not asked again for every
 /// token, and requests do not pile up behind its timeouts.
 ///
-/// Issuers it has no keys for are fetched at most `maximumNewIssuerFetchesPerHost` at a time per
-/// host; more get `discoveryBusy` (a 503 to retry), and are not remembered as failures. A
-/// meta-issuer pattern lets tokens name any number of made-up issuers on one real host, and their
-/// fetches would otherwise fill the HTTP client's connections to that host, so that a known
-/// issuer's refresh there waited behind them, timed out, and had its failure remembered.
+/// Issuers a meta-issuer pattern admitted (`boundedFirstFetch`) that it has no keys for are fetched
+/// at most `maximumNewIssuerFetchesPerHost` at a time per host; more get `discoveryBusy` (a 503 to
+/// retry), and are not remembered as failures. A pattern lets tokens name any number of made-up
+/// issuers on one real host, and their fetches would otherwise fill the HTTP client's connections
+/// to that host, so that a known issuer's refresh there waited behind them, timed out, and had its
+/// failure remembered. Refreshes of issuers fetched before, and first fetches of configured exact
+/// issuers, are not bounded: a flood of made-up names must not keep those out.
 ///
 /// Entries are keyed by the issuer URL's bytes (`ExactString`): `…/realms/Kelvin` and
 /// `…/realms/\u{212A}elvin` (KELVIN SIGN) are canonically equivalent `String`s, but different
@@ -63,8 +65,9 @@ actor JWKSCache {
     }
 
     /// Keys of `issuer` that may verify a token naming `kid`; refetches once if none match, and
-    /// always when the cached set has expired.
-    func candidates(issuer: String, kid: String?) async throws(TokenError) -> [JSONWebKey] {
+    /// always when the cached set has expired. `boundedFirstFetch`: the issuer came from a
+    /// meta-issuer pattern, so a first fetch of its keys counts against its host's bound.
+    func candidates(issuer: String, kid: String?, boundedFirstFetch: Bool = true) async throws(TokenError) -> [JSONWebKey] {
         let key = ExactString(issuer)
         let current = now()
         if let entry = entries[key], current < entry.expiresAt {
@@ -72,7 +75,7 @@ actor JWKSCache {
             let mayRefresh = current.timeIntervalSince(entry.fetchedAt) >= minimumRefreshInterval
             if !found.isEmpty || !mayRefresh { return found }
         }
-        return try await refresh(issuer: key).candidates(kid: kid)
+        return try await refresh(issuer: key, bounded: boundedFirstFetch).candidates(kid: kid)
     }
 
     /// How long a fetched set stays usable: the issuer's `maxAge`, clamped.
@@ -81,13 +84,13 @@ actor JWKSCache {
         return min(max(maxAge, minimumLifetime), maximumLifetime)
     }
 
-    private func refresh(issuer: ExactString) async throws(TokenError) -> JSONWebKeySet {
+    private func refresh(issuer: ExactString, bounded: Bool) async throws(TokenError) -> JSONWebKeySet {
         let task: Task<FetchedKeySet, any Error>
         if let running = inFlight[issuer] {
             task = running
         } else {
             if let failure = failures[issuer], isRecent(failure.at) { throw failure.error }
-            if entries[issuer] == nil { try takeNewIssuerSlot(issuer) }
+            if bounded, entries[issuer] == nil { try takeNewIssuerSlot(issuer) }
             let fetcher = self.fetcher
             let url = issuer.text
             task = Task { try await fetcher.fetchKeys(issuerURL: url) }

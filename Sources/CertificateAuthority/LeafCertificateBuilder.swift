@@ -16,7 +16,7 @@ struct LeafCertificateBuilder {
     let notAfter: Date
     /// The extensions both forms share, made once: the SKI hashes the key's encoding, which
     /// swift-certificates rebuilds from the parsed point each time (a field inversion per call).
-    private var shared: [Certificate.Extension] = []
+    private let shared: [Certificate.Extension]
 
     /// `now` is floored to a whole second: swift-certificates rounds to the nearest second, which
     /// could otherwise put notBefore up to 0.5 s in the future and make fresh certificates "not yet valid".
@@ -30,7 +30,7 @@ struct LeafCertificateBuilder {
         let latest = keys.intermediate.notValidAfter
         // A leaf must not outlive its issuer.
         notAfter = min(notBefore.addingTimeInterval(lifetime), latest)
-        shared = try baseExtensions()
+        shared = try Self.baseExtensions(keys: keys, identity: identity, publicKey: publicKey)
     }
 
     static let poison = Certificate.Extension(oid: SignedCertificateTimestampList.poisonOID, critical: true, value: [0x05, 0x00])
@@ -62,7 +62,7 @@ struct LeafCertificateBuilder {
     /// The SKI is RFC 5280 §4.2.1.2 method (1), SHA-1 of the subjectPublicKey BIT STRING, as Go
     /// computes it for Fulcio's leaves; tools that index certificates by key (and path builders
     /// that match a key identifier) find our leaves the same way.
-    func baseExtensions() throws -> [Certificate.Extension] {
+    static func baseExtensions(keys: CAKeyMaterial, identity: IssuedIdentity, publicKey: Certificate.PublicKey) throws -> [Certificate.Extension] {
         var extensions = [
             try Certificate.Extension(KeyUsage(digitalSignature: true), critical: true),
             try Certificate.Extension(ExtendedKeyUsage([.codeSigning]), critical: false),
@@ -71,7 +71,7 @@ struct LeafCertificateBuilder {
             try Certificate.Extension(SubjectAlternativeNames([identity.subjectAlternativeName]), critical: true),
         ]
         for (kind, value) in identity.extensions {
-            extensions.append(Certificate.Extension(oid: kind.oid, critical: false, value: try Self.encode(kind, value)[...]))
+            extensions.append(Certificate.Extension(oid: kind.oid, critical: false, value: try encode(kind, value)[...]))
         }
         return extensions
     }

@@ -45,7 +45,32 @@ public struct HTTPOIDCKeyFetcher: OIDCKeyFetcher {
         return target + String(decoding: url.utf8.dropFirst(match.utf8.count), as: UTF8.self)
     }
 
+    /// Both requests, their bodies included, within one `timeout`: AsyncHTTPClient's own deadline
+    /// ends when a response's head arrives, and a host that trickles its body would otherwise hold
+    /// the fetch (and a connection) for as long as it keeps sending.
     public func fetchKeys(issuerURL: String) async throws(TokenError) -> FetchedKeySet {
+        let timeout = self.timeout
+        do {
+            return try await withThrowingTaskGroup(of: FetchedKeySet?.self) { group in
+                group.addTask { try await self.fetchKeysUnbounded(issuerURL: issuerURL) }
+                group.addTask {
+                    try await Task.sleep(for: .nanoseconds(timeout.nanoseconds))
+                    return nil
+                }
+                defer { group.cancelAll() }
+                guard let first = try await group.next(), let keys = first else {
+                    throw TokenError.discoveryFailed(issuer: issuerURL, reason: "no complete answer within \(Double(timeout.nanoseconds) / 1e9) s")
+                }
+                return keys
+            }
+        } catch let error as TokenError {
+            throw error
+        } catch {
+            throw .discoveryFailed(issuer: issuerURL, reason: "\(error)")
+        }
+    }
+
+    private func fetchKeysUnbounded(issuerURL: String) async throws(TokenError) -> FetchedKeySet {
         let discovery = try await get(issuerURL + "/.well-known/openid-configuration", issuer: issuerURL).body
         guard let doc = try? JSONValue(parsing: discovery) else {
             throw .discoveryFailed(issuer: issuerURL, reason: "discovery document is not JSON")

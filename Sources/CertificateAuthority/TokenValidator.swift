@@ -47,7 +47,9 @@ public struct TokenValidator: Sendable {
         guard let issuer = issuers.issuer(for: iss) else { throw .unknownIssuer(iss) }
 
         let kid = jwt.header["kid"]?.stringValue
-        let candidates = try await cache.candidates(issuer: iss, kid: kid)
+        // Only issuers a meta-issuer pattern admits share the per-host bound on first fetches: a
+        // configured exact issuer is always fetched, or a flood of made-up names could keep it out.
+        let candidates = try await cache.candidates(issuer: iss, kid: kid, boundedFirstFetch: issuer.match != .exact)
         guard !candidates.isEmpty else { throw .unknownKeyID(kid ?? "(none)") }
         let usable = candidates.filter { $0.algorithm.isExactly(alg) }
         guard !usable.isEmpty else { throw .keyAlgorithmMismatch(alg: alg) }

@@ -109,7 +109,7 @@ public struct ListenerSettings: Sendable, Equatable {
     /// start-up with its path named.
     public func serverBuilder() throws(ConfigurationError) -> HTTPServerBuilder {
         let limits = self.limits
-        let http = HTTP1Channel.Configuration(additionalChannelHandlers: [RequestDeadlineHandler(limits: limits), ResponseFlushCoalescer()],
+        let http = HTTP1Channel.Configuration(additionalChannelHandlers: [ResponseFlushCoalescer(), RequestDeadlineHandler(limits: limits)],
                                               idleTimeout: TimeAmount(limits.idleTimeout))
         guard let certificatePath = tlsCertificate, let keyPath = tlsKey else {
             return HTTPServerBuilder { responder in

@@ -1,10 +1,18 @@
+import Foundation
 import Synchronization
 
 /// Lets a warning that repeats (the same failure met by every request while a database is down)
 /// through at most once per interval, and counts the ones held back so the next line can say how
-/// many there were. Without it, an outage under load writes a line per request: thousands a second
-/// of the same text, burying the lines that say when it started and when it ended.
+/// many there were and over how long. Without it, an outage under load writes a line per request:
+/// thousands a second of the same text, burying the lines that say when it started and ended.
 public final class RepeatedWarningLimiter: Sendable {
+    /// A warning let through: how many were held back since the previous one, and how long ago that
+    /// one was (nil for the first). Held-back warnings may be from an earlier outage: the time says so.
+    public struct Admission: Equatable, Sendable {
+        public let held: Int
+        public let sincePrevious: Duration?
+    }
+
     private let interval: Duration
     private let state = Mutex<(last: ContinuousClock.Instant?, held: Int)>((nil, 0))
 
@@ -12,17 +20,28 @@ public final class RepeatedWarningLimiter: Sendable {
         self.interval = interval
     }
 
-    /// Nil when this occurrence should not be logged; otherwise how many were held back since the
-    /// last one logged.
-    public func admit(now: ContinuousClock.Instant = .now) -> Int? {
+    /// Nil when this occurrence should not be logged.
+    public func admit(now: ContinuousClock.Instant = .now) -> Admission? {
         state.withLock { state in
             if let last = state.last, now - last < interval {
                 state.held += 1
                 return nil
             }
-            let held = state.held
+            let admission = Admission(held: state.held, sincePrevious: state.last.map { now - $0 })
             state = (now, 0)
-            return held
+            return admission
         }
+    }
+}
+
+extension RepeatedWarningLimiter.Admission {
+    /// Log metadata: `similarNotLogged`, and `secondsSincePrevious` when there was a previous line.
+    public var metadata: [String: String] {
+        var fields = ["similarNotLogged": "\(held)"]
+        if let sincePrevious {
+            let seconds = Double(sincePrevious.components.seconds) + Double(sincePrevious.components.attoseconds) / 1e18
+            fields["secondsSincePrevious"] = String(format: "%.1f", seconds)
+        }
+        return fields
     }
 }

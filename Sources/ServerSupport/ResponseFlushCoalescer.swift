@@ -4,16 +4,19 @@ import NIOHTTPTypes
 
 /// Sends a response's head and its body in one socket write instead of two.
 ///
-/// Hummingbird hands a response to the channel part by part, and every part is flushed on its own:
-/// the head went out in one `write(2)` and TCP segment, the body in a second, which cost a system
-/// call and a segment per request on both ends of the connection (measured with `strace` under
-/// load: three writes per log append, two of them the response). This handler holds back the flush
-/// that follows a final response head; the flush after the next part (body or end) sends both, and
-/// NIO writes buffered parts with one `writev`.
+/// Hummingbird writes a response whose body is one buffer as head, body and end in one flush, but
+/// its `MetricsMiddleware` (every server here records request metrics) wraps each body in a
+/// closure, and a closure body is written after the head, each part flushed on its own: the head
+/// went out in one `write(2)` and TCP segment, the body in a second, a system call and a segment per
+/// request on both ends of the connection (`strace` under load: three writes per log append, two of
+/// them the response). This handler holds back the flush that follows a final response head; the
+/// flush after the next part (body or end) sends both, and NIO writes buffered parts with one
+/// `writev`.
 ///
 /// Every response of these servers is a complete buffer, so nothing waits on the held flush for
-/// longer than it takes the next part to arrive. Informational heads (1xx) are flushed at once: a
-/// client waiting for `100 Continue` must see it before it sends its body.
+/// longer than it takes the next part to arrive. An informational head (1xx) would be flushed at
+/// once, since a client waiting for `100 Continue` must see it before it sends its body (no route
+/// here sends one).
 final class ResponseFlushCoalescer: ChannelOutboundHandler, RemovableChannelHandler {
     typealias OutboundIn = HTTPResponsePart
     typealias OutboundOut = HTTPResponsePart

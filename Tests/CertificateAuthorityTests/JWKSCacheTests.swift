@@ -112,7 +112,7 @@ import WireFormat
         #expect(fetcher.fetches(of: CAFixtures.plainIssuerURL) == 2)
     }
 
-    @Test func newIssuersOnAStalledHostCannotCrowdOutAKnownOne() async throws {
+    @Test(.timeLimit(.minutes(1))) func newIssuersOnAStalledHostCannotCrowdOutAKnownOne() async throws {
         let clock = ManualClock()
         let host = "https://oidc.example.com"
         let known = host + "/known"
@@ -126,8 +126,10 @@ import WireFormat
         // Made-up issuers under a meta-issuer pattern, on the same host, which does not answer them.
         let madeUp = (0..<3).map { "\(host)/made-up-\($0)" }
         for url in madeUp { fetcher.stall(url) }
+        defer { fetcher.releaseStalled() }
         let running = (0..<2).map { n in Task { try await cache.candidates(issuer: madeUp[n], kid: nil) } }
-        while fetcher.stalledFetches < 2 { try await Task.sleep(for: .milliseconds(5)) }
+        for _ in 0..<2_000 where fetcher.stalledFetches < 2 { try await Task.sleep(for: .milliseconds(5)) }
+        try #require(fetcher.stalledFetches == 2, "both made-up issuers' fetches are waiting on the host")
         // Refused at once; without the limit it would stall like the others (then released, so the
         // test fails rather than hangs).
         let thirdEnded = Mutex(false)
@@ -146,6 +148,11 @@ import WireFormat
         }
         #expect(fetcher.fetches(of: madeUp[2]) == 0, "refused before any request to the host")
         #expect(IssuanceError.token(.discoveryBusy(issuer: madeUp[2], host: host)).status == .serviceUnavailable)
+
+        // A configured exact issuer on that host is fetched all the same.
+        let exact = host + "/configured"
+        fetcher.serve(exact, jwks: await issuer.jwks())
+        #expect(try await !cache.candidates(issuer: exact, kid: nil, boundedFirstFetch: false).isEmpty)
 
         // The known issuer's keys expire meanwhile: its refresh is not held behind the made-up ones,
         // and neither is a new issuer on another host.

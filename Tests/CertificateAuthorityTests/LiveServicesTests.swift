@@ -80,6 +80,37 @@ import WireFormat
         }
     }
 
+    @Test func aJWKSTrickledByteByByteFailsWithinTheFetchTimeout() async throws {
+        let port = try FreePort.find()
+        let issuerURL = "http://127.0.0.1:\(port)"
+        let oidc = CAFixtures.oidcIssuer(url: issuerURL)
+        let discovery = CanonicalJSON.encode(oidc.discoveryDocument(actions: false))
+        let router = Router()
+        router.get("/.well-known/openid-configuration") { _, _ in Self.json(discovery) }
+        // Its head at once, then a byte every 200 ms: AsyncHTTPClient's deadline ends at the head.
+        router.get("/jwks") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody { writer in
+                for byte in Array(#"{"keys":[]}"#.utf8) + Array(repeating: UInt8(ascii: " "), count: 40) {
+                    try await writer.write(ByteBuffer(bytes: [byte]))
+                    try await Task.sleep(for: .milliseconds(200))
+                }
+                try await writer.finish(nil)
+            })
+        }
+        try await RunningServer.with(router: router, port: port) {
+            let start = ContinuousClock.now
+            await #expect {
+                _ = try await HTTPOIDCKeyFetcher(timeout: .seconds(1)).fetchKeys(issuerURL: issuerURL)
+            } throws: { error in
+                guard case .discoveryFailed(_, let reason) = error as? TokenError else { return false }
+                return reason.contains("within 1.0 s")
+            }
+            // The body takes over 10 s to arrive; the bound is loose because the whole suite, run in
+            // parallel on two cores, can delay a timer by seconds (1.4 s alone, 5.2 s in the suite).
+            #expect(ContinuousClock.now - start < .seconds(9), "the 10 s body is cut off by the 1 s fetch timeout")
+        }
+    }
+
     @Test func discoveryNamingALookalikeIssuerIsRefused() async throws {
         let port = try FreePort.find()
         let configured = "http://127.0.0.1:\(port)/realms/Kelvin"

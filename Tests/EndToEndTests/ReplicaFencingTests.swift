@@ -27,8 +27,8 @@ struct ReplicaFencingTests {
 
     @Test(.timeLimit(.minutes(3)))
     func aPausedSequencerIsFencedAfterAnotherTakesOver() async throws {
-        let postgres = try TemporaryPostgres.shared()
-        let url = try postgres.createDatabase()
+        let postgres = try await offCooperativePool { try TemporaryPostgres.shared() }
+        let url = try await offCooperativePool { try postgres.createDatabase() }
         let database = String(url.split(separator: "/").last!.split(separator: "?").first!)
         let directory = TemporaryDirectory()
         try ServerProcess.initialise(data: directory.path("a"))
@@ -61,7 +61,7 @@ struct ReplicaFencingTests {
             while acknowledged.count < 150 { try await Task.sleep(for: .milliseconds(10)) }
             kill(a.process.processIdentifier, SIGSTOP)
             paused.set()
-            let pausedAt = try postgres.psql(database, "SELECT epoch, tree_size FROM rekor_sequencer")
+            let pausedAt = try await offCooperativePool { try postgres.psql(database, "SELECT epoch, tree_size FROM rekor_sequencer") }
             // Past the lease: the other replica takes over and accepts writes on its own.
             try await Task.sleep(for: .milliseconds(Self.lease + 1_500))
             for _ in 0..<20 {
@@ -71,7 +71,7 @@ struct ReplicaFencingTests {
                 acknowledged.append(.init(entryID: id, index: value.logIndex, treeSize: proof.treeSize, rootHash: proof.rootHash))
             }
             #expect(Self.role(b) == "sequencer")
-            let takenOver = try postgres.psql(database, "SELECT epoch, tree_size FROM rekor_sequencer")
+            let takenOver = try await offCooperativePool { try postgres.psql(database, "SELECT epoch, tree_size FROM rekor_sequencer") }
             #expect(takenOver != pausedAt)
             kill(a.process.processIdentifier, SIGCONT)
             try await group.waitForAll()
@@ -86,11 +86,11 @@ struct ReplicaFencingTests {
             acknowledged.append(.init(entryID: id, index: value.logIndex, treeSize: proof.treeSize, rootHash: proof.rootHash))
         }
         // Epochs only grow with the tree: no checkpoint of an older lease after a newer one's.
-        let regressions = try postgres.psql(database, """
+        let regressions = try await offCooperativePool { try postgres.psql(database, """
             SELECT count(*) FROM rekor_checkpoints c1 JOIN rekor_checkpoints c2 ON c2.tree_size > c1.tree_size AND c2.epoch < c1.epoch
-            """)
+            """) }
         #expect(regressions == "0", "a checkpoint was written under an older lease after a newer one")
-        #expect(try postgres.psql(database, "SELECT count(DISTINCT epoch) FROM rekor_checkpoints WHERE tree_size > 0") != "1")
+        #expect(try await offCooperativePool { try postgres.psql(database, "SELECT count(DISTINCT epoch) FROM rekor_checkpoints WHERE tree_size > 0") } != "1")
         let log = (try? String(contentsOfFile: directory.path("a.log"), encoding: .utf8)) ?? ""
         #expect(log.contains("gave up the sequencer role"), "the paused replica did not report losing the role")
 

@@ -101,7 +101,7 @@ struct PostgresLogStoreTests {
     @Test func aNewerSchemaIsRefused() async throws {
         let log = try await PostgresTestLog.make()
         _ = try await log.connect()
-        _ = try log.server.psql(log.databaseName, "UPDATE sigil_schema SET version = \(PostgresDatabase.schemaVersion + 1)")
+        _ = try await offCooperativePool { try log.server.psql(log.databaseName, "UPDATE sigil_schema SET version = \(PostgresDatabase.schemaVersion + 1)") }
         let error = await #expect(throws: PostgresDatabase.Failure.self) { _ = try await log.connect() }
         #expect(error?.description.contains("newer than this sigil-server") == true)
     }

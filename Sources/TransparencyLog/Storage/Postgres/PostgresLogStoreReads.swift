@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Merkle
 import NIOCore
 import PostgresNIO
@@ -23,9 +24,10 @@ extension PostgresLogStore {
             return try await PostgresDatabase.answering(within: commitTimeout, what: "reading the \(tables.prefix) log", body)
         } catch where PostgresDatabase.isOutage(error) {
             // The reason names hosts and addresses: for the operator's log, not the client's answer.
-            if let held = readFailureWarnings.admit() {
-                logger.warning("database read failed", metadata: ["log": "\(tables.prefix)", "reason": "\(PostgresDatabase.describe(error))",
-                                                                  "similarFailuresNotLogged": "\(held)"])
+            if let admission = readFailureWarnings.admit() {
+                var metadata: Logger.Metadata = ["log": "\(tables.prefix)", "reason": "\(PostgresDatabase.describe(error))"]
+                for (key, value) in admission.metadata { metadata[key] = "\(value)" }
+                logger.warning("database read failed", metadata: metadata)
             }
             throw StorageUnavailable()
         }
