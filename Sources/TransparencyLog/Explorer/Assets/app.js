@@ -23,7 +23,7 @@ form.addEventListener('submit', (event) => {
 async function searchFile(file) {
   replace(main, el('p', { role: 'status' }, `Hashing ${file.name} in this browser…`));
   const digest = await hashFile(file);
-  fileNote = el('p', { class: 'note', 'data-testid': 'file-digest' }, `SHA-256 of ${file.name} (${file.size} bytes), computed in this browser; the file was not uploaded: ${digest.slice(7)}`);
+  fileNote = el('p', { class: 'note', 'data-testid': 'file-digest', 'data-digest': digest }, `SHA-256 of ${file.name} (${file.size} bytes), computed in this browser; the file was not uploaded: ${digest.slice(7)}`);
   input.value = digest;
   go(`#/search?q=${encodeURIComponent(digest)}`);
 }

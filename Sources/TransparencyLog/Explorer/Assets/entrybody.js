@@ -77,11 +77,19 @@ export function identitiesOf(bodyBase64) {
 // What a digest search matched in an entry: its artifact digest, its DSSE payload hash, or else an
 // in-toto subject of the signed statement, which the log indexed when the entry was made but
 // never stores (only hashes are kept). Never throws.
-export function matchOf(bodyBase64, hash) {
+//
+// A Rekor v2 entry's signed digest is an artifact's, or for an attestation the digest of its DSSE
+// envelope's PAE, and its body does not say which: only a digest the browser computed from a file
+// (`hashedFile`) is known to be an artifact's.
+export function matchOf(bodyBase64, hash, { v2 = false, hashedFile = false } = {}) {
   try {
     const body = decodeBody(bodyBase64);
     const same = (h) => h && `${h.algorithm}:${h.value}`.toLowerCase() === hash.toLowerCase();
-    if (same(body.dataHash)) return 'artifact digest';
+    if (same(body.dataHash)) {
+      return v2 && !hashedFile
+        ? "signed digest (the artifact's, or for an attestation its DSSE envelope's PAE: the entry's page tells)"
+        : 'artifact digest';
+    }
     if (same(body.payloadHash)) return 'payload hash';
     return 'in-toto subject of the signed statement (indexed when logged; the log stores only hashes)';
   } catch (error) {

@@ -36,7 +36,8 @@ export function classify(text) {
 }
 
 // `hash`: the digest searched for, when it was one; a column then says what each entry matched.
-function resultsTable(entries, hash = null) {
+// `hashedFile`: that digest is of a file the auditor picked.
+function resultsTable(entries, hash = null, hashedFile = false) {
   const headings = ['Log', 'Index', 'Integrated (UTC)', 'Kind', 'Identity', ...(hash ? ['Matched'] : []), 'UUID'];
   return el('table', { class: 'results', 'data-testid': 'results' },
     el('caption', { class: 'sr-only' }, 'Entries found'),
@@ -47,7 +48,7 @@ function resultsTable(entries, hash = null) {
       el('td', {}, formatTime(e.integratedTime).utc),
       el('td', {}, e.kind),
       el('td', { class: 'identity' }, identitiesOf(e.body)),
-      hash ? el('td', { 'data-testid': 'result-match' }, matchOf(e.body, hash)) : null,
+      hash ? el('td', { 'data-testid': 'result-match' }, matchOf(e.body, hash, { v2: e.log === 'v2', hashedFile })) : null,
       el('td', { class: 'mono short' }, `${e.uuid.slice(0, 16)}…`)))));
 }
 
@@ -129,7 +130,7 @@ export async function showSearch(main, text, from = 0, fileNote = null, perPage 
     byUUIDv2 ? el('p', {}, 'A Rekor v2 entry has this UUID: ', el('a', { href: `#/v2/index/${byUUIDv2.logIndex}`, 'data-testid': 'uuid-match-v2' }, `v2 entry ${byUUIDv2.logIndex}`)) : null,
     el('p', { role: 'status', 'data-testid': 'result-count' }, page.entries.length === 0 && !start
       ? `No entries for ${what}.` : `Entries for ${what}${start}: ${page.entries.length}${page.next !== null ? ' on this page' : ''}.`),
-    page.entries.length ? resultsTable(page.entries, kind.hash || null) : null,
+    page.entries.length ? resultsTable(page.entries, kind.hash || null, Boolean(kind.hash) && fileNote?.dataset.digest === kind.hash) : null,
     pager);
   main.dataset.renderMs = String(Math.round(performance.now() - started));
   heading.focus();
