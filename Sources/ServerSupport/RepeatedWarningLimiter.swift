@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Synchronization
 
 /// Lets a warning that repeats (the same failure met by every request while a database is down)
@@ -36,11 +37,10 @@ public final class RepeatedWarningLimiter: Sendable {
 
 extension RepeatedWarningLimiter.Admission {
     /// Log metadata: `similarNotLogged`, and `secondsSincePrevious` when there was a previous line.
-    public var metadata: [String: String] {
-        var fields = ["similarNotLogged": "\(held)"]
+    public var metadata: Logger.Metadata {
+        var fields: Logger.Metadata = ["similarNotLogged": "\(held)"]
         if let sincePrevious {
-            let seconds = Double(sincePrevious.components.seconds) + Double(sincePrevious.components.attoseconds) / 1e18
-            fields["secondsSincePrevious"] = String(format: "%.1f", seconds)
+            fields["secondsSincePrevious"] = "\(String(format: "%.1f", sincePrevious / .seconds(1)))"
         }
         return fields
     }

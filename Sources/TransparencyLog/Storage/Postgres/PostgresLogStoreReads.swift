@@ -1,5 +1,4 @@
 import Foundation
-import Logging
 import Merkle
 import NIOCore
 import PostgresNIO
@@ -25,9 +24,8 @@ extension PostgresLogStore {
         } catch where PostgresDatabase.isOutage(error) {
             // The reason names hosts and addresses: for the operator's log, not the client's answer.
             if let admission = readFailureWarnings.admit() {
-                var metadata: Logger.Metadata = ["log": "\(tables.prefix)", "reason": "\(PostgresDatabase.describe(error))"]
-                for (key, value) in admission.metadata { metadata[key] = "\(value)" }
-                logger.warning("database read failed", metadata: metadata)
+                logger.warning("database read failed", metadata: admission.metadata.merging(
+                    ["log": "\(tables.prefix)", "reason": "\(PostgresDatabase.describe(error))"]) { _, new in new })
             }
             throw StorageUnavailable()
         }
