@@ -3,12 +3,23 @@ import Foundation
 import NIOCore
 import SigstoreKit
 import WireFormat
+import X509
 
 /// Submits a precertificate chain to a CT log and returns the log's SCT. The CA issues nothing
 /// when this throws.
 public protocol CTLogSubmitter: Sendable {
     /// `chain[0]` is the DER precertificate, then the DER issuer chain up to the root.
     func submitPrecertificate(chain: [[UInt8]]) async throws -> SignedCertificateTimestamp
+
+    /// The same, with `chain[0]` also as the CA holds it parsed. A log in the same process takes
+    /// it as is instead of parsing the DER again; the default sends `chain` alone.
+    func submitPrecertificate(_ precertificate: Certificate, chain: [[UInt8]]) async throws -> SignedCertificateTimestamp
+}
+
+extension CTLogSubmitter {
+    public func submitPrecertificate(_ precertificate: Certificate, chain: [[UInt8]]) async throws -> SignedCertificateTimestamp {
+        try await submitPrecertificate(chain: chain)
+    }
 }
 
 /// RFC 6962 §4.1 `POST <log>/ct/v1/add-pre-chain` with `{"chain": [base64 DER, ...]}`; the answer is

@@ -95,7 +95,7 @@ public struct CertificateIssuer: Sendable {
         let sct: SignedCertificateTimestamp
         do {
             let chain = try [Self.der(precertificate)] + keys.issuerDERs
-            sct = try await ctLog.submitPrecertificate(chain: chain)
+            sct = try await ctLog.submitPrecertificate(precertificate, chain: chain)
         } catch {
             throw .transparencyLogFailed("\(error)")
         }

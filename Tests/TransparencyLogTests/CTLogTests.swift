@@ -109,6 +109,34 @@ import X509
         #expect(try await ct.entries(start: 0, end: 1000).count == 12)
     }
 
+    /// The in-process CA hands its parsed precertificate over with the chain: the log stores the
+    /// same leaf as for the DER alone, and still checks the poison and the issuer's signature.
+    @Test func aParsedPrecertificateIsLoggedAsItsDERAndStillChecked() async throws {
+        let fixture = try Fixture()
+        let (_, ct) = try await fixture.services()
+        let precert = fixture.ca.precertificate()
+        let chain = [TestCA.der(precert), TestCA.der(fixture.ca.intermediate)]
+        _ = try await ct.addPreChain(chain, parsedPrecertificate: precert)
+        let entries = try await ct.entries(start: 0, end: 1)
+        #expect(entries.count == 1)
+        let leaf = try PrecertLogEntry(leafInput: entries[0].body)
+        #expect(leaf.tbsCertificate == (try PrecertificateTBS.fromPrecertificate(try Certificate(derEncoded: chain[0]))))
+        var issuerSPKI = DER.Serializer()
+        try issuerSPKI.serialize(fixture.ca.intermediate.publicKey)
+        #expect(leaf.issuerKeyHash == Array(SHA256.hash(data: issuerSPKI.serializedBytes)))
+        #expect(entries[0].extra == (try PrecertLogEntry.chainEntry(precertificate: chain[0], chain: [chain[1]])))
+
+        let unpoisoned = fixture.ca.precertificate(poison: false)
+        await #expect(throws: LogError.self) {
+            try await ct.addPreChain([TestCA.der(unpoisoned), TestCA.der(fixture.ca.intermediate)], parsedPrecertificate: unpoisoned)
+        }
+        let foreign = TestCA().precertificate()
+        await #expect(throws: LogError.self) {
+            try await ct.addPreChain([TestCA.der(foreign), TestCA.der(fixture.ca.intermediate)], parsedPrecertificate: foreign)
+        }
+        #expect(ct.treeHead.treeSize == 1)
+    }
+
     @Test func rejectsWhatIsNotAPrecertificateChainToAnAcceptedRoot() async throws {
         let fixture = try Fixture()
         let (log, ct) = try await fixture.services()

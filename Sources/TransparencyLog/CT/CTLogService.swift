@@ -73,8 +73,10 @@ public final class CTLogService: Sendable {
     }
 
     /// `add-pre-chain`: validates the chain, logs the precertificate and answers its SCT.
-    public func addPreChain(_ chain: [[UInt8]]) async throws -> SignedCertificateTimestamp {
-        let (precert, issuer) = try validate(chain)
+    /// `parsedPrecertificate`, from a CA in the same process, is `chain[0]` as it was parsed or
+    /// built before being serialised into it, and is checked instead of parsing `chain[0]` again.
+    public func addPreChain(_ chain: [[UInt8]], parsedPrecertificate: Certificate? = nil) async throws -> SignedCertificateTimestamp {
+        let (precert, issuer) = try validate(chain, parsedPrecertificate: parsedPrecertificate)
         let tbs: [UInt8]
         do { tbs = try PrecertificateTBS.fromPrecertificate(precert) } catch {
             throw LogError(.badRequest, "precertificate: \(error)")
@@ -99,11 +101,11 @@ public final class CTLogService: Sendable {
 
     /// Checks that `chain[0]` is a precertificate (critical poison extension) issued by `chain[1]`,
     /// every link is signed by the next, and the chain ends at or under an accepted root.
-    func validate(_ chain: [[UInt8]]) throws -> (precert: Certificate, issuer: TrustedIssuer) {
+    func validate(_ chain: [[UInt8]], parsedPrecertificate: Certificate? = nil) throws -> (precert: Certificate, issuer: TrustedIssuer) {
         guard chain.count >= 2, chain.count <= 10 else {
             throw LogError(.badRequest, "chain must hold the precertificate and 1 to 9 issuers, got \(chain.count) certificates")
         }
-        let precert = try Self.parse(chain[0], index: 0)
+        let precert = try parsedPrecertificate ?? Self.parse(chain[0], index: 0)
         guard let poison = precert.extensions[oid: SignedCertificateTimestampList.poisonOID], poison.critical,
               poison.value == [0x05, 0x00] else {
             throw LogError(.badRequest, "chain[0] is not a precertificate: it lacks the critical poison extension")
