@@ -64,6 +64,27 @@ import Testing
         await server.stop()
     }
 
+    /// A registry whose referrers tag cannot be read is reported after a few cycles of the index
+    /// update, each already retried by the client, not after every try of every cycle.
+    @Test func aRegistryThatKeepsFailingIsReportedSoon() async throws {
+        let double = RegistryReferrersDouble(servesAPI: false, failsTagReads: true)
+        let server = try await LiveServer.start(double.router())
+        let host = String(server.url.dropFirst("http://".count))
+        let store = try RegistryStore(RegistryReference(parsing: "\(host)/team/api"), options: RegistryOptions(dockerConfigPath: nil))
+        let image = RegistryTestImage()
+        try await image.push(to: store)
+        let referrer = try await image.referrer("alice", in: store)
+        await #expect {
+            try await store.putReferrers([referrer])
+        } throws: { error in
+            guard case .writeFailed(let message) = error as? ImageStoreError else { return false }
+            return message.contains("the registry kept failing") && message.contains("HTTP 500")
+        }
+        #expect(double.referrersTagReads == RegistryStore.maximumTransientIndexCycles * TransientFailure.maximumAttempts)
+        #expect(!double.puts.contains { $0.hasPrefix("sha256-") }, "no index was written over one it could not read")
+        await server.stop()
+    }
+
     @Test func tokensExpire() async throws {
         let authenticator = RegistryAuthenticator()
         await authenticator.store("short-lived", for: "repository:a:pull", lifetime: .milliseconds(400))

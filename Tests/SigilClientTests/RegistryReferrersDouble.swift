@@ -9,7 +9,8 @@ import WireFormat
 /// manifests pushed with a `subject` are answered with `OCI-Subject` and listed by
 /// `GET /v2/team/api/referrers/<digest>`, one referrer per page, pages chained by
 /// `Link: <…>; rel="next"`. Without `servesAPI` it is a registry without the referrers API
-/// that accepts any index under any tag (`preload` one). Blobs are all "present" (HEAD answers
+/// that accepts any index under any tag (`preload` one), or whose tag reads all fail
+/// (`failsTagReads`). Blobs are all "present" (HEAD answers
 /// 200), so pushes skip them.
 final class RegistryReferrersDouble: Sendable {
     private struct Stored {
@@ -20,10 +21,17 @@ final class RegistryReferrersDouble: Sendable {
 
     private let stored = Mutex(Stored())
     private let servesAPI: Bool
+    /// Every read of a referrers tag (`sha256-…`) answers 500, as a registry whose storage is down.
+    private let failsTagReads: Bool
+    private let tagReads = Mutex(0)
 
-    init(servesAPI: Bool = true) {
+    init(servesAPI: Bool = true, failsTagReads: Bool = false) {
         self.servesAPI = servesAPI
+        self.failsTagReads = failsTagReads
     }
+
+    /// How many times a referrers tag was read.
+    var referrersTagReads: Int { tagReads.withLock { $0 } }
 
     /// Stores `bytes` under `tag`, as another client might have.
     func preload(_ bytes: [UInt8], tag: String) {
@@ -54,6 +62,10 @@ final class RegistryReferrersDouble: Sendable {
         }
         router.get("/v2/team/api/manifests/:reference") { _, context -> Response in
             let reference = try context.parameters.require("reference")
+            if reference.hasPrefix("sha256-") {
+                self.tagReads.withLock { $0 += 1 }
+                if self.failsTagReads { throw HTTPError(.internalServerError) }
+            }
             guard let bytes = self.stored.withLock({ $0.manifests[reference] }) else { throw HTTPError(.notFound) }
             var headers = HTTPFields()
             headers[.contentType] = (try? JSONValue(parsing: bytes))?["mediaType"]?.stringValue ?? OCIMediaType.imageManifest

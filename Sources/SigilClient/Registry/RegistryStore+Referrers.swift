@@ -10,6 +10,10 @@ extension RegistryStore {
     static let maximumReferrerPages = 16
     /// Tries of one read-modify-write of a fallback index before giving up.
     static let maximumIndexAttempts = 10
+    /// Of those, how many may end in a registry error that outlasted the client's own retries
+    /// (`TransientFailure`, four tries each): a registry that is down is reported after these,
+    /// not after every try of every cycle (up to 40 requests and about half a minute).
+    static let maximumTransientIndexCycles = 3
 
     // MARK: Reading
 
@@ -136,6 +140,15 @@ extension RegistryStore {
         let tag = ReferrersTag.tag(for: subject)
         let clock = ContinuousClock()
         var lastTransient: ImageStoreError?
+        var transientCycles = 0
+        /// Records a cycle that ended in a transient error; throws it once they are too many.
+        func noteTransient(_ error: ImageStoreError) throws(ImageStoreError) {
+            lastTransient = error
+            transientCycles += 1
+            if transientCycles >= Self.maximumTransientIndexCycles {
+                throw .writeFailed("\(location):\(tag): could not update the referrers index of \(subject): the registry kept failing (\(error))")
+            }
+        }
         for attempt in 1...Self.maximumIndexAttempts {
             if attempt > 1 { try? await Task.sleep(for: .milliseconds(Int.random(in: 10...(25 << min(attempt, 5))))) }
             let started = clock.now
@@ -143,7 +156,7 @@ extension RegistryStore {
             switch try await readFallbackIndex(of: subject) {
             case .found(let index): current = index
             case .transient(let error):
-                lastTransient = error
+                try noteTransient(error)
                 continue
             }
             var index = current ?? OCIIndex(manifests: [])
@@ -159,7 +172,7 @@ extension RegistryStore {
                 guard (200..<300).contains(response.status) else {
                     let error = await client.failure(response, request)
                     guard Self.isTransient(response.status) else { throw error }
-                    lastTransient = error
+                    try noteTransient(error)
                     continue
                 }
             }
