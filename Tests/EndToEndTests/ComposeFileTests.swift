@@ -52,7 +52,7 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: Self.repository.appendingPathComponent("examples/ci-job.sh").path))
     }
 
-    @Test func deploySettingsPassTheirServersChecks() throws {
+    @Test func deploySettingsPassTheirServersChecks() async throws {
         let directory = TemporaryDirectory()
         let data = directory.path("data")
         try ServerProcess.initialise(data: data)
@@ -72,11 +72,13 @@ import Testing
             if config.hasSuffix("postgres.json"), !TemporaryPostgres.available { continue }
             let local = deploy + "/" + config.dropFirst("/etc/sigil/".count)
             // Only the paths that exist inside the image change: the data volume and /etc/sigil.
+            let environment = config.hasSuffix("postgres.json")
+                ? ["SIGIL_LOG_POSTGRES_PASSWORD_FILE": password,
+                   // The shared server may have to be started: not on a cooperative thread.
+                   "SIGIL_LOG_POSTGRES_URL": try await offCooperativePool { try TemporaryPostgres.shared().createDatabase() }]
+                : ["SIGIL_CA_ISSUERS_FILE": deploy + "/issuers.json"]
             let (status, output) = try runToCompletion(ServerProcess.binary, [server, "--config", local, "--data", data, "--check-config"],
-                                                       environment: config.hasSuffix("postgres.json")
-                                                           ? ["SIGIL_LOG_POSTGRES_PASSWORD_FILE": password,
-                                                              "SIGIL_LOG_POSTGRES_URL": try TemporaryPostgres.shared().createDatabase()]
-                                                           : ["SIGIL_CA_ISSUERS_FILE": deploy + "/issuers.json"])
+                                                       environment: environment)
             #expect(status == 0, "\(service): \(output)")
             #expect(output.contains("sigil-server \(server): configuration OK"), "\(output)")
         }
