@@ -7,7 +7,9 @@ Targets and their peers:
            every artifact distinct) against one core's P-256 verifies/s from `openssl speed ecdsap256`
   ca       certificates/s from `sigil-server all` (4 and 16 connections; CT over HTTP) against
            1 / (2/verify + 3/sign) from the same openssl run
-  client   `sigil sign-blob` / `verify-blob` against `sigstore sign` / `verify identity` (4.5.1), start-up included
+  client   `sigil sign-blob` / `verify-blob` against `sigstore sign` / `verify identity` (4.5.1), start-up included;
+           beside them, what a start costs with no work: `sigil --help` and two programs of bench/startup-floor
+           (print only; Foundation JSON) built with the Install section's flags (needs `swift` on PATH)
   storage  durable batched appends (1 KiB bodies, 10,000-entry batches, 3 search rows as a hashedrekord's: digest and
            key new with every entry, identity one of 1,000) and proofs
            against pymerkle 7.0.0
@@ -313,6 +315,21 @@ def timed(cmd, runs, env=None):
     return times
 
 
+INSTALL_FLAGS = ["-c", "release", "--static-swift-stdlib", "-Xswiftc", "-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs"]
+
+
+def startup_floor_programs(work):
+    """The two programs of bench/startup-floor built with the Install section's flags, by name; empty when
+    no Swift toolchain is on PATH (the rows are then left out)."""
+    if not shutil.which("swift"):
+        say("client: no swift on PATH, start-up floor not measured")
+        return {}
+    scratch = f"{work}/startup-floor-build"
+    subprocess.run(["swift", "build", "--package-path", f"{REPO}/bench/startup-floor", "--scratch-path", scratch, *INSTALL_FLAGS],
+                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return {name: [f"{scratch}/release/{name}"] for name in ("empty-program", "foundation-program")}
+
+
 def run_client(args, work, table):
     sigstore = shutil.which("sigstore", path=os.path.dirname(sys.executable)) or shutil.which("sigstore")
     if not sigstore:
@@ -334,14 +351,22 @@ def run_client(args, work, table):
                    f"{work}/p.json", artifact]
         py_verify = [sigstore, "--trust-config", trust, "verify", "identity", "--offline", "--bundle", f"{work}/p.json",
                      "--cert-identity", "bench@example.com", "--cert-oidc-issuer", f"http://127.0.0.1:{PORTS['oidc']}", artifact]
+        # What starting a process costs before any work: `sigil --help` (start, ArgumentParser's command
+        # tree and the root's help text), and programs of the same build that only print or only touch
+        # Foundation.
+        floors = {"help": [sigil, "--help"], **startup_floor_programs(work)}
         timed(sign, 2), timed(verify, 2), timed(py_sign, 1), timed(py_verify, 1)  # warm the page cache
+        for command in floors.values():
+            timed(command, 2)
         # Interleaved rounds, so that drift in the machine's speed falls on both clients alike.
-        rows = {"sign": [], "verify": [], "py_sign": [], "py_verify": []}
+        rows = {"sign": [], "verify": [], "py_sign": [], "py_verify": [], **{name: [] for name in floors}}
         for _ in range(args.runs):
             rows["sign"] += timed(sign, args.client_runs)
             rows["verify"] += timed(verify, args.client_runs)
             rows["py_sign"] += timed(py_sign, args.sigstore_runs)
             rows["py_verify"] += timed(py_verify, args.sigstore_runs)
+            for name, command in floors.items():
+                rows[name] += timed(command, args.client_runs)
         lo = load()
     finally:
         server.stop()
@@ -352,6 +377,14 @@ def run_client(args, work, table):
         table.add(f"client `sigil {what}` p50 (process start included)", f"{p50[ours]:.1f} ms (p90 {percentile(rows[ours], 90) * 1000:.1f})",
                   f"sigstore 4.5.1: {p50[theirs]:.0f} ms", ratio, f"≥ {target}× faster", ratio >= target, lo,
                   f"{len(rows[ours])} / {len(rows[theirs])} runs")
+    floor_rows = [("help", "client floor: `sigil --help` p50 (start, command tree, help text; no work)"),
+                  ("foundation-program", "client floor: a static Swift program reading JSON with Foundation, p50"),
+                  ("empty-program", "client floor: a static Swift program that prints a line, p50")]
+    for name, label in floor_rows:
+        if name not in p50:
+            continue
+        table.add(label, f"{p50[name]:.1f} ms", f"sigstore verify: {p50['py_verify']:.0f} ms", p50["py_verify"] / p50[name], "report",
+                  None, lo, f"the 70× verify target leaves {p50['py_verify'] / 70:.1f} ms; same flags as the Install build")
 
 
 def bench(args, *arguments):
