@@ -66,6 +66,20 @@ import WireFormat
         }
     }
 
+    /// A client that closes its side before sending the body its head announced made a bad request:
+    /// it is told so (400, JSON), not that the server failed.
+    @Test func aBodyCutShortByTheClientIs400() async throws {
+        let limits = ConnectionLimits(headerTimeout: never, bodyTimeout: .seconds(30), idleTimeout: never)
+        try await withServer(limits) { port in
+            let client = try RawConnection(port: port)
+            try await client.send("POST /echo HTTP/1.1\r\nHost: localhost\r\nContent-Length: 1000\r\n\r\n{\"a\":1}")
+            client.finishSending()
+            let answer = await client.receive(within: patience)
+            #expect(answer.text.hasPrefix("HTTP/1.1 400"), "\(answer.text)")
+            #expect(answer.text.contains(#""message":"malformed HTTP request: the body ended before the length its head announced""#))
+        }
+    }
+
     @Test func aSlowHeadAfterASlowBodyOnOneConnectionIsCutOffByTheHeaderDeadline() async throws {
         // The connection's one timer fires during the first request's body and is re-armed for the
         // long body deadline; the second request's header deadline, sooner, must move it earlier.
@@ -145,6 +159,7 @@ import WireFormat
     /// Runs `test` against a server with these limits on a free loopback port, then stops it.
     private func withServer(_ limits: ConnectionLimits, _ test: @Sendable (Int) async throws -> Void) async throws {
         let router = Router()
+        router.add(middleware: InternalErrorMiddleware(logger: Logger(label: "connection-limits-test")))
         router.get("/hello") { _, _ in "hello" }
         router.post("/echo") { request, _ in String(buffer: try await request.body.collect(upTo: 1 << 20)) }
         var logger = Logger(label: "connection-limits-test")

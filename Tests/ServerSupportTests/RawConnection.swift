@@ -54,6 +54,12 @@ final class RawConnection: @unchecked Sendable {
         }
     }
 
+    /// Closes the sending side (`shutdown(SHUT_WR)`): the server reads the end of the request's
+    /// bytes and may still answer.
+    func finishSending() {
+        _ = shutdown(descriptor, Int32(SHUT_WR))
+    }
+
     /// What the server sent until it closed the connection or `limit` passed.
     struct Received {
         var bytes: [UInt8] = []
