@@ -87,6 +87,29 @@ import WireFormat
         try await expectRefusal(ca, body: body, mentioning: "could not be parsed")
     }
 
+    /// Fulcio ignores `publicKey.algorithm`'s value but its proto3 JSON decoder refuses anything
+    /// other than one of the enum's names or a number; so does the CA.
+    @Test func publicKeyAlgorithmOutsideTheEnumIsRefused() async throws {
+        let ca = CAHarness()
+        let key = P256.Signing.PrivateKey()
+        let pop = StrictBase64.encode(Array(try key.signature(for: Array("alice@example.com".utf8)).derRepresentation))
+        func body(algorithm: JSONValue?) async throws -> [UInt8] {
+            var publicKey: [String: JSONValue] = ["content": .string(key.publicKey.pemRepresentation)]
+            publicKey["algorithm"] = algorithm
+            return CanonicalJSON.encode(["publicKeyRequest": ["publicKey": .object(publicKey), "proofOfPossession": .string(pop)],
+                                         "credentials": ["oidcIdentityToken": .string(try await ca.emailToken())]])
+        }
+        let refused: [JSONValue] = [["x"], ["a": 1], true, "", "ecdsa", "RSA_PSS_SHA256", "\u{212A}", .integer(1 << 40), .number(1.5)]
+        for algorithm in refused {
+            try await expectRefusal(ca, body: try await body(algorithm: algorithm), mentioning: "publicKeyRequest.publicKey.algorithm must be one of")
+        }
+        let accepted: [JSONValue?] = [nil, .null, "ECDSA", "RSA_PSS", "ED25519", "PUBLIC_KEY_ALGORITHM_UNSPECIFIED", 2, 99]
+        for algorithm in accepted {
+            let (status, json) = try await ca.post(try await body(algorithm: algorithm))
+            #expect(status == .ok, "\(String(describing: algorithm)): \(json)")
+        }
+    }
+
     @Test func requestThatIsNotJSON() async throws {
         let ca = CAHarness()
         try await expectRefusal(ca, body: Array("{nope".utf8), mentioning: "not a JSON object")
