@@ -36,6 +36,17 @@ struct RFC3339Tests {
         }
     }
 
+    @Test("times outside years 0001-9999 are described, not written or trapped on")
+    func formatOutOfRange() {
+        #expect(RFC3339.format(Date(timeIntervalSince1970: 253_402_300_799)) == "9999-12-31T23:59:59Z")
+        #expect(RFC3339.format(Date(timeIntervalSince1970: -62_135_596_800)) == "0001-01-01T00:00:00Z")
+        for seconds in [Double(Int64.max), -Double(Int64.max), 253_402_300_800, -62_135_596_801, .infinity, -.infinity, .nan] {
+            let date = Date(timeIntervalSince1970: seconds)
+            #expect(RFC3339.format(date).hasPrefix("("), "\(seconds)")
+            #expect(RFC3339.formatMilliseconds(date).hasPrefix("("), "\(seconds)")
+        }
+    }
+
     @Test("format writes a fraction only when there is one, and parse reads it back")
     func formatRoundTrips() {
         #expect(RFC3339.format(Date(timeIntervalSince1970: 1_610_452_407)) == "2021-01-12T11:53:27Z")

@@ -55,8 +55,11 @@ public enum RFC3339 {
 
     /// `YYYY-MM-DDTHH:MM:SS[.fff]Z` in UTC, rounded to the millisecond; the fraction only when
     /// non-zero, as protobuf JSON writes timestamps and as messages show them.
+    /// A time outside the four-digit years RFC 3339 can write (a bundle's `integratedTime` is any
+    /// int64 an attacker chose) is described instead, never converted: `Int(Double)` would trap.
     public static func format(_ date: Date) -> String {
         let total = date.timeIntervalSince1970
+        guard writable.contains(total) else { return unwritable(total) }
         var seconds = Int(total.rounded(.down))
         var millis = Int(((total - Double(seconds)) * 1000).rounded())
         if millis == 1000 { seconds += 1; millis = 0 }
@@ -67,8 +70,17 @@ public enum RFC3339 {
     /// ISO 8601 style does): fixed width, for log lines. Cheap enough to run on every log line:
     /// Foundation's ISO 8601 formatter cost more than the rest of a request's log line.
     public static func formatMilliseconds(_ date: Date) -> String {
+        guard writable.contains(date.timeIntervalSince1970) else { return unwritable(date.timeIntervalSince1970) }
         let (seconds, millis) = Int((date.timeIntervalSince1970 * 1000).rounded(.down)).quotientAndRemainder(dividingBy: 1000)
         return millis < 0 ? write(seconds: seconds - 1, millis: millis + 1000) : write(seconds: seconds, millis: millis)
+    }
+
+    /// Seconds since the epoch from 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z.
+    static let writable: ClosedRange<Double> = -62_135_596_800...253_402_300_799.999
+
+    /// What `format` says of a time it cannot write as RFC 3339.
+    static func unwritable(_ seconds: Double) -> String {
+        seconds.isNaN ? "(not a time)" : "(\(seconds) s from 1970-01-01T00:00:00Z, outside years 0001–9999)"
     }
 
     /// The text for `seconds` since the epoch plus `millis` (written when not nil), built as bytes.
