@@ -8,7 +8,8 @@ import NIOSSL
 /// Connection refused) (errno: 111)"). The URL named is the server's base URL, the thing a user
 /// configured and can correct; errors with no plainer wording keep their own description.
 enum ConnectionFailure {
-    static func message(for error: any Error, server: String, path: String) -> String {
+    static func message(for error: any Error, server named: String, path: String) -> String {
+        let server = RequestURL.redacted(named)
         if let error = error as? IOError, let reason = socketReason(error.errnoCode) {
             return "could not connect to \(server): \(reason)"
         }

@@ -46,7 +46,8 @@ public struct FulcioClient: Sendable {
     }
 
     /// Reads `{"signedCertificateEmbeddedSct": {"chain": {"certificates": [PEM...]}}}`.
-    static func parseChain(_ body: [UInt8], from url: String) throws -> [Certificate] {
+    static func parseChain(_ body: [UInt8], from requested: String) throws -> [Certificate] {
+        let url = RequestURL.redacted(requested)
         guard let json = try? JSONValue(parsing: body), json.objectValue != nil else {
             throw ClientError("\(url) answered something that is not JSON")
         }

@@ -27,6 +27,7 @@ struct HTTPTransport: Sendable {
 
     func send(_ method: HTTPMethod, _ path: String, body: [UInt8]? = nil, contentType: String = "application/json",
               headers extra: [(String, String)] = []) async throws -> Answer {
+        if let problem = RequestURL.problem(baseURL + path) { throw ClientError(problem) }
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = method
         request.headers.add(name: "Accept", value: "application/json")
@@ -59,7 +60,7 @@ struct HTTPTransport: Sendable {
             _ = try JSONValue(parsing: answer.body)
             return try JSONDecoder().decode(T.self, from: Data(answer.body))
         } catch {
-            throw ClientError("\(baseURL)\(path) answered something that is not the expected JSON: \(error)", status: answer.status)
+            throw ClientError("\(RequestURL.redacted(baseURL))\(path) answered something that is not the expected JSON: \(error)", status: answer.status)
         }
     }
 

@@ -42,7 +42,7 @@ public struct RekorV2Client: Sendable {
         // rekor-tiles v2.0–v2.2 record an envelope as a dsse 0.0.2 entry, which verifiers such as
         // sigstore-python 4.5.1 refuse; say so rather than report a mismatched body.
         guard logged.kind.isExactly(HashedRekordV002.kind), logged.version.isExactly(HashedRekordV002.apiVersion) else {
-            throw ClientError("\(baseURL) recorded the envelope as a \(logged.kind) \(logged.version) entry (index \(logged.logIndex)), not as the hashedrekord 0.0.2 over its PAE that bundles carry (a rekor-tiles v2.0–v2.2 log does this); sign again with --rekor-v2-attestation hashedrekord")
+            throw ClientError("\(RequestURL.redacted(baseURL)) recorded the envelope as a \(logged.kind) \(logged.version) entry (index \(logged.logIndex)), not as the hashedrekord 0.0.2 over its PAE that bundles carry (a rekor-tiles v2.0–v2.2 log does this); sign again with --rekor-v2-attestation hashedrekord")
         }
         return (logged, nil)
     }
@@ -52,7 +52,7 @@ public struct RekorV2Client: Sendable {
         let answer = try await transport.send(.POST, path, body: CanonicalJSON.encode(request))
         guard (200..<300).contains(answer.status) else { throw HTTPTransport.failure(answer, path: path) }
         do { return try BundleLogEntry(parsing: answer.body) } catch {
-            throw ClientError("\(baseURL)\(path) answered something that is not a TransparencyLogEntry: \(error.message)", status: answer.status)
+            throw ClientError("\(RequestURL.redacted(baseURL))\(path) answered something that is not a TransparencyLogEntry: \(error.message)", status: answer.status)
         }
     }
 }

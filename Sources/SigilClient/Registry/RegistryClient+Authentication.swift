@@ -64,6 +64,7 @@ extension RegistryClient {
         var url = realm
         if !query.isEmpty { url += (realm.containsByte(UInt8(ascii: "?")) ? "&" : "?") + query.joined(separator: "&") }
 
+        if let problem = RequestURL.problem(url) { throw .registry("the token server of \(registry): \(problem)") }
         var request = HTTPClientRequest(url: url)
         request.headers.add(name: "User-Agent", value: "sigil")
         request.headers.add(name: "Accept", value: "application/json")

@@ -124,6 +124,7 @@ public struct RegistryClient: Sendable {
             guard let current = RegistryOrigin(url: url) else {
                 throw .registry("\(registry): \(UntrustedText.quoted(url)) is not an http(s) URL")
             }
+            if let problem = RequestURL.problem(url) { throw .registry("\(registry): \(problem)") }
             var outgoing = HTTPClientRequest(url: url)
             outgoing.method = request.method
             outgoing.headers.add(name: "User-Agent", value: "sigil")

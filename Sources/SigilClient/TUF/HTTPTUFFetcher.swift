@@ -14,6 +14,7 @@ public struct HTTPTUFFetcher: TUFFetcher {
     }
 
     public func fetch(_ path: String, maxLength: Int) async throws(TUFError) -> [UInt8]? {
+        if let problem = RequestURL.problem(baseURL + "/" + path) { throw TUFError(.unavailable, problem) }
         var request = HTTPClientRequest(url: baseURL + "/" + path)
         request.headers.add(name: "User-Agent", value: "sigil")
         do {
@@ -32,7 +33,7 @@ public struct HTTPTUFFetcher: TUFFetcher {
             case 403, 404:
                 return nil
             default:
-                throw TUFError(.unavailable, "\(baseURL)/\(path) answered HTTP \(response.status.code)")
+                throw TUFError(.unavailable, "\(RequestURL.redacted(baseURL))/\(path) answered HTTP \(response.status.code)")
             }
         } catch let error as TUFError {
             throw error
