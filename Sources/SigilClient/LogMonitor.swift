@@ -66,14 +66,12 @@ public struct LogMonitor: Sendable {
     }
 
     public func step(from previous: MonitorState?) async throws -> MonitorOutcome {
+        let oldRoot = try previous.map(stored)
         let (note, checkpoint) = try await latestCheckpoint()
         let current = MonitorState(logURL: client.baseURL, logKey: StrictBase64.encode(logKey.spkiDER),
                                    treeSize: checkpoint.treeSize, rootHash: checkpoint.rootHash.hex,
                                    checkpoint: note)
-        guard let previous else { return .firstCheckpoint(current) }
-        guard let oldRoot = Hash(hex: previous.rootHash) else {
-            throw MonitorError.badCheckpoint("the stored state's root hash is not a hex hash")
-        }
+        guard let previous, let oldRoot else { return .firstCheckpoint(current) }
         if checkpoint.treeSize < previous.treeSize {
             throw MonitorError.rollback(old: previous.checkpoint, new: note)
         }
@@ -94,6 +92,24 @@ public struct LogMonitor: Sendable {
             }
         }
         return .consistent(old: previous, new: current)
+    }
+
+    /// The root of the stored state, once its checkpoint verifies under the pinned key and names its
+    /// size and root: a state file edited by hand (a negative or smaller size, another root) would
+    /// otherwise skip or weaken the consistency check and then be overwritten as if it had passed.
+    private func stored(_ state: MonitorState) throws -> Hash {
+        let checkpoint: Checkpoint
+        do {
+            checkpoint = try rekorV2Origin.map { try LogEntryVerification.verifyRekorV2Checkpoint(state.checkpoint, logKey: logKey, origin: $0) }
+                ?? LogEntryVerification.verifyCheckpoint(state.checkpoint, logKey: logKey)
+        } catch {
+            throw MonitorError.badCheckpoint("the stored state's checkpoint does not verify under the pinned key: \(error)")
+        }
+        guard checkpoint.treeSize == state.treeSize, checkpoint.rootHash.hex.isExactly(state.rootHash) else {
+            throw MonitorError.badCheckpoint("the stored state's size \(state.treeSize) and root \(UntrustedText.quoted(state.rootHash, limit: 80)) "
+                + "are not those of its checkpoint (size \(checkpoint.treeSize), root \(checkpoint.rootHash.hex))")
+        }
+        return checkpoint.rootHash
     }
 
     /// The latest checkpoint, its signature verified: the v1 API's tree head, or a v2 log's `checkpoint` file.

@@ -67,6 +67,23 @@ import Testing
         // The state file still holds the last good checkpoint.
         let saved = try JSONDecoder().decode(MonitorState.self, from: Data(contentsOf: URL(fileURLWithPath: state)))
         #expect(saved.treeSize == 10)
+
+        // A state edited by hand (a size its signed checkpoint does not name) is refused, not
+        // "verified" and overwritten.
+        for size: Int64 in [-1, 3] {
+            var edited = saved
+            edited.treeSize = size
+            let bytes = try JSONEncoder().encode(edited)
+            try bytes.write(to: URL(fileURLWithPath: state))
+            let refused = try sigil(["log", "monitor", "--state", state, "--log-url", oldURL])
+            #expect(refused.status != 0)
+            #expect(refused.output.contains("are not those of its checkpoint"), "\(refused.output)")
+            #expect(try Data(contentsOf: URL(fileURLWithPath: state)) == bytes, "the state file is left as it was")
+        }
+        for arguments in [["--interval", "nan"], ["--interval", "inf"], ["--interval", "1e19"], ["--interval", "-1"], ["--count", "-5"]] {
+            let refused = try sigil(["log", "monitor", "--state", state, "--log-url", oldURL] + arguments)
+            #expect(refused.status == 64, "\(arguments): \(refused.output)")
+        }
     }
 
     @Test(.timeLimit(.minutes(3)))

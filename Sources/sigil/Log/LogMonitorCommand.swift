@@ -22,6 +22,13 @@ struct LogMonitorCommand: AsyncParsableCommand {
     @Option(help: "Seconds between checks when --count > 1.") var interval: Double = 10
     @Option(help: "How many checks to make (0 = forever).") var count: Int = 1
 
+    func validate() throws {
+        guard interval.isFinite, interval >= 0, interval <= 7 * 86_400 else {
+            throw ValidationError("--interval must be a number of seconds from 0 to 604800 (a week)")
+        }
+        guard count >= 0 else { throw ValidationError("--count must be 0 (check forever) or a positive number") }
+    }
+
     func run() async throws {
         var previous = try loadState()
         let key: VerificationKey
