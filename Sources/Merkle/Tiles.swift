@@ -104,13 +104,17 @@ public enum Tiles {
     }
 
     /// Every entry bundle of a tree of `treeSize` leaves: the full bundles, then the partial one if any.
-    public static func entryBundles(treeSize: Int64) -> [EntryBundle] {
-        guard let leaves = inventory(treeSize: treeSize).first else { return [] }
-        var bundles = (0..<leaves.fullTileCount).map { EntryBundle(checkedIndex: $0, width: width) }
-        if leaves.partialWidth > 0 {
-            bundles.append(EntryBundle(checkedIndex: leaves.fullTileCount, width: leaves.partialWidth))
+    ///
+    /// Made one at a time as they are read: a signed tree size can be any int64 a log (or a forger)
+    /// chose, and a list of 2^55 bundles would not fit in memory.
+    public static func entryBundles(treeSize: Int64) -> UnfoldSequence<EntryBundle, Int64> {
+        let leaves = inventory(treeSize: treeSize).first
+        let full = leaves?.fullTileCount ?? 0, partial = leaves?.partialWidth ?? 0
+        return sequence(state: Int64(0)) { next in
+            defer { if next <= full { next += 1 } }
+            if next < full { return EntryBundle(checkedIndex: next, width: width) }
+            return next == full && partial > 0 ? EntryBundle(checkedIndex: full, width: partial) : nil
         }
-        return bundles
     }
 
     /// The body of a hash tile: its hashes concatenated (32 bytes each).
