@@ -1,6 +1,6 @@
 import Crypto
 import Foundation
-import SigstoreKit
+@testable import SigstoreKit
 import SwiftASN1
 import Testing
 import WireFormat
@@ -135,6 +135,18 @@ struct HashedRekordTests {
         ])
         let material = try PublicKeyMaterial(pem: try F.pem(certificate))
         #expect(material.identities == ["a@example.com", "build.example.com", "spiffe://example/ns", "bob", "192.0.2.1", "2001:db8::1"])
+    }
+
+    @Test("a username SAN that is not valid UTF-8 is refused, not read with U+FFFD in place of its bytes")
+    func usernameOfInvalidUTF8() throws {
+        let key = P256.Signing.PrivateKey()
+        var utf8 = DER.Serializer()
+        try utf8.serialize(ASN1UTF8String(contentBytes: [0x62, 0x6F, 0x62, 0xFF]))
+        let username = GeneralName.OtherName(typeID: [1, 3, 6, 1, 4, 1, 57264, 1, 7], value: try ASN1Any(derEncoded: utf8.serializedBytes))
+        let certificate = try F.selfSignedCertificate(key: key, names: [.otherName(username)])
+        #expect(throws: EntryError.self) { try PublicKeyMaterial(pem: try F.pem(certificate)) }
+        let identity = try CertificateIdentity(subject: .exact("bob\u{FFFD}"), issuer: .regularExpression(".*"))
+        #expect(throws: VerificationError.self) { try IdentityVerification.verify(certificate, against: identity) }
     }
 
     @Test("a client can build the proposal from its own values")

@@ -8,6 +8,22 @@ enum CertificateIdentities {
     /// (sigstore/fulcio docs/oid-info.md, 1.3.6.1.4.1.57264.1.7).
     static let fulcioUsernameOID: ASN1ObjectIdentifier = [1, 3, 6, 1, 4, 1, 57264, 1, 7]
 
+    /// The text of a Fulcio username SAN, or nil when its value is not a UTF8String of valid
+    /// UTF-8. swift-asn1 keeps a UTF8String's bytes unchecked, and `String.init` would turn a
+    /// stray byte into U+FFFD, so that `alice\u{FFFD}` in a policy matched a certificate whose
+    /// name was never that text.
+    static func username(_ other: GeneralName.OtherName) -> String? {
+        guard let value = other.value, let text = try? ASN1UTF8String(asn1Any: value) else { return nil }
+        return String(validating: text.bytes, as: UTF8.self)
+    }
+
+    private static func username(_ other: GeneralName.OtherName, field: String) throws(EntryError) -> String {
+        guard let text = username(other) else {
+            throw .malformed("\(field): the certificate's username SAN is not a UTF8String of valid UTF-8")
+        }
+        return text
+    }
+
     /// Every email, URI, DNS name, IP address and Fulcio username in the SAN extension,
     /// lowercased, without duplicates. Other name forms are ignored.
     static func subjectAlternativeNames(of certificate: Certificate, field: String) throws(EntryError) -> [String] {
@@ -25,7 +41,7 @@ enum CertificateIdentities {
             case .dnsName(let dns): dns
             case .ipAddress(let octets): ipAddressText(Array(octets.bytes))
             case .otherName(let other) where other.typeID == fulcioUsernameOID:
-                other.value.flatMap { try? ASN1UTF8String(asn1Any: $0) }.map(String.init)
+                try username(other, field: field)
             default: nil
             }
             if let text { EntrySearchKeys.append([text.lowercased()], to: &identities) }

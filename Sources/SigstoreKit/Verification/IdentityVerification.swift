@@ -33,14 +33,19 @@ enum IdentityVerification {
         do { names = try certificate.extensions.subjectAlternativeNames } catch {
             throw .step(.identity, "the certificate's subjectAltName does not parse")
         }
-        return (names ?? SubjectAlternativeNames([])).compactMap { name -> String? in
+        var identities: [String] = []
+        for name in names ?? SubjectAlternativeNames([]) {
             switch name {
-            case .rfc822Name(let email): email
-            case .uniformResourceIdentifier(let uri): uri
+            case .rfc822Name(let email): identities.append(email)
+            case .uniformResourceIdentifier(let uri): identities.append(uri)
             case .otherName(let other) where other.typeID == CertificateIdentities.fulcioUsernameOID:
-                other.value.flatMap { try? ASN1UTF8String(asn1Any: $0) }.map(String.init)
-            default: nil
+                guard let username = CertificateIdentities.username(other) else {
+                    throw .step(.identity, "the certificate's username SAN is not a UTF8String of valid UTF-8")
+                }
+                identities.append(username)
+            default: break
             }
         }
+        return identities
     }
 }
