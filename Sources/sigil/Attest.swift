@@ -35,6 +35,7 @@ struct Attest: AsyncParsableCommand {
 
     func run() async throws {
         let output = bundle ?? file + ".intoto.sigstore.json"
+        try BundleOutput.check(output, against: [("file being attested", file), ("predicate", predicate.predicate)])
         let (predicateType, predicateValue) = try predicate.read()
         do {
             let digest = try ArtifactDigest(fileAt: file)

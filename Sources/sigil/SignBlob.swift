@@ -34,6 +34,7 @@ struct SignBlob: AsyncParsableCommand {
 
     func run() async throws {
         let output = bundle ?? file + ".sigstore.json"
+        try BundleOutput.check(output, against: [("file being signed", file)])
         do {
             let digest = try ArtifactDigest(fileAt: file)
             let result = try await signing.session().sign(.digest(digest))

@@ -76,6 +76,23 @@ import Testing
         let tampered = try await sigil(["verify-blob", artifact, "--bundle", artifact + ".sigstore.json", "--key", prefix + ".pub", "--trust-config", trust])
         #expect(tampered.status != 0)
         #expect(tampered.output.contains("artifact signature"), "\(tampered.output)")
+
+        // A bundle path that is the artifact itself (here through a symbolic link) is refused before
+        // anything is signed, and the artifact is left as it was.
+        let alias = directory.path("alias.txt")
+        try FileManager.default.createSymbolicLink(atPath: alias, withDestinationPath: artifact)
+        let overwrite = try await sigil(["sign-blob", artifact, "--bundle", alias, "--key", prefix + ".key", "--trust-config", trust], password: "pw")
+        #expect(overwrite.status != 0)
+        #expect(overwrite.output.contains("is the file being signed"), "\(overwrite.output)")
+        #expect(try String(contentsOfFile: artifact, encoding: .utf8) == "changed")
+        // A bundle path that is a link to another file keeps the link and replaces what it points to.
+        let linked = directory.path("bundle-target.json"), link = directory.path("bundle-link.json")
+        try "old".write(toFile: linked, atomically: true, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: linked)
+        let throughLink = try await sigil(["sign-blob", artifact, "--bundle", link, "--key", prefix + ".key", "--trust-config", trust], password: "pw")
+        #expect(throughLink.status == 0, "\(throughLink.output)")
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link) == linked)
+        #expect(try String(contentsOfFile: linked, encoding: .utf8).contains("mediaType"))
     }
 
     @Test func keylessSignAndVerifyIdentity() async throws {

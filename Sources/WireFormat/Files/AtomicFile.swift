@@ -10,12 +10,29 @@ public enum AtomicFile {
     }
 
     /// `exclusive` refuses to replace an existing file (for keys, which must never be clobbered).
-    public static func write(_ bytes: [UInt8], to path: String, permissions: mode_t, exclusive: Bool = false) throws(WriteError) {
+    ///
+    /// A destination that is a symbolic link keeps it: the file it points to is replaced. One that
+    /// is not a regular file (a terminal, a pipe such as `/dev/stdout`, `/dev/null`) is written to
+    /// in place, since renaming over it would replace the device node or the link with a file.
+    public static func write(_ bytes: [UInt8], to requested: String, permissions: mode_t, exclusive: Bool = false) throws(WriteError) {
+        var path = requested
+        if !exclusive {
+            var target = stat()
+            if stat(requested, &target) == 0, (target.st_mode & S_IFMT) != S_IFREG {
+                guard (target.st_mode & S_IFMT) != S_IFDIR else { throw WriteError(description: "\(requested): is a directory") }
+                try writeInPlace(bytes, to: requested)
+                return
+            }
+            if let resolved = realpath(requested, nil) {
+                path = String(cString: resolved)
+                free(resolved)
+            }
+        }
         let url = URL(fileURLWithPath: path)
         let temporary = url.deletingLastPathComponent()
             .appendingPathComponent(".\(url.lastPathComponent).\(UInt32.random(in: .min ... .max)).tmp").path
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL, permissions)
-        guard fd >= 0 else { throw WriteError(description: "\(path): cannot create a file there (\(String(cString: strerror(errno))))") }
+        guard fd >= 0 else { throw WriteError(description: "\(requested): cannot create a file there (\(String(cString: strerror(errno))))") }
         var ok = fchmod(fd, permissions) == 0   // the umask must not widen or narrow what we asked for
         bytes.withUnsafeBytes { buffer in
             var offset = 0
@@ -33,6 +50,23 @@ public enum AtomicFile {
             if !ok { reason = String(cString: strerror(errno)) }
         }
         if exclusive || !ok { unlink(temporary) }
-        guard ok else { throw WriteError(description: "\(path): could not write (\(reason))") }
+        guard ok else { throw WriteError(description: "\(requested): could not write (\(reason))") }
+    }
+
+    /// Writes into an existing file that is not a regular one, without creating or replacing it.
+    private static func writeInPlace(_ bytes: [UInt8], to path: String) throws(WriteError) {
+        let fd = open(path, O_WRONLY | O_TRUNC)
+        guard fd >= 0 else { throw WriteError(description: "\(path): cannot open it for writing (\(String(cString: strerror(errno))))") }
+        defer { close(fd) }
+        var failure: String?
+        bytes.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let n = Foundation.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                if n <= 0 { failure = String(cString: strerror(errno)); return }
+                offset += n
+            }
+        }
+        if let failure { throw WriteError(description: "\(path): could not write (\(failure))") }
     }
 }
