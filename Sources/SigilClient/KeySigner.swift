@@ -14,6 +14,10 @@ public struct KeySigner: Sendable {
 
     /// `privateKeyInfo` is a DER PKCS#8 ECDSA P-256 key (what `EncryptedPrivateKey.decrypt` returns).
     public init(privateKeyInfo: [UInt8], trustedRoot: TrustedRoot, log: LogClient) throws(SigningError) {
+        guard let curve = PrivateKeyCurve.namedCurve(privateKeyInfo), curve == PrivateKeyCurve.p256 else {
+            throw SigningError(.key, "the private key is not an ECDSA P-256 key"
+                + (PrivateKeyCurve.namedCurve(privateKeyInfo).map { " (it names the curve \($0))" } ?? ""))
+        }
         do {
             key = try P256.Signing.PrivateKey(derRepresentation: privateKeyInfo)
             publicKey = try VerificationKey(spkiDER: key.publicKey.derRepresentation)

@@ -77,6 +77,25 @@ import WireFormat
     }
 
     /// A log the trusted root does not list is refused before any bundle exists.
+    /// A key on another 256-bit curve is refused, not read as a P-256 key with the same scalar
+    /// (which swift-crypto's parser would do, logging a public key that is not the user's).
+    @Test func keysOnOtherCurvesAreRefused() async throws {
+        let log = try await TestLog()
+        defer { Task { await log.stop() } }
+        let root = TrustedRoot(tlogs: [log.instance], certificateAuthorities: [])
+        // Throwaway keys made with `openssl genpkey -algorithm EC` (PKCS#8 and SEC 1 forms).
+        let secp256k1PKCS8 = "MIGEAgEAMBAGByqGSM49AgEGBSuBBAAKBG0wawIBAQQg0DE12tXdHgdC8d0v5WE7/z6PAjErT2RPLxIZLH09ZlKhRANCAARvboMbH0/ykw1dGegP/7hBdfPu9mddckfeii8vfMa6jrqeWjfvEYkeDLiqAQR0joGubrnBk3tpC9uoKTJHSd33"
+        let secp256k1SEC1 = "MHQCAQEEIBd2QzbA9N1iBZUmHR+fGbdAQ6NN1ulHU3oITPsfPn4SoAcGBSuBBAAKoUQDQgAEAyPsCNxRjo+NHPOfAwUSl/Wz4AlPxzaCTio06WK7uJ0uoCdumpEbecZtfr/YzcqfxL/JzRx2IrVS+G8dbickAg=="
+        let p256SEC1 = "MHcCAQEEIBcgIPRNp7br7ViPHgAmoZDMmLbRbgJ6wc2A8bVL+v1eoAoGCCqGSM49AwEHoUQDQgAEMMhuEkwLKfH0Cqdj7/KbeuL2Y0Hiu5kJSklAk+0t4w4X6aUPne+h6vfPoAsH0S/JnbpyJidrM76DRdUxVMcgPQ=="
+        for (name, base64) in [("PKCS#8", secp256k1PKCS8), ("SEC 1", secp256k1SEC1)] {
+            #expect(throws: SigningError.self, "\(name)") {
+                try KeySigner(privateKeyInfo: StrictBase64.decode(base64)!, trustedRoot: root, log: log.client)
+            }
+        }
+        _ = try KeySigner(privateKeyInfo: StrictBase64.decode(p256SEC1)!, trustedRoot: root, log: log.client)
+        _ = try KeySigner(privateKeyInfo: Array(P256.Signing.PrivateKey().derRepresentation), trustedRoot: root, log: log.client)
+    }
+
     @Test func untrustedLogIsRefused() async throws {
         let log = try await TestLog()
         defer { Task { await log.stop() } }
