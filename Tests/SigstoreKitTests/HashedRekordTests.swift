@@ -147,6 +147,19 @@ struct HashedRekordTests {
         #expect(throws: EntryError.self) { try PublicKeyMaterial(pem: try F.pem(certificate)) }
         let identity = try CertificateIdentity(subject: .exact("bob\u{FFFD}"), issuer: .regularExpression(".*"))
         #expect(throws: VerificationError.self) { try IdentityVerification.verify(certificate, against: identity) }
+
+        // The OIDC issuer extension (.1.8, a DER UTF8String) likewise.
+        var issuer = DER.Serializer()
+        try issuer.serialize(ASN1UTF8String(contentBytes: Array("https://issuer.example/\u{FF}".utf8.dropLast(2)) + [0xFF]))
+        let name = try DistinguishedName { CommonName("sigil test") }
+        let withIssuer = try Certificate(
+            version: .v3, serialNumber: .init(), publicKey: .init(key.publicKey), notValidBefore: Date() - 60, notValidAfter: Date() + 600,
+            issuer: name, subject: name, signatureAlgorithm: .ecdsaWithSHA256,
+            extensions: try Certificate.Extensions {
+                Certificate.Extension(oid: [1, 3, 6, 1, 4, 1, 57264, 1, 8], critical: false, value: ArraySlice(issuer.serializedBytes))
+            },
+            issuerPrivateKey: .init(key))
+        #expect(throws: VerificationError.self) { try FulcioExtension.oidcIssuer(in: withIssuer) }
     }
 
     @Test("a client can build the proposal from its own values")

@@ -49,10 +49,11 @@ public enum FulcioExtension: Int, Sendable, Hashable, CaseIterable {
             }
             return text
         }
-        do {
-            return String(try ASN1UTF8String(derEncoded: Array(ext.value)))
-        } catch {
-            throw .step(.identity, "certificate extension \(oid) is not a DER UTF8String")
+        // swift-asn1 keeps a UTF8String's bytes unchecked; `String.init` would put U+FFFD for a stray byte.
+        guard let string = try? ASN1UTF8String(derEncoded: Array(ext.value)),
+              let text = String(validating: string.bytes, as: UTF8.self) else {
+            throw .step(.identity, "certificate extension \(oid) is not a DER UTF8String of valid UTF-8")
         }
+        return text
     }
 }
