@@ -49,7 +49,7 @@ public enum BundleWriter {
 
     /// Writes `bundle` to `path` atomically (temporary file + rename, same folder).
     public static func write(_ bundle: SigstoreBundle, to path: String) throws(SigningError) {
-        do { try AtomicFile.write(encode(bundle), to: path, permissions: 0o644) } catch {
+        do { try AtomicFile.write(encode(bundle), to: path, permissions: 0o644, namedByUser: true) } catch {
             throw SigningError(.bundle, error.description)
         }
     }

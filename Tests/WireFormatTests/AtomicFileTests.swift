@@ -2,8 +2,8 @@ import Foundation
 import Testing
 import WireFormat
 
-/// Where `AtomicFile` writes: a temporary sibling renamed over a regular file, through a symbolic
-/// link to the file it names, and in place into what is not a regular file.
+/// Where `AtomicFile` writes: a temporary sibling renamed over a regular file; for a path a user
+/// named, through a symbolic link to the file it names and in place into what is not a regular file.
 @Suite struct AtomicFileTests {
     let directory = NSTemporaryDirectory() + "atomic-file-\(UInt32.random(in: .min ... .max))"
 
@@ -24,8 +24,12 @@ import WireFormat
         let target = directory + "/target", link = directory + "/link"
         try "old".write(toFile: target, atomically: false, encoding: .utf8)
         try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: target)
-        try AtomicFile.write(Array("new".utf8), to: link, permissions: 0o644)
+        try AtomicFile.write(Array("new".utf8), to: link, permissions: 0o644, namedByUser: true)
         #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link) == target)
+        #expect(try String(contentsOfFile: target, encoding: .utf8) == "new")
+        // A path inside a folder that may hold anything: the link itself is replaced, its target untouched.
+        try AtomicFile.write(Array("inside".utf8), to: link, permissions: 0o644)
+        #expect((try? FileManager.default.destinationOfSymbolicLink(atPath: link)) == nil)
         #expect(try String(contentsOfFile: target, encoding: .utf8) == "new")
     }
 
@@ -36,7 +40,7 @@ import WireFormat
         let reader = open(fifo, O_RDONLY | O_NONBLOCK)
         #expect(reader >= 0)
         defer { close(reader) }
-        try AtomicFile.write(Array("through the pipe".utf8), to: fifo, permissions: 0o644)
+        try AtomicFile.write(Array("through the pipe".utf8), to: fifo, permissions: 0o644, namedByUser: true)
         var buffer = [UInt8](repeating: 0, count: 64)
         let count = read(reader, &buffer, buffer.count)
         #expect(String(decoding: buffer.prefix(max(count, 0)), as: UTF8.self) == "through the pipe")
@@ -46,7 +50,7 @@ import WireFormat
 
     @Test func aDirectoryIsRefused() {
         #expect {
-            try AtomicFile.write([1], to: directory, permissions: 0o644)
+            try AtomicFile.write([1], to: directory, permissions: 0o644, namedByUser: true)
         } throws: { error in
             (error as? AtomicFile.WriteError)?.description == "\(directory): is a directory"
         }

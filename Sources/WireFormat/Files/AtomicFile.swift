@@ -11,12 +11,16 @@ public enum AtomicFile {
 
     /// `exclusive` refuses to replace an existing file (for keys, which must never be clobbered).
     ///
-    /// A destination that is a symbolic link keeps it: the file it points to is replaced. One that
-    /// is not a regular file (a terminal, a pipe such as `/dev/stdout`, `/dev/null`) is written to
-    /// in place, since renaming over it would replace the device node or the link with a file.
-    public static func write(_ bytes: [UInt8], to requested: String, permissions: mode_t, exclusive: Bool = false) throws(WriteError) {
+    /// `namedByUser`: the path is one a person gave on the command line (`--bundle`), and is
+    /// honoured as a shell would: a symbolic link is kept and the file it points to replaced, and
+    /// what is not a regular file (a terminal, a pipe such as `/dev/stdout`, `/dev/null`) is
+    /// written to in place, since renaming over it would replace the link or the device node.
+    /// Otherwise (files inside a folder that may hold anything, such as an OCI layout) the path
+    /// itself is replaced, so a link planted there cannot lead a write outside.
+    public static func write(_ bytes: [UInt8], to requested: String, permissions: mode_t, exclusive: Bool = false,
+                             namedByUser: Bool = false) throws(WriteError) {
         var path = requested
-        if !exclusive {
+        if namedByUser, !exclusive {
             var target = stat()
             if stat(requested, &target) == 0, (target.st_mode & S_IFMT) != S_IFREG {
                 guard (target.st_mode & S_IFMT) != S_IFDIR else { throw WriteError(description: "\(requested): is a directory") }

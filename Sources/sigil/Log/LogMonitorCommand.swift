@@ -27,6 +27,10 @@ struct LogMonitorCommand: AsyncParsableCommand {
             throw ValidationError("--interval must be a number of seconds from 0 to 604800 (a week)")
         }
         guard count >= 0 else { throw ValidationError("--count must be 0 (check forever) or a positive number") }
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: state, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw ValidationError("--state \(state) is a directory; name the state file")
+        }
     }
 
     func run() async throws {
@@ -80,7 +84,6 @@ struct LogMonitorCommand: AsyncParsableCommand {
     func saveState(_ value: MonitorState) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        let url = URL(fileURLWithPath: state)
-        try encoder.encode(value).write(to: url, options: .atomic)
+        try AtomicFile.write(Array(try encoder.encode(value)), to: state, permissions: 0o644, namedByUser: true)
     }
 }
