@@ -45,6 +45,11 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa, utils
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "interop", "lib"))
+sys.dont_write_bytecode = True     # no __pycache__ beside interop/lib/
+from jsonpaths import dotted, get_path, paths_of, set_path  # noqa: E402
+from derbytes import der_int, der_len, der_oid, tlv  # noqa: E402
+
 TIMEOUT = 20.0          # a command still running after this long is a hang
 NET_TIMEOUT = 45.0      # commands talking to a server that never answers (the client waits 30 s)
 random.seed(20261208)
@@ -299,37 +304,6 @@ def flip_b64(text, index=-1):
 # ---------------------------------------------------------------------------------------------------
 # JSON mutation helpers
 
-def paths_of(doc, prefix=()):
-    if isinstance(doc, dict):
-        for k, v in doc.items():
-            yield prefix + (k,)
-            yield from paths_of(v, prefix + (k,))
-    elif isinstance(doc, list):
-        for i, v in enumerate(doc):
-            yield prefix + (i,)
-            yield from paths_of(v, prefix + (i,))
-
-
-def get_path(doc, path):
-    for k in path:
-        doc = doc[k]
-    return doc
-
-
-def set_path(doc, path, value, delete=False):
-    doc = copy.deepcopy(doc)
-    o = doc
-    for k in path[:-1]:
-        o = o[k]
-    if delete:
-        del o[path[-1]]
-    else:
-        o[path[-1]] = value
-    return doc
-
-
-def dotted(path):
-    return ".".join(str(p) for p in path)
 
 
 MUTATIONS = [("deleted", None, True), ("null", None, False), ("number", 7, False), ("array", [], False),
@@ -349,17 +323,6 @@ def equivalent(orig, value, kind):
 
 # ---------------------------------------------------------------------------------------------------
 # DER and a private PKI (root CA, CT log, transparency log) for bundles whose certificates are hostile
-
-def der_len(n):
-    if n < 0x80:
-        return bytes([n])
-    b = n.to_bytes((n.bit_length() + 7) // 8, "big")
-    return bytes([0x80 | len(b)]) + b
-
-
-def tlv(tag, content):
-    return bytes([tag]) + der_len(len(content)) + content
-
 
 def parse_tlv(b, off=0):
     """(tag, content_start, end) of the TLV at off."""
@@ -384,24 +347,6 @@ def children(b, start, end):
 def seq_children(der):
     tag, cs, e = parse_tlv(der)
     return children(der, cs, e)
-
-
-def der_int(v):
-    n = max(1, (v.bit_length() + 8) // 8) if v >= 0 else max(1, ((-v - 1).bit_length() + 8) // 8)
-    return tlv(0x02, v.to_bytes(n, "big", signed=True))
-
-
-def der_oid(dotted_oid):
-    parts = [int(x) for x in dotted_oid.split(".")]
-    body = bytes([40 * parts[0] + parts[1]])
-    for p in parts[2:]:
-        enc = [p & 0x7f]
-        p >>= 7
-        while p:
-            enc.append(0x80 | (p & 0x7f))
-            p >>= 7
-        body += bytes(reversed(enc))
-    return tlv(0x06, body)
 
 
 def pem_body(der):

@@ -34,6 +34,8 @@ sys.path.insert(0, os.path.join(REPO, "bench"))
 sys.path.insert(0, os.path.join(REPO, "interop", "lib"))
 import round2  # noqa: E402  (make_log_entries, make_certificate_requests)
 import tlog  # noqa: E402  (leaf_hash, root_from_inclusion, CompactRange)
+from jsonpaths import paths_of, set_path  # noqa: E402
+from derbytes import der_int, der_oid, tlv as der  # noqa: E402
 
 from cryptography import x509  # noqa: E402
 from cryptography.hazmat.primitives import hashes, serialization  # noqa: E402
@@ -375,30 +377,10 @@ MUTANTS = [("null", None), ("number", 1), ("numeric string", "1"), ("array", [])
            ("empty string", "")]
 
 
-def paths_of(doc, prefix=()):
-    """Every member path of a JSON document (objects only)."""
-    if isinstance(doc, dict):
-        for k, v in doc.items():
-            yield prefix + (k,)
-            yield from paths_of(v, prefix + (k,))
-
-
-def set_path(doc, path, value, delete=False):
-    doc = copy.deepcopy(doc)
-    node = doc
-    for k in path[:-1]:
-        node = node[k]
-    if delete:
-        del node[path[-1]]
-    else:
-        node[path[-1]] = value
-    return doc
-
-
 def field_mutations(doc):
     """(name, mutated document): each field of the wrong type, missing, and unknown members beside it."""
     out = []
-    for path in paths_of(doc):
+    for path in paths_of(doc, into_arrays=False):
         where = ".".join(path)
         original = doc
         for k in path:
@@ -411,7 +393,7 @@ def field_mutations(doc):
             out.append((f"{where} as {label}", set_path(doc, path, value)))
         out.append((f"{where} missing", set_path(doc, path, None, delete=True)))
     out.append(("unknown top-level member", dict(doc, unknownField=1)))
-    for path in paths_of(doc):
+    for path in paths_of(doc, into_arrays=False):
         node = doc
         for k in path:
             node = node[k]
@@ -447,35 +429,6 @@ def v2_request(key, artifact):
     signature = key.sign(artifact, ec.ECDSA(hashes.SHA256()))
     return {"hashedRekordRequestV002": {"digest": b64(digest), "signature": {
         "content": b64(signature), "verifier": {"publicKey": {"rawBytes": b64(spki_der(key))}, "keyDetails": "PKIX_ECDSA_P256_SHA_256"}}}}
-
-
-def der(tag, content):
-    n = len(content)
-    if n < 0x80:
-        length = bytes([n])
-    else:
-        b = n.to_bytes((n.bit_length() + 7) // 8, "big")
-        length = bytes([0x80 | len(b)]) + b
-    return bytes([tag]) + length + content
-
-
-def der_int(v):
-    n = max(1, (v.bit_length() + 8) // 8) if v >= 0 else max(1, ((-v - 1).bit_length() + 8) // 8)
-    return der(0x02, v.to_bytes(n, "big", signed=True))
-
-
-def der_oid(dotted):
-    arcs = [int(a) for a in dotted.split(".")]
-    body = [40 * arcs[0] + arcs[1]] + arcs[2:]
-    out = b""
-    for a in body:
-        chunk = [a & 0x7F]
-        a >>= 7
-        while a:
-            chunk.append(0x80 | (a & 0x7F))
-            a >>= 7
-        out += bytes(reversed(chunk))
-    return der(0x06, out)
 
 
 OIDS = {"sha256": "2.16.840.1.101.3.4.2.1", "sha384": "2.16.840.1.101.3.4.2.2", "sha512": "2.16.840.1.101.3.4.2.3",
