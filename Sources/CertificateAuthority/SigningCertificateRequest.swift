@@ -49,9 +49,6 @@ public struct SigningCertificateRequest: Sendable {
         }
     }
 
-    /// The names of Fulcio's `PublicKeyAlgorithm` enum.
-    static let publicKeyAlgorithms = ["PUBLIC_KEY_ALGORITHM_UNSPECIFIED", "RSA_PSS", "ECDSA", "ED25519"]
-
     private static func publicKeyProof(_ request: JSONValue) throws(IssuanceError) -> KeyProof {
         guard let content = request["publicKey"]?["content"]?.stringValue, !content.isEmpty else {
             throw .unparseablePublicKey("publicKeyRequest.publicKey.content is missing")
@@ -77,20 +74,21 @@ public struct SigningCertificateRequest: Sendable {
         return .publicKey(spkiDER: spki, proofOfPossession: pop)
     }
 
-    /// `publicKey.algorithm`: its value is not used (the key says what it is), but Fulcio's proto3
-    /// JSON decoder refuses a request whose field is not one of the enum's names or a 32-bit number,
-    /// and so does the CA, rather than issuing for a body Fulcio would call malformed.
+    /// `publicKey.algorithm`: its value is not used (the key says what it is). Fulcio's proto3 JSON
+    /// decoder (grpc-gateway's, with `DiscardUnknown`) takes any string, an unknown enum name
+    /// included, and a whole number within 32 bits, and refuses a request whose field is anything
+    /// else; so does the CA, rather than issuing for a body Fulcio would call malformed.
     private static func checkAlgorithm(_ value: JSONValue?) throws(IssuanceError) {
         switch value {
-        case nil, .null?:
-            return
-        case .string(let name)? where publicKeyAlgorithms.containsExactly(name):
+        case nil, .null?, .string?:
             return
         case .integer(let number)? where Int64(Int32.min)...Int64(Int32.max) ~= number:
             return
+        case .number(let number)? where number.rounded() == number && Double(Int32.min)...Double(Int32.max) ~= number:
+            return
         case let other?:
-            throw .malformedRequest("publicKeyRequest.publicKey.algorithm must be one of \(publicKeyAlgorithms.joined(separator: ", ")) "
-                + "or an enum number, not \(UntrustedText.quoted(String(decoding: CanonicalJSON.encode(other), as: UTF8.self), limit: 64))")
+            throw .malformedRequest("publicKeyRequest.publicKey.algorithm must be an enum name or a 32-bit enum number, not "
+                + UntrustedText.quoted(String(decoding: CanonicalJSON.encode(other), as: UTF8.self), limit: 64))
         }
     }
 
