@@ -9,6 +9,8 @@ enum FailFastHTTPClient {
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool.retryConnectionEstablishment = false
         configuration.timeout.connect = .seconds(5)
+        // Redirects are followed by `CheckedRedirects`, which checks each hop's URL first.
+        configuration.redirectConfiguration = .disallow
         // Process-wide and never shut down, like `HTTPClient.shared`.
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }()

@@ -38,7 +38,7 @@ struct HTTPTransport: Sendable {
             request.body = .bytes(ByteBuffer(bytes: body))
         }
         do {
-            let response = try await client.execute(request, timeout: timeout)
+            let response = try await CheckedRedirects.execute(request, on: client, timeout: timeout)
             let buffer = try await response.body.collect(upTo: maxResponse)
             return Answer(status: Int(response.status.code), body: Array(buffer.readableBytesView), headers: response.headers)
         } catch let error as ClientError {

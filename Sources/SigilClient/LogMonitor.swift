@@ -35,6 +35,9 @@ public enum MonitorError: Error, CustomStringConvertible, Equatable {
     case rollback(old: String, new: String)
     case fork(old: String, new: String, why: String)
     case badCheckpoint(String)
+    /// The monitor's own state file is not what it wrote: its checkpoint does not verify, or names
+    /// another size or root than the file does.
+    case badState(String)
     case keyChanged(pinned: String, given: String)
 
     public var description: String {
@@ -44,6 +47,7 @@ public enum MonitorError: Error, CustomStringConvertible, Equatable {
         case .fork(let old, let new, let why):
             "FORK: the current checkpoint is not consistent with the earlier one (\(why)).\n--- earlier checkpoint ---\n\(old)--- current checkpoint ---\n\(new)"
         case .badCheckpoint(let why): "the log's checkpoint does not verify: \(why)"
+        case .badState(let why): "the monitor's state file cannot be trusted: \(why)"
         case .keyChanged(let pinned, let given):
             "the monitor state pins log key \(pinned), but \(given) was given"
         }
@@ -103,10 +107,10 @@ public struct LogMonitor: Sendable {
             checkpoint = try rekorV2Origin.map { try LogEntryVerification.verifyRekorV2Checkpoint(state.checkpoint, logKey: logKey, origin: $0) }
                 ?? LogEntryVerification.verifyCheckpoint(state.checkpoint, logKey: logKey)
         } catch {
-            throw MonitorError.badCheckpoint("the stored state's checkpoint does not verify under the pinned key: \(error)")
+            throw MonitorError.badState("its checkpoint does not verify under the pinned key: \(error)")
         }
         guard checkpoint.treeSize == state.treeSize, checkpoint.rootHash.hex.isExactly(state.rootHash) else {
-            throw MonitorError.badCheckpoint("the stored state's size \(state.treeSize) and root \(UntrustedText.quoted(state.rootHash, limit: 80)) "
+            throw MonitorError.badState("the stored size \(state.treeSize) and root \(UntrustedText.quoted(state.rootHash, limit: 80)) "
                 + "are not those of its checkpoint (size \(checkpoint.treeSize), root \(checkpoint.rootHash.hex))")
         }
         return checkpoint.rootHash

@@ -19,15 +19,25 @@ enum RequestURL {
         return nil
     }
 
-    /// `url` without the `user:password@` of its authority, if it has one.
+    /// `url` without the `user:password@` of its authority, if it has one: after `scheme://`, after
+    /// a leading `//`, or from the start of text with neither (a mistyped flag). The userinfo ends
+    /// at the last `@` before any `?` or `#`, since a password may hold `/` and `@`.
     static func redacted(_ url: String) -> String {
         let bytes = Array(url.utf8)
-        guard let schemeEnd = bytes.firstIndex(of: UInt8(ascii: ":")),
-              bytes[(schemeEnd + 1)...].starts(with: Array("//".utf8)) else { return url }
-        let authorityStart = schemeEnd + 3
-        let authorityEnd = bytes[authorityStart...].firstIndex { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") }
-            ?? bytes.endIndex
-        guard let at = bytes[authorityStart..<authorityEnd].lastIndex(of: UInt8(ascii: "@")) else { return url }
+        var authorityStart = 0
+        if let separator = firstIndex(of: Array("://".utf8), in: bytes), separator > 0,
+           bytes[..<separator].allSatisfy({ $0.isASCIIAlphanumeric || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") }) {
+            authorityStart = separator + 3
+        } else if bytes.starts(with: Array("//".utf8)) {
+            authorityStart = 2
+        }
+        let end = bytes[authorityStart...].firstIndex { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") } ?? bytes.endIndex
+        guard let at = bytes[authorityStart..<end].lastIndex(of: UInt8(ascii: "@")) else { return url }
         return String(decoding: bytes[..<authorityStart] + Array("***@".utf8) + bytes[(at + 1)...], as: UTF8.self)
+    }
+
+    private static func firstIndex(of needle: [UInt8], in bytes: [UInt8]) -> Int? {
+        guard bytes.count >= needle.count else { return nil }
+        return (0...(bytes.count - needle.count)).first { bytes[$0..<($0 + needle.count)].elementsEqual(needle) }
     }
 }

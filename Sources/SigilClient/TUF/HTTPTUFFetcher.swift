@@ -19,7 +19,7 @@ public struct HTTPTUFFetcher: TUFFetcher {
         request.headers.add(name: "User-Agent", value: "sigil")
         do {
             // The shared client is made on first use: `--offline` never starts its event loops.
-            let response = try await FailFastHTTPClient.shared.execute(request, timeout: .seconds(30))
+            let response = try await CheckedRedirects.execute(request, on: FailFastHTTPClient.shared, timeout: .seconds(30))
             switch response.status.code {
             case 200:
                 if let declared = response.headers.first(name: "Content-Length").flatMap(Int.init), declared > maxLength {
