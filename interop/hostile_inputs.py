@@ -1071,10 +1071,11 @@ class Sweep:
         path = "/api/v2/signingCert"
         tok = self.tok
         self.json_route(f"POST {path}", self.ca, path, 65536, baseline=self.ca_request, on_success=self.record_ca,
-                        # Fulcio (grpc-gateway protojson) discards unknown members; the key's algorithm is informational.
+                        # Fulcio (grpc-gateway protojson, DiscardUnknown) discards unknown members and unknown enum
+                        # names; the key's algorithm is informational, so any string or 32-bit number passes.
                         accept=lambda n: n.startswith("unknown member") or n == "unknown top-level member"
                         or n in ("publicKeyRequest.publicKey.algorithm missing", "publicKeyRequest.publicKey.algorithm as null",
-                                 "publicKeyRequest.publicKey.algorithm as number"))
+                                 "publicKeyRequest.publicKey.algorithm as number", "publicKeyRequest.publicKey.algorithm as empty string"))
 
         def fresh(email="hostile@example.com", token=None, sign_what=None, key=None):
             key = key or ec.generate_private_key(ec.SECP256R1())

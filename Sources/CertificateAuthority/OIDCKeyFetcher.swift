@@ -87,6 +87,11 @@ public struct HTTPOIDCKeyFetcher: OIDCKeyFetcher {
 
     /// The body of `GET url`, and how long it may be reused (`HTTPFreshness`).
     private func get(_ url: String, issuer: String) async throws(TokenError) -> (body: [UInt8], maxAge: Double?) {
+        // A port NIO cannot hold traps the process (the whole CA) inside AsyncHTTPClient, and a
+        // discovery document, which the issuer's host writes, names the JWKS URL.
+        if let port = URLComponents(string: reachable(url))?.port, !(1...65_535).contains(port) {
+            throw .discoveryFailed(issuer: issuer, reason: "\(UntrustedText.quoted(url, limit: 200)) names port \(port), outside 1–65535")
+        }
         do {
             var request = HTTPClientRequest(url: reachable(url))
             request.headers.add(name: "accept", value: "application/json")

@@ -111,6 +111,25 @@ import WireFormat
         }
     }
 
+    /// A discovery document naming a JWKS URL with a port NIO cannot hold is refused; AsyncHTTPClient
+    /// would trap on it and take the whole CA down.
+    @Test func aJWKSURLWithAnImpossiblePortIsRefused() async throws {
+        let port = try FreePort.find()
+        let issuerURL = "http://127.0.0.1:\(port)"
+        let router = Router()
+        router.get("/.well-known/openid-configuration") { _, _ in
+            Self.json(CanonicalJSON.encode(["issuer": .string(issuerURL), "jwks_uri": "http://127.0.0.1:70000/jwks"]))
+        }
+        try await RunningServer.with(router: router, port: port) {
+            await #expect {
+                _ = try await HTTPOIDCKeyFetcher().fetchKeys(issuerURL: issuerURL)
+            } throws: { error in
+                guard case .discoveryFailed(_, let reason) = error as? TokenError else { return false }
+                return reason.contains("port 70000")
+            }
+        }
+    }
+
     @Test func discoveryNamingALookalikeIssuerIsRefused() async throws {
         let port = try FreePort.find()
         let configured = "http://127.0.0.1:\(port)/realms/Kelvin"
