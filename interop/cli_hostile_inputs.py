@@ -49,6 +49,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(
 sys.dont_write_bytecode = True     # no __pycache__ beside interop/lib/
 from jsonpaths import dotted, get_path, paths_of, set_path  # noqa: E402
 from derbytes import der_int, der_len, der_oid, tlv  # noqa: E402
+from checkreport import exit_with_tally, failures, report  # noqa: E402
 
 TIMEOUT = 20.0          # a command still running after this long is a hang
 NET_TIMEOUT = 45.0      # commands talking to a server that never answers (the client waits 30 s)
@@ -57,32 +58,16 @@ random.seed(20261208)
 # ---------------------------------------------------------------------------------------------------
 # Reporting
 
-passed = 0
-failures = []
-_lock = threading.Lock()
+_lock = threading.Lock()   # guards COSMETIC across worker threads
 SECRETS = {}            # text -> what it is; none may ever appear in stdout or stderr
 COSMETIC = {}           # internal error descriptions (DecodingError, Optional(...)) after a clear lead: noted
-
-
-def report(ok, name, detail=""):
-    global passed
-    with _lock:
-        if ok:
-            passed += 1
-            print(f"PASS {name}" + (f" ({detail})" if detail else ""), flush=True)
-        else:
-            failures.append(name)
-            print(f"FAIL {name}" + (f"\n    {detail}" if detail else ""), flush=True)
 
 
 def finish():
     for marker, seen in COSMETIC.items():
         what = marker if " " in marker else f"error message(s) ending in a Swift debug description ({marker!r})"
         print(f"INFO {len(seen)} × {what}, e.g. {seen[0][0]!r}\n    repro: {seen[0][1]}", flush=True)
-    print(f"{passed} passed, {len(failures)} failed", flush=True)
-    if failures:
-        print("FAILED:\n  " + "\n  ".join(failures), flush=True)
-    sys.exit(1 if failures else 0)
+    exit_with_tally()
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -1467,9 +1452,8 @@ class Sweep:
             "P-521 encrypted": (enc_with(ec.generate_private_key(ec.SECP521R1())), pw),
             "unencrypted PKCS8 P-256": (ec.generate_private_key(ec.SECP256R1()).private_bytes(
                 serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()), pw),
-            "1 MB of base64": (b"-----BEGIN ENCRYPTED PRIVATE KEY-----\n" + pem_body(os.urandom(768 << 10))
-                               + b"-----END ENCRYPTED PRIVATE KEY-----\n", pw),
-            "PEM header only": (b"-----BEGIN ENCRYPTED PRIVATE KEY-----\n", pw), "empty file": (b"", pw),
+            "1 MB of base64": (pem("ENCRYPTED PRIVATE KEY", os.urandom(768 << 10)), pw),
+            "PEM header only": (pem("ENCRYPTED PRIVATE KEY", b"").split(b"\n")[0] + b"\n", pw), "empty file": (b"", pw),
             "binary garbage": (os.urandom(4096), pw),
             "PBKDF2 2^31-1 iterations": (pem("ENCRYPTED PRIVATE KEY", reiterate(body, der_int(2**31 - 1))), pw),
             "PBKDF2 2^63-1 iterations": (pem("ENCRYPTED PRIVATE KEY", reiterate(body, der_int(2**63 - 1))), pw),

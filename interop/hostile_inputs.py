@@ -35,6 +35,7 @@ sys.path.insert(0, os.path.join(REPO, "interop", "lib"))
 import round2  # noqa: E402  (make_log_entries, make_certificate_requests)
 import tlog  # noqa: E402  (leaf_hash, root_from_inclusion, CompactRange)
 from jsonpaths import paths_of, set_path  # noqa: E402
+from checkreport import exit_with_tally, failures, report  # noqa: E402
 from derbytes import der_int, der_oid, tlv as der  # noqa: E402
 
 from cryptography import x509  # noqa: E402
@@ -48,27 +49,7 @@ ERROR_STATUSES = {400, 401, 403, 404, 405, 406, 408, 409, 411, 413, 414, 415, 42
 # ---------------------------------------------------------------------------------------------------
 # Reporting
 
-passed = 0
-failures = []
 secrets_sent = set()    # every token (and other secret) this sweep sent, for the log grep
-
-
-_lock = threading.Lock()
-
-
-def report(ok, name, detail=""):
-    with _lock:
-        _report(ok, name, detail)
-
-
-def _report(ok, name, detail):
-    global passed
-    if ok:
-        passed += 1
-        print(f"PASS {name}" + (f" ({detail})" if detail else ""), flush=True)
-    else:
-        failures.append(name)
-        print(f"FAIL {name}" + (f"\n    {detail}" if detail else ""), flush=True)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -1498,10 +1479,7 @@ def check_server_log(path, data_dir):
 
 
 def finish():
-    print(f"{passed} passed, {len(failures)} failed", flush=True)
-    if failures:
-        print("FAILED:\n  " + "\n  ".join(failures), flush=True)
-    sys.exit(1 if failures else 0)
+    exit_with_tally()
 
 
 def main():
