@@ -30,11 +30,17 @@ enum CheckedRedirects {
                 request.body = nil
                 request.headers.remove(name: "Content-Type")
             }
-            if (current.scheme?.lowercased(), current.host?.lowercased(), current.port) != (next.scheme?.lowercased(), next.host?.lowercased(), next.port) {
+            // Origins compared as bytes: a look-alike host is another host.
+            if !origin(of: current).isExactly(origin(of: next)) {
                 request.headers.remove(name: "Authorization")
             }
             request.url = next.absoluteString
         }
         throw ClientError("\(RequestURL.redacted(first.url)) redirected more than \(maximum) times")
+    }
+
+    /// `scheme://host:port`, scheme and host in ASCII lower case.
+    private static func origin(of url: URL) -> String {
+        "\((url.scheme ?? "").asciiLowercased)://\((url.host ?? "").asciiLowercased):\(url.port.map(String.init) ?? "")"
     }
 }

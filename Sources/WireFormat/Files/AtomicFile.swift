@@ -67,7 +67,8 @@ public enum AtomicFile {
             var offset = 0
             while offset < buffer.count {
                 let n = Foundation.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if n <= 0 { failure = String(cString: strerror(errno)); return }
+                if n < 0, errno == EINTR { continue }
+                if n <= 0 { failure = n == 0 ? "nothing was written" : String(cString: strerror(errno)); return }
                 offset += n
             }
         }
